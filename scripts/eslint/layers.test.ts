@@ -54,3 +54,11 @@ describe('layering rules', () => {
     expect((await lint('src-main/recorder/x.ts', "import { x } from '../live';\n"))[0]).toMatch(/sibling/);
   });
 });
+
+describe('test code', () => {
+  it('may drive a pure module with I/O, but production code may not', async () => {
+    expect(await lint('src-main/media/fmp4/x.test.ts', "import { execFileSync } from 'node:child_process';\n")).toEqual([]);
+    expect(await lint('src-main/media/fmp4/x.ts', "import { execFileSync } from 'node:child_process';\n")).toHaveLength(1);
+    expect(await lint('src-main/media/fmp4/x.test.ts', "import { x } from '../../storage';\n")).toHaveLength(1);
+  });
+});

@@ -20,6 +20,7 @@ export const ERROR_KINDS = [
   'malformed',
   'cancelled',
   'internal',
+  'too_large',
 ] as const;
 export type ErrorKind = (typeof ERROR_KINDS)[number];
 

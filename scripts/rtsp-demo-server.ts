@@ -1,0 +1,45 @@
+// Serves the demo clips (resources/demo) over RTSP for manual checks and benchmarks:
+//   npx tsx scripts/rtsp-demo-server.ts [--port 8554] [--host 127.0.0.1] [--user u --password p [--scheme any|basic|digest]]
+// Each <scene>-<main|sub>.<h264|h265> file is served at rtsp://HOST:PORT/<scene>/<main|sub>; any other path accepts publishers.
+import { readdirSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { RtspServer } from '../src-main/camera/rtsp';
+
+const { values } = parseArgs({
+  options: {
+    port: { type: 'string', default: '8554' },
+    host: { type: 'string', default: '127.0.0.1' },
+    dir: { type: 'string' },
+    user: { type: 'string' },
+    password: { type: 'string' },
+    scheme: { type: 'string', default: 'any' },
+  },
+});
+
+const dir =
+  values.dir ?? path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../resources/demo');
+const scheme = values.scheme as 'any' | 'basic' | 'digest';
+const server = new RtspServer(
+  values.user !== undefined
+    ? { auth: { users: [{ username: values.user, password: values.password ?? '' }], scheme } }
+    : {},
+);
+const urls: string[] = [];
+for (const name of readdirSync(dir).sort()) {
+  const m = /^(.+)-(main|sub)\.(h264|h265)$/.exec(name);
+  if (!m) continue;
+  const mountPath = `/${m[1]}/${m[2]}`;
+  await server.addClipStream(mountPath, { file: path.join(dir, name) });
+  urls.push(mountPath);
+}
+const { port } = await server.listen({ host: values.host, port: Number(values.port) });
+server.on('publish', (p: string) => console.log(`publishing: ${p}`));
+server.on('unpublish', (p: string) => console.log(`unpublished: ${p}`));
+for (const u of urls) console.log(`rtsp://${values.host}:${port}${u}`);
+const shutdown = (): void => {
+  void server.close().then(() => process.exit(0));
+};
+process.on('SIGINT', shutdown);
+process.on('SIGTERM', shutdown);

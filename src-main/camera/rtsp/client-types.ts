@@ -1,0 +1,88 @@
+// Types shared by the RTSP client, its track handling and the camera session: options, injected
+// clock and socket opener, track info and event maps. Declarations only, no behaviour beyond defaults.
+import net from 'node:net';
+import type { NvrError } from '../../base';
+import type { AccessUnit, VideoCodec } from '../../media';
+import type { Clock } from './mounts';
+
+/** Time and timers, injectable so tests can drive them (the same interface the server uses). */
+export type { Clock };
+
+export const systemClock: Clock = {
+  nowMs: () => Date.now(),
+  setTimeout: (fn, ms) => setTimeout(fn, ms),
+  clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
+};
+
+/** Opens the TCP connection to the camera; injectable for tests (default: net.connect). */
+export type SocketOpener = (host: string, port: number) => net.Socket;
+
+export const defaultSocketOpener: SocketOpener = (host, port) =>
+  net.connect({ host, port, noDelay: true });
+
+export type RtspTransport = 'tcp' | 'udp' | 'auto';
+
+export interface RtspClientOptions {
+  /** rtsp://[user:pass@]host[:port]/path; credentials in the URL are used when none are given. */
+  url: string;
+  username?: string;
+  password?: string;
+  /** Default 'auto': UDP first, TCP when SETUP fails or no RTP arrives in `udpFirstPacketTimeoutMs`. */
+  transport?: RtspTransport;
+  /** Timeout of every step (connect, each request). Default 10 s. */
+  timeoutMs?: number;
+  /** In 'auto', how long to wait for the first RTP packet over UDP before falling back. Default 2 s. */
+  udpFirstPacketTimeoutMs?: number;
+  /** Address to bind the UDP pair; default 127.0.0.1 for a loopback camera, else 0.0.0.0. */
+  udpBindAddress?: string;
+  /** Interval of RTCP receiver reports. Default 5 s. */
+  receiverReportIntervalMs?: number;
+  userAgent?: string;
+  signal?: AbortSignal;
+  clock?: Clock;
+  openSocket?: SocketOpener;
+}
+
+export interface ParameterSetsInfo {
+  vps?: Uint8Array;
+  sps?: Uint8Array;
+  pps?: Uint8Array;
+}
+
+/** What a consumer needs to know about the video track (for an init segment, a status page). */
+export interface TrackInfo {
+  codec: VideoCodec;
+  payloadType: number;
+  clockRate: number;
+  /** SETUP URL of the track (redacted: no credentials). */
+  controlUrl: string;
+  width?: number;
+  height?: number;
+  /** From the SPS VUI when present, else estimated from timestamps. */
+  fps?: number;
+  /** RFC 6381 codec string, e.g. 'avc1.42c01e' or 'hvc1.1.6.L93.B0'. */
+  codecString?: string;
+  /** From the SDP, replaced by in-band parameter sets when those appear or change. */
+  parameterSets: ParameterSetsInfo;
+  transport: 'tcp' | 'udp';
+}
+
+export type DiscontinuityReason = 'ssrc_change' | 'timestamp_jump';
+
+export interface RtspClientStats {
+  rtpPackets: number;
+  rtpBytes: number;
+  /** Packets dropped: malformed, wrong payload type, or rejected by the depacketizer. */
+  droppedPackets: number;
+  accessUnits: number;
+  rtcpPackets: number;
+  receiverReportsSent: number;
+}
+
+export type RtspClientEvents = {
+  accessUnit: [au: AccessUnit, track: TrackInfo];
+  parameterSetsChanged: [track: TrackInfo];
+  discontinuity: [reason: DiscontinuityReason];
+  /** The session ended: `error` is undefined after close(), an NvrError otherwise. */
+  close: [error: NvrError | undefined];
+};

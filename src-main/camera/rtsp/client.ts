@@ -1,0 +1,430 @@
+// RtspClient: one connection, one RTSP session, the first video track of a camera. Runs
+// OPTIONS, DESCRIBE, SETUP (TCP interleaved or UDP), PLAY, keepalive and TEARDOWN, and emits
+// access units. No reconnects (that is RtspCameraSession) and no knowledge of what consumes the video.
+import { EventEmitter } from 'node:events';
+import { isIP } from 'node:net';
+import { NvrError, isNvrError, redactUrl } from '../../base';
+import type { AccessUnit } from '../../media';
+import { parseSdp, resolveControlUrl, videoTrackFromSdp } from '../../media/sdp';
+import type { Sdp, SdpVideoTrack } from '../../media/sdp';
+import { RtspConnection } from './client-connection';
+import { accessUnitIterator } from './client-iterator';
+import { TrackReceiver } from './client-track';
+import { defaultSocketOpener, systemClock } from './client-types';
+import type {
+  Clock,
+  RtspClientEvents,
+  RtspClientOptions,
+  RtspClientStats,
+  TrackInfo,
+} from './client-types';
+import { parseMethodList, parseSessionHeader, parseTransport } from './headers';
+import type { SessionHeader } from './headers';
+import { bodyText, encodeInterleaved, getHeader } from './message';
+import type { RtspResponse } from './message';
+import { isLoopback, parseRtspUrl } from './client-url';
+import type { ParsedUrl } from './client-url';
+import { bindUdpPair } from './udp-transport';
+import type { UdpPair } from './udp-transport';
+
+type Attempt = 'tcp' | 'udp';
+
+export class RtspClient extends EventEmitter<RtspClientEvents> {
+  private readonly clock: Clock;
+  private readonly target: ParsedUrl;
+  private readonly timeoutMs: number;
+  private conn: RtspConnection | undefined;
+  private udp: UdpPair | undefined;
+  private receiver: TrackReceiver | undefined;
+  private publicMethods: string[] = [];
+  private playUrl = '';
+  private timers: unknown[] = [];
+  private state: 'new' | 'connecting' | 'playing' | 'closed' = 'new';
+  private transport: Attempt | undefined;
+  private firstRtp: (() => void) | undefined;
+  private readonly onAbort = (): void => this.abort();
+
+  constructor(private readonly options: RtspClientOptions) {
+    super();
+    this.clock = options.clock ?? systemClock;
+    this.target = parseRtspUrl(options.url);
+    this.timeoutMs = options.timeoutMs ?? 10_000;
+  }
+
+  get track(): TrackInfo | undefined {
+    return this.receiver?.info;
+  }
+
+  get transportUsed(): Attempt | undefined {
+    return this.transport;
+  }
+
+  get stats(): RtspClientStats {
+    return this.receiver
+      ? { ...this.receiver.counters }
+      : {
+          rtpPackets: 0,
+          rtpBytes: 0,
+          droppedPackets: 0,
+          accessUnits: 0,
+          rtcpPackets: 0,
+          receiverReportsSent: 0,
+        };
+  }
+
+  /** Connects and starts playing; resolves with the track. Rejects with an NvrError. */
+  async connect(): Promise<TrackInfo> {
+    if (this.state !== 'new')
+      throw new NvrError('conflict', 'connect() may be called once', { url: this.target.url });
+    this.state = 'connecting';
+    this.options.signal?.addEventListener('abort', this.onAbort, { once: true });
+    const mode = this.options.transport ?? 'auto';
+    try {
+      if (mode !== 'auto') return await this.attempt(mode, false);
+      try {
+        return await this.attempt('udp', true);
+      } catch (e) {
+        const method = isNvrError(e) ? e.context.method : undefined;
+        const fallback =
+          isNvrError(e) &&
+          !['auth', 'unsupported_codec', 'cancelled'].includes(e.kind) &&
+          (method === 'SETUP' || method === 'PLAY' || method === 'RTP');
+        if (!fallback || this.state !== 'connecting') throw e;
+        this.teardownQuietly();
+        return await this.attempt('tcp', false);
+      }
+    } catch (e) {
+      this.shutdown();
+      this.options.signal?.removeEventListener('abort', this.onAbort);
+      this.state = 'closed';
+      throw isNvrError(e)
+        ? e
+        : new NvrError('internal', String(e), { url: this.target.url }, { cause: e });
+    }
+  }
+
+  private async attempt(transport: Attempt, waitForRtp: boolean): Promise<TrackInfo> {
+    const conn = new RtspConnection({
+      url: this.target.url,
+      host: this.target.host,
+      port: this.target.port,
+      username: this.options.username ?? this.target.username,
+      password: this.options.password ?? this.target.password,
+      timeoutMs: this.timeoutMs,
+      clock: this.clock,
+      openSocket: this.options.openSocket ?? defaultSocketOpener,
+      userAgent: this.options.userAgent ?? 'nvr-rtsp/0.1',
+      ...(this.options.signal ? { signal: this.options.signal } : {}),
+    });
+    this.conn = conn;
+    conn.onClose = (err) => this.onConnectionLost(conn, err);
+    await conn.open();
+
+    const url = this.target.url;
+    const options = await conn.request('OPTIONS', url, [], () => true);
+    this.publicMethods = parseMethodList(getHeader(options.headers, 'public') ?? '');
+
+    const describe = await conn.request('DESCRIBE', url, [['Accept', 'application/sdp']]);
+    const { sdp, base } = this.readDescribe(conn, describe);
+    const sdpTrack = this.pickVideo(conn, sdp, describe);
+    const controlUrl = resolveControlUrl(base, sdpTrack.control);
+    this.playUrl = resolveControlUrl(base, sdp.control);
+
+    const receiver = new TrackReceiver(sdpTrack, redactUrl(controlUrl), transport, {
+      accessUnit: (au, info) => this.emitAccessUnit(au, info),
+      parameterSetsChanged: (info) =>
+        this.state === 'playing' && this.emit('parameterSetsChanged', info),
+      discontinuity: (reason) => this.state === 'playing' && this.emit('discontinuity', reason),
+    });
+    this.receiver = receiver;
+
+    const setup = await this.setup(conn, controlUrl, transport);
+    const session = readSession(conn, setup);
+    conn.sessionId = session.id;
+    const timeoutSec = session.timeoutSec ?? 60;
+
+    const gotRtp = waitForRtp ? this.waitForFirstRtp(conn) : undefined;
+    await conn.request('PLAY', this.playUrl, [['Range', 'npt=0.000-']]);
+    this.transport = transport;
+    this.udp?.punch();
+    if (gotRtp) await gotRtp;
+    if (this.state !== 'connecting')
+      throw conn.error('cancelled', 'closed while connecting', { method: 'PLAY' });
+    this.state = 'playing';
+    this.startTimers(conn, timeoutSec);
+    return receiver.info;
+  }
+
+  private readDescribe(conn: RtspConnection, res: RtspResponse): { sdp: Sdp; base: string } {
+    let sdp: Sdp;
+    try {
+      sdp = parseSdp(bodyText(res));
+    } catch (e) {
+      throw conn.error(
+        'protocol',
+        `DESCRIBE answer is not SDP: ${e instanceof Error ? e.message : String(e)}`,
+        contextOf(res, 'DESCRIBE'),
+        e,
+      );
+    }
+    const header =
+      getHeader(res.headers, 'content-base') ?? getHeader(res.headers, 'content-location');
+    let base = this.target.url;
+    if (header !== undefined && header !== '') {
+      try {
+        base = new URL(header, this.target.url).href;
+      } catch {
+        base = this.target.url;
+      }
+    }
+    return { sdp, base };
+  }
+
+  private pickVideo(conn: RtspConnection, sdp: Sdp, res: RtspResponse): SdpVideoTrack {
+    const media = sdp.media.find((m) => m.type.toLowerCase() === 'video');
+    const context = contextOf(res, 'DESCRIBE');
+    if (!media)
+      throw conn.error('protocol', 'no video track in the SDP', {
+        ...context,
+        media: sdp.media.map((m) => m.type).join(','),
+      });
+    try {
+      return videoTrackFromSdp(media);
+    } catch (e) {
+      if (isNvrError(e, 'unsupported_codec'))
+        throw conn.error('unsupported_codec', e.message, { ...e.context, ...context }, e);
+      throw conn.error(
+        'protocol',
+        `bad video track in the SDP: ${e instanceof Error ? e.message : String(e)}`,
+        context,
+        e,
+      );
+    }
+  }
+
+  private async setup(
+    conn: RtspConnection,
+    controlUrl: string,
+    transport: Attempt,
+  ): Promise<RtspResponse> {
+    let header: string;
+    if (transport === 'udp') {
+      const bind =
+        this.options.udpBindAddress ?? (isLoopback(this.target.host) ? '127.0.0.1' : '0.0.0.0');
+      try {
+        this.udp = await bindUdpPair(bind);
+      } catch (e) {
+        throw conn.error(
+          'unavailable',
+          e instanceof Error ? e.message : String(e),
+          { method: 'SETUP' },
+          e,
+        );
+      }
+      header = `RTP/AVP;unicast;client_port=${this.udp.rtpPort}-${this.udp.rtcpPort}`;
+    } else header = 'RTP/AVP/TCP;unicast;interleaved=0-1';
+    const res = await conn.request('SETUP', controlUrl, [['Transport', header]]);
+    let answered;
+    try {
+      answered = parseTransport(getHeader(res.headers, 'transport') ?? header)[0]!;
+    } catch (e) {
+      throw conn.error(
+        'protocol',
+        'bad Transport header in the SETUP answer',
+        contextOf(res, 'SETUP'),
+        e,
+      );
+    }
+    if (transport === 'udp' && answered.lowerTransport === 'TCP') {
+      throw conn.error('protocol', 'server answered UDP SETUP with TCP', contextOf(res, 'SETUP'));
+    }
+    if (transport === 'udp') {
+      const udp = this.udp!;
+      // Datagrams come from the address we reached over TCP (or the one the server names).
+      const source =
+        answered.source !== undefined && isIP(answered.source) ? answered.source : undefined;
+      udp.setPeer(
+        source ?? conn.remoteAddress ?? this.target.host,
+        answered.serverPort?.[0],
+        answered.serverPort?.[1],
+      );
+      udp.onRtp((packet) => this.guard(conn, () => this.onRtp(packet)));
+      udp.onRtcp((packet) =>
+        this.guard(conn, () => this.receiver?.pushRtcp(packet, this.clock.nowMs())),
+      );
+    } else {
+      const [rtpChannel, rtcpChannel] = answered.interleaved ?? [0, 1];
+      this.rtcpChannel = rtcpChannel;
+      conn.onInterleaved = (frame) => {
+        if (frame.channel === rtpChannel) this.onRtp(frame.payload);
+        else if (frame.channel === rtcpChannel)
+          this.receiver?.pushRtcp(frame.payload, this.clock.nowMs());
+      };
+    }
+    return res;
+  }
+
+  private rtcpChannel = 1;
+
+  /** Runs datagram handling; a bug downstream ends the session instead of the process. */
+  private guard(conn: RtspConnection, fn: () => void): void {
+    try {
+      fn();
+    } catch (e) {
+      const msg = e instanceof Error ? e.message : String(e);
+      conn.fail(
+        isNvrError(e)
+          ? e
+          : conn.error('internal', `failed to handle camera data: ${msg}`, { method: 'RTP' }, e),
+      );
+    }
+  }
+
+  private onRtp(packet: Uint8Array): void {
+    if (this.state === 'closed' || !this.receiver) return;
+    this.receiver.pushRtp(packet, this.clock.nowMs());
+    if (this.firstRtp && this.receiver.hasReceivedRtp) this.firstRtp();
+  }
+
+  private emitAccessUnit(au: AccessUnit, info: TrackInfo): void {
+    if (this.state === 'closed') return;
+    this.emit('accessUnit', au, info);
+  }
+
+  private waitForFirstRtp(conn: RtspConnection): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      const ms = this.options.udpFirstPacketTimeoutMs ?? 2000;
+      const timer = this.clock.setTimeout(() => {
+        this.firstRtp = undefined;
+        reject(conn.error('timeout', `no RTP over UDP within ${ms} ms`, { method: 'RTP' }));
+      }, ms);
+      this.firstRtp = () => {
+        this.firstRtp = undefined;
+        this.clock.clearTimeout(timer);
+        resolve();
+      };
+    });
+  }
+
+  private startTimers(conn: RtspConnection, timeoutSec: number): void {
+    const keepaliveMs = Math.max(500, (timeoutSec * 1000) / 2);
+    let useGetParameter = this.publicMethods.includes('GET_PARAMETER');
+    const keepalive = (): void => {
+      const method = useGetParameter ? 'GET_PARAMETER' : 'OPTIONS';
+      conn
+        .request(method, method === 'OPTIONS' ? this.target.url : this.playUrl, [], () => true)
+        .then(
+          (res) => {
+            if (res.statusCode >= 400 && useGetParameter) useGetParameter = false;
+            if (this.state === 'playing')
+              this.timers.push(this.clock.setTimeout(keepalive, keepaliveMs));
+          },
+          (e: unknown) => {
+            if (this.state !== 'playing' || !isNvrError(e) || e.kind === 'cancelled') return;
+            conn.fail(
+              isNvrError(e, 'timeout')
+                ? conn.error('timeout', `keepalive ${method} left unanswered`, e.context)
+                : e,
+            );
+          },
+        );
+    };
+    this.timers.push(this.clock.setTimeout(keepalive, keepaliveMs));
+    const rrMs = this.options.receiverReportIntervalMs ?? 5000;
+    const report = (): void => {
+      if (this.state !== 'playing') return;
+      const rr = this.receiver?.receiverReport(this.clock.nowMs());
+      if (rr) {
+        if (this.udp) this.udp.sendRtcp(rr);
+        else conn.write(encodeInterleaved(this.rtcpChannel, rr));
+      }
+      this.timers.push(this.clock.setTimeout(report, rrMs));
+    };
+    this.timers.push(this.clock.setTimeout(report, rrMs));
+  }
+
+  private onConnectionLost(conn: RtspConnection, err: NvrError): void {
+    if (conn !== this.conn || this.state !== 'playing') return;
+    this.state = 'closed';
+    this.shutdown();
+    this.options.signal?.removeEventListener('abort', this.onAbort);
+    this.emit('close', err);
+  }
+
+  private abort(): void {
+    const err = new NvrError('cancelled', 'cancelled', { url: this.target.url });
+    if (this.state === 'connecting') this.conn?.fail(err);
+    else if (this.state === 'playing') void this.close();
+  }
+
+  /** Stops a failed UDP attempt before the TCP one (best effort, no waiting). */
+  private teardownQuietly(): void {
+    const conn = this.conn;
+    if (conn && !conn.isClosed && conn.sessionId !== undefined)
+      conn.request('TEARDOWN', this.playUrl).catch(() => undefined);
+    this.shutdown();
+    this.receiver = undefined;
+    this.conn = undefined;
+  }
+
+  private shutdown(): void {
+    for (const t of this.timers) this.clock.clearTimeout(t);
+    this.timers = [];
+    this.firstRtp = undefined;
+    this.udp?.close();
+    this.udp = undefined;
+    this.conn?.close();
+  }
+
+  /** Sends TEARDOWN (waiting briefly for its answer) and releases everything. Emits 'close'. */
+  async close(): Promise<void> {
+    const wasPlaying = this.state === 'playing';
+    if (this.state === 'closed') return;
+    if (this.state === 'connecting')
+      this.conn?.fail(
+        new NvrError('cancelled', 'closed while connecting', { url: this.target.url }),
+      );
+    this.state = 'closed';
+    const conn = this.conn;
+    if (wasPlaying && conn && !conn.isClosed && conn.sessionId !== undefined) {
+      await Promise.race([
+        conn.request('TEARDOWN', this.playUrl, [], () => true).catch(() => undefined),
+        new Promise<void>((resolve) =>
+          this.clock.setTimeout(resolve, Math.min(this.timeoutMs, 2000)),
+        ),
+      ]);
+    }
+    this.shutdown();
+    this.options.signal?.removeEventListener('abort', this.onAbort);
+    if (wasPlaying) this.emit('close', undefined);
+  }
+
+  /**
+   * Access units as an async iterable, subscribed at once (call it before connect() to miss
+   * nothing). It ends when the client closes, throwing the close error if there was one; a reader
+   * that falls `maxQueued` behind loses the oldest units rather than blocking the camera.
+   */
+  accessUnits(maxQueued = 256): AsyncIterableIterator<{ au: AccessUnit; track: TrackInfo }> {
+    return accessUnitIterator(this, () => this.state === 'closed', maxQueued);
+  }
+}
+
+function contextOf(res: RtspResponse, method: string): Record<string, string | number | undefined> {
+  return { method, cseq: getHeader(res.headers, 'cseq'), statusCode: res.statusCode };
+}
+
+function readSession(conn: RtspConnection, res: RtspResponse): SessionHeader {
+  const header = getHeader(res.headers, 'session');
+  if (header === undefined)
+    throw conn.error('protocol', 'SETUP answer has no Session header', contextOf(res, 'SETUP'));
+  try {
+    return parseSessionHeader(header);
+  } catch (e) {
+    throw conn.error(
+      'protocol',
+      'bad Session header in the SETUP answer',
+      contextOf(res, 'SETUP'),
+      e,
+    );
+  }
+}

@@ -1,0 +1,58 @@
+// src-main/camera/rtsp: RTSP wire format, authentication and the project's own RTSP server
+// (demo camera, test camera, re-stream server). The RTSP client will live here too.
+export type {
+  RtspHeader,
+  RtspRequest,
+  RtspResponse,
+  InterleavedFrame,
+  RtspMessage,
+  RtspStreamItem,
+  RtspParserOptions,
+} from './message';
+export {
+  RtspStreamParser,
+  getHeader,
+  getHeaders,
+  setHeader,
+  bodyText,
+  getCSeq,
+  serializeRequest,
+  serializeResponse,
+  encodeInterleaved,
+  STATUS_REASONS,
+} from './message';
+export type { TransportSpec, SessionHeader, RtpInfoEntry } from './headers';
+export {
+  parseTransport,
+  formatTransport,
+  parseSessionHeader,
+  formatSessionHeader,
+  parseRtpInfo,
+  formatRtpInfo,
+  parseMethodList,
+} from './headers';
+export type {
+  AuthChallenge,
+  AuthUser,
+  AuthSchemeOption,
+  AuthVerdict,
+  DigestAlgorithm,
+  DigestInput,
+  ClientCredentials,
+  ServerAuthOptions,
+} from './auth';
+export {
+  parseWwwAuthenticate,
+  parseAuthorization,
+  computeDigestResponse,
+  buildBasicAuthorization,
+  buildDigestAuthorization,
+  chooseChallenge,
+  ServerAuthenticator,
+} from './auth';
+export type { Clip, ClipParameterSets, LoadClipOptions } from './clip-source';
+export { loadClip, parseClip, ClipLooper, codecFromFileName } from './clip-source';
+export type { RtspServerOptions, RtspServerStats, MountStats } from './server';
+export { RtspServer } from './server';
+export type { Clock as ServerClock } from './mounts';
+export { payloadHasKeyframe } from './rtp-keyframe';

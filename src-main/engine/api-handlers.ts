@@ -1,0 +1,162 @@
+// The NvrApi implementation: handlers over the camera store, event bus and system counters, and
+// bindApi(), which validates every input with the contract's schemas before a handler sees it.
+// Features whose modules do not exist yet (live, playback, export, ONVIF) answer `not_implemented`.
+import { NvrError } from '../base';
+import type { Clock, Logger } from '../base';
+import { NVR_METHOD_NAMES, methodPath, validateInput } from '../../src-preload/contract';
+import type {
+  CameraStatus,
+  NvrApi,
+  NvrEventListener,
+  NvrHandlers,
+  NvrMethodName,
+  SystemInfo,
+  Unsubscribe,
+} from '../../src-preload/contract';
+import { applyCameraPatch, cameraIdFromName, toApiCamera } from './camera-store';
+import type { CameraStore, StoredCamera } from './camera-store';
+import type { EventBus } from './event-bus';
+import { CpuMeter, cpuFigures, diskUsage, memoryFigures } from './system-info';
+
+export interface HandlerDeps {
+  store: CameraStore;
+  bus: EventBus;
+  clock: Clock;
+  logger: Logger;
+  version: string;
+  dataDir: string;
+  /** Base URL of the engine's HTTP server once listening (for resource URLs handed to IPC clients). */
+  baseUrl: () => string | undefined;
+  /** Live status of a camera from its session; idle until camera sessions exist. */
+  cameraStatus?: (id: string) => CameraStatus | undefined;
+  /** Bytes the recordings take (from storage); 0 until storage exists. */
+  recordingsBytes?: () => number;
+}
+
+function notImplemented(what: string): never {
+  throw new NvrError('not_implemented', `${what} is not implemented yet`);
+}
+
+export function createHandlers(deps: HandlerDeps): NvrHandlers {
+  const { store, bus, clock } = deps;
+  const startedMs = clock.monotonicMs();
+  const cpu = new CpuMeter(clock);
+
+  const mustGet = (id: string): StoredCamera => {
+    const camera = store.get(id);
+    if (!camera) throw new NvrError('not_found', `no camera ${id}`, { field: 'id', camera: id });
+    return camera;
+  };
+  const statusOf = (id: string): CameraStatus => deps.cameraStatus?.(id) ?? { state: 'idle', streams: {} };
+  const resourceUrl = (method: NvrMethodName, input: unknown) => {
+    const base = deps.baseUrl();
+    if (!base) throw new NvrError('unavailable', 'the HTTP server is not listening yet');
+    return { url: base + methodPath(method, input) };
+  };
+
+  return {
+    health: async () => ({ ok: true, version: deps.version }),
+
+    listCameras: async () => store.list().map(toApiCamera),
+    getCamera: async ({ id }) => toApiCamera(mustGet(id)),
+    addCamera: async (config) => {
+      const nowMs = clock.nowMs();
+      const id = cameraIdFromName(config.name, (candidate) => store.get(candidate) !== undefined);
+      const stored: StoredCamera = { id, config, createdMs: nowMs, updatedMs: nowMs };
+      store.insert(stored);
+      const camera = toApiCamera(stored);
+      deps.logger.info({ camera: id }, 'camera added');
+      bus.emit('camera.added', { camera });
+      return camera;
+    },
+    updateCamera: async ({ id, patch }) => {
+      const current = mustGet(id);
+      const next: StoredCamera = { ...current, config: applyCameraPatch(current.config, patch), updatedMs: clock.nowMs() };
+      store.update(next);
+      const camera = toApiCamera(next);
+      bus.emit('camera.updated', { camera });
+      return camera;
+    },
+    deleteCamera: async ({ id }) => {
+      mustGet(id);
+      store.delete(id);
+      deps.logger.info({ camera: id }, 'camera removed');
+      bus.emit('camera.removed', { id });
+      return { ok: true };
+    },
+    getCameraStatus: async ({ id }) => {
+      mustGet(id);
+      return statusOf(id);
+    },
+    // Nothing records yet (the recorder comes with storage), so no camera has recorded ranges.
+    listRecordings: async ({ id }) => {
+      mustGet(id);
+      return { ranges: [] };
+    },
+
+    startLive: async ({ id }) => {
+      mustGet(id);
+      return notImplemented('WebRTC live view');
+    },
+    stopLive: async () => notImplemented('WebRTC live view'),
+    getLivePlaylistUrl: async (input) => (mustGet(input.id), resourceUrl('getLivePlaylistUrl', input)),
+    getVodPlaylistUrl: async (input) => (mustGet(input.id), resourceUrl('getVodPlaylistUrl', input)),
+    getSnapshotUrl: async (input) => (mustGet(input.id), resourceUrl('getSnapshotUrl', input)),
+    getClipDownloadUrl: async (input) => (mustGet(input.id), resourceUrl('getClipDownloadUrl', input)),
+
+    startExport: async ({ cameraIds }) => {
+      for (const id of cameraIds) mustGet(id);
+      return notImplemented('Export');
+    },
+    listExports: async () => [],
+    getExport: async ({ id }) => {
+      throw new NvrError('not_found', `no export ${id}`, { field: 'id' });
+    },
+    cancelExport: async ({ id }) => {
+      throw new NvrError('not_found', `no export ${id}`, { field: 'id' });
+    },
+    getExportFileUrl: async ({ id }) => {
+      throw new NvrError('not_found', `no export ${id}`, { field: 'id' });
+    },
+
+    discover: async () => notImplemented('ONVIF discovery'),
+    probe: async () => notImplemented('ONVIF probing'),
+
+    getSystem: async (): Promise<SystemInfo> => {
+      const disk = diskUsage(deps.dataDir);
+      return {
+        version: deps.version,
+        uptimeMs: Math.round(clock.monotonicMs() - startedMs),
+        disk: { ...disk, recordingsBytes: deps.recordingsBytes?.() ?? 0 },
+        cpu: cpuFigures(cpu),
+        memory: memoryFigures(),
+        cameras: store.list().map((c) => {
+          const streams = statusOf(c.id).streams;
+          return { id: c.id, bitrateKbps: (streams.main?.bitrateKbps ?? 0) + (streams.sub?.bitrateKbps ?? 0) };
+        }),
+      };
+    },
+  };
+}
+
+type AnyHandler = (input: unknown) => Promise<unknown>;
+
+/**
+ * Wraps handlers into the NvrApi every transport uses: each call's input is validated with its schema
+ * (failures throw NvrError('bad_request') with `context.field`), then the handler runs.
+ */
+export function bindApi(handlers: NvrHandlers, subscribe: (listener: NvrEventListener) => Unsubscribe): NvrApi {
+  const api: Record<string, unknown> = { subscribe };
+  for (const name of NVR_METHOD_NAMES) {
+    const handler = handlers[name] as AnyHandler;
+    api[name] = async (input?: unknown) => {
+      const parsed = validateInput(name, input);
+      if (!parsed.ok) {
+        const { message, field } = parsed.error;
+        throw new NvrError('bad_request', message, field ? { field, method: name } : { method: name });
+      }
+      return handler(parsed.value);
+    };
+  }
+  return api as unknown as NvrApi;
+}

@@ -1,0 +1,83 @@
+// `--demo`: starts the project's RTSP server on loopback looping the clips in resources/demo and
+// describes one camera per scene pointing at it. It adds nothing by itself: the engine adds the cameras.
+import { readdirSync } from 'node:fs';
+import path from 'node:path';
+import { NvrError } from '../base';
+import type { Logger } from '../base';
+import { RtspServer } from '../camera/rtsp';
+import type { CameraInput } from '../../src-preload/contract';
+
+export interface DemoScene {
+  /** Scene name from the file name: `door` for door-main.h264. */
+  scene: string;
+  mainFile: string;
+  subFile?: string;
+}
+
+/** Scenes of a demo folder: every `<scene>-main.h264|h265`, with `<scene>-sub.h264|h265` when present. */
+export function findDemoScenes(demoDir: string): DemoScene[] {
+  let names: string[];
+  try {
+    names = readdirSync(demoDir);
+  } catch (cause) {
+    throw new NvrError('not_found', `demo clips not found in ${demoDir} (set NVR_RESOURCES_DIR)`, { path: demoDir }, { cause });
+  }
+  const scenes: DemoScene[] = [];
+  for (const name of names.sort()) {
+    const m = /^([a-z0-9_-]+)-main\.(h264|h265)$/.exec(name);
+    if (!m) continue;
+    const scene = m[1] as string;
+    const sub = names.find((n) => n === `${scene}-sub.h264` || n === `${scene}-sub.h265`);
+    scenes.push({ scene, mainFile: path.join(demoDir, name), ...(sub ? { subFile: path.join(demoDir, sub) } : {}) });
+  }
+  if (scenes.length === 0) throw new NvrError('not_found', `no demo clips (<scene>-main.h264) in ${demoDir}`, { path: demoDir });
+  return scenes;
+}
+
+export interface DemoRtspServer {
+  listen(opts: { host?: string; port?: number }): Promise<unknown>;
+  addClipStream(path: string, opts: { file: string }): Promise<void>;
+  close(): Promise<void>;
+  readonly listeningPort: number;
+}
+
+export interface RunningDemo {
+  /** rtsp://127.0.0.1:<port> */
+  rtspBaseUrl: string;
+  cameras: CameraInput[];
+  close(): Promise<void>;
+}
+
+const titleCase = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
+
+/** Starts the RTSP server on 127.0.0.1, port 0, with `/<scene>/main` and `/<scene>/sub` mounts. */
+export async function startDemo(
+  demoDir: string,
+  logger: Logger,
+  createServer: () => DemoRtspServer = () => new RtspServer(),
+): Promise<RunningDemo> {
+  const scenes = findDemoScenes(demoDir);
+  const server = createServer();
+  try {
+    for (const s of scenes) {
+      await server.addClipStream(`/${s.scene}/main`, { file: s.mainFile });
+      if (s.subFile) await server.addClipStream(`/${s.scene}/sub`, { file: s.subFile });
+    }
+    await server.listen({ host: '127.0.0.1', port: 0 });
+  } catch (err) {
+    await server.close().catch(() => undefined);
+    throw err;
+  }
+  const rtspBaseUrl = `rtsp://127.0.0.1:${server.listeningPort}`;
+  logger.info({ rtsp: rtspBaseUrl, scenes: scenes.map((s) => s.scene) }, 'demo cameras streaming');
+  const cameras: CameraInput[] = scenes.map((s) => ({
+    name: titleCase(s.scene),
+    streams: {
+      main: { url: `${rtspBaseUrl}/${s.scene}/main` },
+      ...(s.subFile ? { sub: { url: `${rtspBaseUrl}/${s.scene}/sub` } } : {}),
+    },
+    transport: 'tcp',
+    recording: { mode: 'continuous', retentionDays: 1, recordSub: true },
+  }));
+  return { rtspBaseUrl, cameras, close: () => server.close() };
+}

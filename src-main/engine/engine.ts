@@ -1,0 +1,132 @@
+// Composition root: builds the engine from a config (store, event bus, API, HTTP server, demo cameras)
+// and owns start/stop order. Pure Node; never imports electron. Everything long-lived is disposed in stop().
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { DisposableStore, createLogger, systemClock } from '../base';
+import type { Clock, Logger } from '../base';
+import { createHttpServer } from '../server';
+import type { HttpServer, ResourceHandlers } from '../server';
+import type { NvrApi } from '../../src-preload/contract';
+import { bindApi, createHandlers } from './api-handlers';
+import { MemoryCameraStore } from './camera-store';
+import type { CameraStore } from './camera-store';
+import type { EngineConfig } from './config';
+import { startDemo } from './demo';
+import type { DemoRtspServer } from './demo';
+import { EventBus } from './event-bus';
+import { readVersion, resolveRendererDir, resolveResourcesDir } from './paths';
+
+export interface EngineDeps {
+  logger?: Logger;
+  clock?: Clock;
+  cameraStore?: CameraStore;
+  /** Playlist / JPEG / MP4 routes; absent ones answer 501. */
+  resources?: ResourceHandlers;
+  /** The RTSP server behind `--demo` (the project's RtspServer by default). */
+  createDemoServer?: () => DemoRtspServer;
+  version?: string;
+}
+
+export interface Engine {
+  readonly config: EngineConfig;
+  /** The validated API: what IPC and HTTP call. */
+  readonly api: NvrApi;
+  readonly events: EventBus;
+  readonly logger: Logger;
+  readonly version: string;
+  /** Base URL of the HTTP server once started. */
+  readonly url: string | undefined;
+  /** Creates the data folder, starts the HTTP server (and the demo cameras); resolves with the URL. */
+  start(): Promise<{ url: string }>;
+  /** Stops accepting requests, stops cameras, flushes and closes. Idempotent. */
+  stop(): Promise<void>;
+}
+
+/** For IPC clients, resource URLs must be dialable: a wildcard bind is reached through loopback. */
+function dialableUrl(url: string, host: string): string {
+  if (host === '0.0.0.0') return url.replace('//0.0.0.0:', '//127.0.0.1:');
+  if (host === '::') return url.replace('//[::]:', '//[::1]:');
+  return url;
+}
+
+export function createEngine(config: EngineConfig, deps: EngineDeps = {}): Engine {
+  const logger = deps.logger ?? createLogger({ level: config.logLevel });
+  const clock = deps.clock ?? systemClock;
+  const version = deps.version ?? readVersion();
+  const store = deps.cameraStore ?? new MemoryCameraStore();
+  const events = new EventBus(logger.child({ module: 'events' }));
+  const disposables = new DisposableStore();
+
+  let server: HttpServer | undefined;
+  let url: string | undefined;
+  let state: 'new' | 'starting' | 'running' | 'stopping' | 'stopped' = 'new';
+  let stopped: Promise<void> | undefined;
+
+  const handlers = createHandlers({
+    store,
+    bus: events,
+    clock,
+    logger: logger.child({ module: 'api' }),
+    version,
+    dataDir: config.dataDir,
+    baseUrl: () => (url ? dialableUrl(url, config.host) : undefined),
+  });
+  const api = bindApi(handlers, (listener) => events.subscribe(listener));
+
+  async function start(): Promise<{ url: string }> {
+    if (state !== 'new') throw new Error(`engine cannot start from state ${state}`);
+    state = 'starting';
+    try {
+      await mkdir(config.dataDir, { recursive: true });
+      server = await createHttpServer({
+        api,
+        logger,
+        rendererDir: resolveRendererDir(config.rendererDir),
+        ...(deps.resources ? { resources: deps.resources } : {}),
+      });
+      const srv = server;
+
+      if (config.demo) {
+        const resourcesDir = resolveResourcesDir(config.resourcesDir);
+        if (!resourcesDir) throw new Error('cannot find the resources folder for --demo (set NVR_RESOURCES_DIR)');
+        const demo = await startDemo(path.join(resourcesDir, 'demo'), logger.child({ module: 'demo' }), deps.createDemoServer);
+        disposables.add({ dispose: () => demo.close() });
+        for (const camera of demo.cameras) await api.addCamera(camera);
+      }
+
+      url = await srv.listen({ host: config.host, port: config.port });
+      state = 'running';
+      logger.info({ url, dataDir: config.dataDir, version }, 'engine started');
+      return { url };
+    } catch (err) {
+      await stop().catch(() => undefined);
+      throw err;
+    }
+  }
+
+  function stop(): Promise<void> {
+    stopped ??= (async () => {
+      state = 'stopping';
+      // HTTP server first (stop accepting, close sockets and WebSockets), then the rest in reverse
+      // order of creation: camera sessions, recorder flush and the database close slot in there.
+      await server?.close();
+      await disposables.dispose();
+      state = 'stopped';
+      logger.info('engine stopped');
+    })();
+    return stopped;
+  }
+
+  return {
+    config,
+    api,
+    events,
+    logger,
+    version,
+    get url() {
+      return url;
+    },
+    start,
+    stop,
+  };
+}

@@ -1,0 +1,55 @@
+// Disk, CPU and memory figures for GET /api/system. Reads OS counters only; the size of the recordings
+// comes from storage (passed in), never from scanning the recordings folder here.
+import { statfsSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Clock } from '../base';
+
+export interface DiskUsage {
+  totalBytes: number;
+  freeBytes: number;
+}
+
+/** Disk of the folder (or of its nearest existing parent, before the folder is created). */
+export function diskUsage(dir: string): DiskUsage {
+  let current = path.resolve(dir);
+  for (;;) {
+    try {
+      const s = statfsSync(current);
+      return { totalBytes: s.blocks * s.bsize, freeBytes: s.bavail * s.bsize };
+    } catch {
+      const parent = path.dirname(current);
+      if (parent === current) return { totalBytes: 0, freeBytes: 0 };
+      current = parent;
+    }
+  }
+}
+
+/** CPU use of this process in percent of one core, averaged since the previous call. */
+export class CpuMeter {
+  private lastUsage = process.cpuUsage();
+  private lastMs: number;
+
+  constructor(private readonly clock: Clock) {
+    this.lastMs = clock.monotonicMs();
+  }
+
+  sample(): number {
+    const usage = process.cpuUsage();
+    const nowMs = this.clock.monotonicMs();
+    const cpuMs = (usage.user - this.lastUsage.user + usage.system - this.lastUsage.system) / 1000;
+    const wallMs = nowMs - this.lastMs;
+    this.lastUsage = usage;
+    this.lastMs = nowMs;
+    if (wallMs <= 0) return 0;
+    return Math.round((cpuMs / wallMs) * 1000) / 10;
+  }
+}
+
+export function memoryFigures(): { totalBytes: number; freeBytes: number; rssBytes: number } {
+  return { totalBytes: os.totalmem(), freeBytes: os.freemem(), rssBytes: process.memoryUsage.rss() };
+}
+
+export function cpuFigures(meter: CpuMeter): { cores: number; percent: number; loadAvg: number[] } {
+  return { cores: os.availableParallelism(), percent: meter.sample(), loadAvg: os.loadavg() };
+}

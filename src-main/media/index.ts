@@ -1,0 +1,2 @@
+// src-main/media: pure codecs and containers (bytes in, values out). No I/O, no timers, no logging.
+export * from './types';

@@ -1,0 +1,65 @@
+// What a recording worker reports to the engine thread, and what the engine asks of it. Plain data
+// (structured-clone safe): the same messages flow over a worker's port or a direct call in-thread.
+import type { ErrorKind } from '../base';
+import type { FragmentRecord } from '../storage';
+
+export type StreamName = 'main' | 'sub';
+
+/** Everything a worker needs to record one camera stream. */
+export interface StreamJob {
+  cameraId: string;
+  stream: StreamName;
+  url: string;
+  username?: string;
+  password?: string;
+  transport: 'auto' | 'tcp' | 'udp';
+  record: boolean;
+}
+
+export type RecorderEvent =
+  | { type: 'run.start'; runToken: string; cameraId: string; stream: StreamName; startMs: number }
+  | { type: 'run.end'; runToken: string; endMs: number }
+  | {
+      type: 'segment.open';
+      segToken: string;
+      runToken: string;
+      cameraId: string;
+      stream: StreamName;
+      startMs: number;
+      path: string;
+      initSize: number;
+      codec: string;
+    }
+  | { type: 'fragment'; segToken: string; fragment: FragmentRecord; endMs: number }
+  | { type: 'segment.close'; segToken: string; endMs: number }
+  | { type: 'recorder.error'; cameraId: string; stream: StreamName; kind: ErrorKind; message: string };
+
+/** Per stream state and statistics, reported about once a second. */
+export interface StreamReport {
+  cameraId: string;
+  stream: StreamName;
+  state: 'idle' | 'connecting' | 'streaming' | 'reconnecting' | 'failed';
+  error?: { kind: ErrorKind; message: string };
+  codec?: string;
+  width?: number;
+  height?: number;
+  fps?: number;
+  bitrateKbps?: number;
+  gopFrames?: number;
+  lastFrameMs?: number;
+  framesReceived: number;
+  framesWritten: number;
+  bytesWritten: number;
+  reconnects: number;
+}
+
+export type WorkerCommand =
+  | { type: 'start'; job: StreamJob }
+  | { type: 'stop'; cameraId: string; stream: StreamName }
+  | { type: 'shutdown' };
+
+export type WorkerMessage =
+  | { type: 'events'; events: RecorderEvent[] }
+  | { type: 'reports'; reports: StreamReport[] }
+  | { type: 'stopped'; cameraId: string; stream: StreamName }
+  | { type: 'shutdown.done' };

@@ -1,0 +1,191 @@
+// RecordingService: the engine-thread side of recording. Spreads camera streams over worker threads
+// (or runs them in this thread when `workers` is 0), applies their events to the index, flushes the
+// index once a second, and keeps the latest state and stats of every stream for the API.
+import os from 'node:os';
+import { Worker } from 'node:worker_threads';
+import type { Clock, Logger } from '../base';
+import type { RecordingIndex } from '../storage';
+import { IndexWriter } from './index-writer';
+import type { StreamJob, StreamName, StreamReport, WorkerCommand, WorkerMessage } from './protocol';
+import { RecordingWorkerCore } from './worker-core';
+
+export interface RecordingServiceOptions {
+  dataDir: string;
+  index: RecordingIndex;
+  logger: Logger;
+  clock: Clock;
+  /** Worker threads; 0 runs recording in this thread (tests, tiny systems). Default: cores, at most 4. */
+  workers?: number;
+  segmentDurationMs?: number;
+  /** Called with every stream report (about once a second per stream, and on state changes). */
+  onReport?: (report: StreamReport) => void;
+  /** Called after each index flush with the streams whose recorded range grew. */
+  onRecorded?: (cameraId: string, stream: StreamName, endMs: number) => void;
+}
+
+interface WorkerSlot {
+  send(cmd: WorkerCommand): void;
+  streams: Set<string>;
+  stop(): Promise<void>;
+}
+
+const key = (cameraId: string, stream: StreamName) => `${cameraId}/${stream}`;
+
+/** The worker entry: the bundle's sibling file, or the TypeScript source run through tsx. */
+function workerEntry(): { url: URL; execArgv: string[] } {
+  const fromSource = import.meta.url.endsWith('.ts');
+  return fromSource
+    ? { url: new URL('./worker-main.ts', import.meta.url), execArgv: ['--import', 'tsx'] }
+    : { url: new URL('./recorder-worker.js', import.meta.url), execArgv: [] };
+}
+
+export class RecordingService {
+  private readonly writer: IndexWriter;
+  private readonly slots: WorkerSlot[] = [];
+  private readonly assigned = new Map<string, WorkerSlot>();
+  private readonly reports = new Map<string, StreamReport>();
+  private readonly flushTimer: ReturnType<typeof setInterval>;
+  private readonly lastNotified = new Map<string, number>();
+  private stopped = false;
+
+  constructor(private readonly opts: RecordingServiceOptions) {
+    this.writer = new IndexWriter(opts.index, opts.logger);
+    const count = opts.workers ?? Math.min(4, Math.max(1, os.availableParallelism?.() ?? os.cpus().length));
+    if (count === 0) this.slots.push(this.inThreadSlot());
+    for (let i = 0; i < count; i++) this.slots.push(this.workerSlot(i));
+    this.flushTimer = setInterval(() => this.flush(), 1000);
+  }
+
+  start(job: StreamJob): void {
+    const k = key(job.cameraId, job.stream);
+    if (this.assigned.has(k)) return;
+    const slot = this.slots.reduce((a, b) => (b.streams.size < a.streams.size ? b : a));
+    slot.streams.add(k);
+    this.assigned.set(k, slot);
+    this.reports.set(k, {
+      cameraId: job.cameraId,
+      stream: job.stream,
+      state: 'connecting',
+      framesReceived: 0,
+      framesWritten: 0,
+      bytesWritten: 0,
+      reconnects: 0,
+    });
+    slot.send({ type: 'start', job });
+  }
+
+  stop(cameraId: string, stream: StreamName): void {
+    const k = key(cameraId, stream);
+    const slot = this.assigned.get(k);
+    if (!slot) return;
+    this.assigned.delete(k);
+    slot.streams.delete(k);
+    this.reports.delete(k);
+    slot.send({ type: 'stop', cameraId, stream });
+  }
+
+  report(cameraId: string, stream: StreamName): StreamReport | undefined {
+    return this.reports.get(key(cameraId, stream));
+  }
+
+  allReports(): StreamReport[] {
+    return [...this.reports.values()];
+  }
+
+  /** Stops every stream, waits for the workers to close their files, then writes the index. */
+  async close(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    clearInterval(this.flushTimer);
+    await Promise.all(this.slots.map((s) => s.stop()));
+    this.writer.closeAll();
+    this.writer.flush();
+  }
+
+  private flush(): void {
+    try {
+      this.writer.flush();
+    } catch (e) {
+      this.opts.logger.error({ err: String(e) }, 'index flush failed');
+    }
+    for (const [k, endMs] of this.writer.recordedEndMs) {
+      if (this.lastNotified.get(k) === endMs) continue;
+      this.lastNotified.set(k, endMs);
+      const [cameraId, stream] = k.split('/') as [string, StreamName];
+      this.opts.onRecorded?.(cameraId, stream, endMs);
+    }
+  }
+
+  private onMessage(msg: WorkerMessage): void {
+    switch (msg.type) {
+      case 'events':
+        this.writer.apply(msg.events);
+        return;
+      case 'reports':
+        for (const r of msg.reports) {
+          const k = key(r.cameraId, r.stream);
+          if (!this.assigned.has(k)) continue;
+          this.reports.set(k, r);
+          this.opts.onReport?.(r);
+        }
+        return;
+      default:
+        return;
+    }
+  }
+
+  private inThreadSlot(): WorkerSlot {
+    let done: (() => void) | undefined;
+    const core = new RecordingWorkerCore({
+      dataDir: this.opts.dataDir,
+      clock: this.opts.clock,
+      post: (m) => {
+        if (m.type === 'shutdown.done') done?.();
+        else this.onMessage(m);
+      },
+      ...(this.opts.segmentDurationMs !== undefined ? { segmentDurationMs: this.opts.segmentDurationMs } : {}),
+    });
+    return {
+      streams: new Set(),
+      send: (cmd) => core.handle(cmd),
+      stop: () =>
+        new Promise<void>((resolve) => {
+          done = resolve;
+          core.handle({ type: 'shutdown' });
+        }),
+    };
+  }
+
+  private workerSlot(i: number): WorkerSlot {
+    const { url, execArgv } = workerEntry();
+    const worker = new Worker(url, {
+      execArgv,
+      name: `recorder-${i}`,
+      workerData: { dataDir: this.opts.dataDir, segmentDurationMs: this.opts.segmentDurationMs },
+    });
+    let exited = false;
+    worker.on('message', (m: WorkerMessage) => this.onMessage(m));
+    worker.on('error', (e) => this.opts.logger.error({ err: String(e), worker: i }, 'recording worker failed'));
+    worker.on('exit', () => {
+      exited = true;
+    });
+    return {
+      streams: new Set(),
+      send: (cmd) => worker.postMessage(cmd),
+      stop: async () => {
+        if (exited) return;
+        await new Promise<void>((resolve) => {
+          const onMessage = (m: WorkerMessage) => {
+            if (m.type !== 'shutdown.done') return;
+            worker.off('message', onMessage);
+            resolve();
+          };
+          worker.on('message', onMessage);
+          worker.once('exit', () => resolve());
+          worker.postMessage({ type: 'shutdown' } satisfies WorkerCommand);
+        });
+        await worker.terminate();
+      },
+    };
+  }
+}

@@ -1,0 +1,144 @@
+// The recorder writes what the hub gives it into whole, playable segment files, and reports
+// runs, segments and fragments that match the files byte for byte.
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { FakeClock } from '../base';
+import type { AccessUnit } from '../media';
+import { H264NalType, h264NalType, parseH264Sps } from '../media/h264';
+import { splitAnnexB } from '../media/nal';
+import { scanFragments } from '../media/fmp4';
+import type { StreamTrack } from '../camera';
+import { StreamRecorder } from './stream-recorder';
+import type { RecorderEvent } from './protocol';
+
+let units: AccessUnit[] = [];
+let track: StreamTrack;
+const dirs: string[] = [];
+
+function tmp(): string {
+  const d = fs.mkdtempSync(path.join(os.tmpdir(), 'nvr-rec-'));
+  dirs.push(d);
+  return d;
+}
+
+beforeAll(() => {
+  // 6 s of 640x360 at 15 fps, keyframe every 15 frames, AUDs so units split trivially.
+  const dir = tmp();
+  const file = path.join(dir, 'clip.h264');
+  execFileSync('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', 'testsrc=size=640x360:rate=15', '-t', '6',
+    '-c:v', 'libx264', '-bf', '0', '-g', '15', '-x264-params', 'aud=1', '-pix_fmt', 'yuv420p', file]);
+  let current: Uint8Array[] = [];
+  const flush = () => {
+    if (current.length === 0) return;
+    const isKeyframe = current.some((n) => h264NalType(n) === H264NalType.IDR);
+    units.push({ pts90k: 0, isKeyframe, nalus: current });
+    current = [];
+  };
+  let sps: Uint8Array | undefined;
+  let pps: Uint8Array | undefined;
+  for (const nal of splitAnnexB(fs.readFileSync(file))) {
+    const type = h264NalType(nal);
+    if (type === H264NalType.AUD) flush();
+    if (type === H264NalType.SPS) sps ??= nal;
+    if (type === H264NalType.PPS) pps ??= nal;
+    current.push(nal);
+  }
+  flush();
+  units = units.map((u, i) => ({ ...u, pts90k: 1_000_000 + i * 6000 }));
+  const info = parseH264Sps(sps!);
+  track = { codec: 'h264', width: info.width, height: info.height, codecString: info.codecString, parameterSets: { sps: sps!, pps: pps! } };
+});
+
+afterEach(() => {
+  while (dirs.length > 1) fs.rmSync(dirs.pop()!, { recursive: true, force: true });
+});
+
+function record(segmentDurationMs: number, feed: (rec: StreamRecorder, clock: FakeClock) => void) {
+  const dataDir = tmp();
+  const clock = new FakeClock(1_790_000_000_000);
+  const events: RecorderEvent[] = [];
+  const rec = new StreamRecorder({ dataDir, cameraId: 'cam1', stream: 'main', clock, emit: (e) => events.push(e), segmentDurationMs });
+  feed(rec, clock);
+  rec.close();
+  return { dataDir, events };
+}
+
+describe('StreamRecorder', () => {
+  it('cuts segments at keyframes and writes files ffmpeg reads without error', () => {
+    const { dataDir, events } = record(2000, (rec, clock) => {
+      for (const u of units) {
+        rec.push(u, track);
+        clock.advance(1000 / 15);
+      }
+    });
+    const opens = events.filter((e) => e.type === 'segment.open');
+    expect(opens).toHaveLength(3);
+    const fragments = events.filter((e) => e.type === 'fragment');
+    const frames = fragments.reduce((n, e) => n + (e.type === 'fragment' ? e.fragment.sampleCount : 0), 0);
+    expect(frames).toBe(units.length);
+    for (const open of opens) {
+      if (open.type !== 'segment.open') continue;
+      const file = path.join(dataDir, open.path);
+      expect(open.path).toMatch(/^recordings\/cam1\/main\/\d{4}\/\d{2}\/\d{2}\/\d+\.mp4$/);
+      const errors = execFileSync('ffmpeg', ['-v', 'error', '-i', file, '-f', 'null', '-'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+      expect(errors).toBe('');
+      const scan = scanFragments(fs.readFileSync(file));
+      const reported = fragments.filter((e) => e.type === 'fragment' && e.segToken === open.segToken);
+      expect(scan.fragments.map((f) => f.offset)).toEqual(reported.map((e) => (e.type === 'fragment' ? e.fragment.offset : -1)));
+      expect(scan.validEnd).toBe(fs.statSync(file).size);
+      expect(scan.fragments[0]?.isKeyframe).toBe(true);
+    }
+    // Segment times follow the media clock from the run's anchor.
+    const first = opens[0]!;
+    const second = opens[1]!;
+    expect(first.type === 'segment.open' && second.type === 'segment.open' && second.startMs - first.startMs).toBe(2000);
+    expect(events[0]?.type).toBe('run.start');
+    expect(events.at(-1)?.type).toBe('run.end');
+  });
+
+  it('starts a new run on a run break and when media time drifts from the clock', () => {
+    const { events } = record(60_000, (rec, clock) => {
+      units.slice(0, 30).forEach((u) => { rec.push(u, track); clock.advance(1000 / 15); });
+      rec.onRunBreak();
+      units.slice(30, 60).forEach((u) => { rec.push(u, track); clock.advance(1000 / 15); });
+      clock.advance(10_000); // the camera stalls but its timestamps carry on as if nothing happened
+      units.slice(60).forEach((u) => { rec.push(u, track); clock.advance(1000 / 15); });
+    });
+    expect(events.filter((e) => e.type === 'run.start')).toHaveLength(3);
+    expect(events.filter((e) => e.type === 'run.end')).toHaveLength(3);
+  });
+
+  it('starts each segment at a keyframe, dropping what comes before the first one', () => {
+    const { events } = record(60_000, (rec, clock) => {
+      for (const u of units.slice(5)) {
+        rec.push(u, track);
+        clock.advance(1000 / 15);
+      }
+    });
+    expect(events.filter((e) => e.type === 'run.start')).toHaveLength(1);
+    const frames = events.reduce((n, e) => n + (e.type === 'fragment' ? e.fragment.sampleCount : 0), 0);
+    expect(frames).toBe(units.length - 15);
+  });
+
+  it('reports a disk error, keeps what was written, and resumes when writing works again', () => {
+    const dataDir = tmp();
+    const clock = new FakeClock(1_790_000_000_000);
+    const events: RecorderEvent[] = [];
+    const rec = new StreamRecorder({ dataDir, cameraId: 'cam1', stream: 'main', clock, emit: (e) => events.push(e), segmentDurationMs: 1000, diskRetryMs: 1000 });
+    units.slice(0, 20).forEach((u) => { rec.push(u, track); clock.advance(1000 / 15); });
+    // Make the recordings folder unwritable: the next segment cannot be created.
+    const camDir = path.join(dataDir, 'recordings', 'cam1');
+    fs.rmSync(camDir, { recursive: true, force: true });
+    fs.writeFileSync(camDir, 'not a folder');
+    units.slice(20, 40).forEach((u) => { rec.push(u, track); clock.advance(1000 / 15); });
+    expect(events.some((e) => e.type === 'recorder.error' && e.kind === 'disk')).toBe(true);
+    fs.rmSync(camDir);
+    units.slice(40).forEach((u) => { rec.push(u, track); clock.advance(1000 / 15); });
+    rec.close();
+    const lastOpen = events.filter((e) => e.type === 'segment.open').at(-1);
+    expect(lastOpen?.type === 'segment.open' && fs.existsSync(path.join(dataDir, lastOpen.path))).toBe(true);
+  });
+});

@@ -1,0 +1,248 @@
+// StreamRecorder: the hub consumer that writes one camera stream to fMP4 segment files (DESIGN §4)
+// and reports runs, segments and fragments as events for the index. Cuts a segment at the first
+// keyframe past the segment length, on new parameter sets, and on run breaks. Never blocks the hub.
+import type { Clock } from '../base';
+import { NvrError, isNvrError } from '../base';
+import type { AccessUnit } from '../media';
+import { FragmentBuilder, buildInitSegment, trackConfigFromParameterSets, type FinishedFragment } from '../media/fmp4';
+import type { HubConsumer, StreamTrack } from '../camera';
+import { SegmentFileWriter } from '../storage';
+import type { RecorderEvent, StreamName } from './protocol';
+
+export interface StreamRecorderOptions {
+  dataDir: string;
+  cameraId: string;
+  stream: StreamName;
+  clock: Clock;
+  emit: (event: RecorderEvent) => void;
+  /** Segment length; a segment is cut at the first keyframe past it. Default 60 s. */
+  segmentDurationMs?: number;
+  /** Media time may drift this far from the wall clock before a new run starts. Default 2 s. */
+  maxDriftMs?: number;
+  /** After a disk error, wait this long before trying to open a segment again. Default 5 s. */
+  diskRetryMs?: number;
+}
+
+interface OpenSegment {
+  token: string;
+  writer: SegmentFileWriter;
+  builder: FragmentBuilder;
+  track: StreamTrack;
+  startPts90k: number;
+  endMs: number;
+}
+
+interface Run {
+  token: string;
+  anchorMs: number;
+  anchorPts90k: number;
+  endMs: number;
+}
+
+let tokenCounter = 0;
+const nextToken = (prefix: string) => `${prefix}-${process.pid}-${Date.now().toString(36)}-${++tokenCounter}`;
+
+export class StreamRecorder implements HubConsumer {
+  readonly name: string;
+  private run: Run | undefined;
+  private segment: OpenSegment | undefined;
+  private diskFailedAtMs: number | undefined;
+  framesWritten = 0;
+  bytesWritten = 0;
+
+  constructor(private readonly opts: StreamRecorderOptions) {
+    this.name = `recorder:${opts.cameraId}/${opts.stream}`;
+  }
+
+  push(au: AccessUnit, track: StreamTrack): boolean {
+    try {
+      this.write(au, track);
+    } catch (e) {
+      this.fail(e);
+    }
+    return true; // Writing is synchronous: the recorder is never "full".
+  }
+
+  onRunBreak(): void {
+    this.endRun();
+  }
+
+  /** Syncs the open file to disk (called about once a second by the owner). */
+  sync(): void {
+    try {
+      this.segment?.writer.sync();
+    } catch (e) {
+      this.fail(e);
+    }
+  }
+
+  close(): void {
+    this.endRun();
+  }
+
+  private write(au: AccessUnit, track: StreamTrack): void {
+    if (this.run && this.driftMs(au) > (this.opts.maxDriftMs ?? 2000)) this.endRun();
+    const seg = this.segment;
+    if (seg) {
+      const cut =
+        au.isKeyframe &&
+        (seg.track !== track || (au.pts90k - seg.startPts90k) / 90 >= (this.opts.segmentDurationMs ?? 60_000));
+      if (!cut) {
+        this.appendFragments(seg, seg.builder.push(au));
+        return;
+      }
+      this.closeSegment(au.pts90k);
+    }
+    if (!au.isKeyframe) return; // A segment starts at a keyframe.
+    if (this.diskFailedAtMs !== undefined) {
+      if (this.opts.clock.monotonicMs() - this.diskFailedAtMs < (this.opts.diskRetryMs ?? 5000)) return;
+      this.diskFailedAtMs = undefined;
+    }
+    this.openSegment(au, track);
+  }
+
+  private openSegment(au: AccessUnit, track: StreamTrack): void {
+    const run = this.run ?? this.startRun(au);
+    const startMs = this.wallMs(run, au.pts90k);
+    const config = trackConfigFromParameterSets({ codec: track.codec, ...track.parameterSets });
+    const init = buildInitSegment(config, { creationTimeMs: startMs });
+    const writer = SegmentFileWriter.open({
+      dataDir: this.opts.dataDir,
+      cameraId: this.opts.cameraId,
+      stream: this.opts.stream,
+      startMs,
+      init,
+    });
+    const seg: OpenSegment = {
+      token: nextToken('seg'),
+      writer,
+      builder: new FragmentBuilder({ codec: track.codec }),
+      track,
+      startPts90k: au.pts90k,
+      endMs: startMs,
+    };
+    this.segment = seg;
+    this.bytesWritten += init.byteLength;
+    this.opts.emit({
+      type: 'segment.open',
+      segToken: seg.token,
+      runToken: run.token,
+      cameraId: this.opts.cameraId,
+      stream: this.opts.stream,
+      startMs,
+      path: writer.relativePath,
+      initSize: writer.initSize,
+      codec: config.codecString,
+    });
+    this.appendFragments(seg, seg.builder.push(au));
+  }
+
+  private appendFragments(seg: OpenSegment, fragments: FinishedFragment[]): void {
+    const run = this.run;
+    if (!run) return;
+    for (const f of fragments) {
+      const { offset, sizeBytes } = seg.writer.append(f.bytes);
+      this.framesWritten += f.sampleCount;
+      this.bytesWritten += sizeBytes;
+      const endMs = this.wallMs(run, f.startPts90k + f.durationTicks);
+      seg.endMs = endMs;
+      run.endMs = endMs;
+      this.opts.emit({
+        type: 'fragment',
+        segToken: seg.token,
+        endMs,
+        fragment: {
+          offset,
+          sizeBytes,
+          startPts90k: f.startPts90k,
+          duration90k: f.durationTicks,
+          sampleCount: f.sampleCount,
+          isKeyframe: f.isKeyframeStart,
+        },
+      });
+    }
+  }
+
+  /** Closes the open segment; its last unit lasts until `endPts90k` when the next unit is known. */
+  private closeSegment(endPts90k?: number): void {
+    const seg = this.segment;
+    if (!seg) return;
+    this.segment = undefined;
+    try {
+      this.appendFragments(seg, seg.builder.flush(endPts90k));
+      seg.writer.sync();
+    } finally {
+      seg.writer.close();
+      this.opts.emit({ type: 'segment.close', segToken: seg.token, endMs: seg.endMs });
+    }
+  }
+
+  private startRun(au: AccessUnit): Run {
+    const run: Run = {
+      token: nextToken('run'),
+      anchorMs: this.opts.clock.nowMs(),
+      anchorPts90k: au.pts90k,
+      endMs: 0,
+    };
+    run.endMs = run.anchorMs;
+    this.run = run;
+    this.opts.emit({
+      type: 'run.start',
+      runToken: run.token,
+      cameraId: this.opts.cameraId,
+      stream: this.opts.stream,
+      startMs: run.anchorMs,
+    });
+    return run;
+  }
+
+  private endRun(): void {
+    try {
+      this.closeSegment();
+    } catch (e) {
+      this.report(e);
+    }
+    const run = this.run;
+    if (!run) return;
+    this.run = undefined;
+    this.opts.emit({ type: 'run.end', runToken: run.token, endMs: run.endMs });
+  }
+
+  private wallMs(run: Run, pts90k: number): number {
+    return Math.round(run.anchorMs + (pts90k - run.anchorPts90k) / 90);
+  }
+
+  /** How far the stream's media time has moved from the receive clock since the run's anchor. */
+  private driftMs(au: AccessUnit): number {
+    const run = this.run!;
+    return Math.abs(this.opts.clock.nowMs() - this.wallMs(run, au.pts90k));
+  }
+
+  private fail(e: unknown): void {
+    this.report(e);
+    if (isNvrError(e, 'disk')) this.diskFailedAtMs = this.opts.clock.monotonicMs();
+    // Whatever failed, the files written so far stay whole: end the run; the next keyframe starts anew.
+    const seg = this.segment;
+    this.segment = undefined;
+    if (seg) {
+      try {
+        seg.writer.close();
+      } catch {
+        // already reported
+      }
+      this.opts.emit({ type: 'segment.close', segToken: seg.token, endMs: seg.endMs });
+    }
+    this.endRun();
+  }
+
+  private report(e: unknown): void {
+    const err = e instanceof NvrError ? e : new NvrError('internal', String(e));
+    this.opts.emit({
+      type: 'recorder.error',
+      cameraId: this.opts.cameraId,
+      stream: this.opts.stream,
+      kind: err.kind,
+      message: err.message,
+    });
+  }
+}

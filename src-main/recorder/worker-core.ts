@@ -1,0 +1,164 @@
+// RecordingWorkerCore: what runs inside a recording worker thread. Per camera stream it owns the
+// camera session, its StreamHub and the StreamRecorder (the hub's first consumer), syncs files once
+// a second, and reports events and stats as plain messages. No SQLite here (the engine thread owns it).
+import type { Clock } from '../base';
+import { RtspCameraSession, StreamHub, type RtspTrackInfo, type StreamTrack } from '../camera';
+import { StreamRecorder } from './stream-recorder';
+import type { StreamJob, StreamName, StreamReport, WorkerCommand, WorkerMessage } from './protocol';
+
+export interface WorkerCoreOptions {
+  dataDir: string;
+  clock: Clock;
+  post: (message: WorkerMessage) => void;
+  segmentDurationMs?: number;
+  /** How often files are synced and stats reported. Default 1 s. */
+  tickMs?: number;
+}
+
+interface StreamWork {
+  job: StreamJob;
+  session: RtspCameraSession;
+  hub: StreamHub;
+  recorder: StreamRecorder | undefined;
+  track: StreamTrack | undefined;
+}
+
+const key = (cameraId: string, stream: StreamName) => `${cameraId}/${stream}`;
+
+function sameBytes(a: Uint8Array | undefined, b: Uint8Array | undefined): boolean {
+  if (a === b) return true;
+  if (!a || !b || a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** The hub's view of a track; a new object only when what an init segment holds changes. */
+function toStreamTrack(t: RtspTrackInfo, previous: StreamTrack | undefined): StreamTrack | undefined {
+  const { sps, pps, vps } = t.parameterSets;
+  if (!sps || !pps || !t.width || !t.height || !t.codecString) return previous;
+  if (
+    previous &&
+    previous.codec === t.codec &&
+    sameBytes(previous.parameterSets.sps, sps) &&
+    sameBytes(previous.parameterSets.pps, pps) &&
+    sameBytes(previous.parameterSets.vps, vps)
+  ) {
+    return previous;
+  }
+  return {
+    codec: t.codec,
+    width: t.width,
+    height: t.height,
+    codecString: t.codecString,
+    ...(t.fps !== undefined ? { fps: t.fps } : {}),
+    parameterSets: { sps, pps, ...(vps ? { vps } : {}) },
+  };
+}
+
+export class RecordingWorkerCore {
+  private readonly streams = new Map<string, StreamWork>();
+  private readonly timer: ReturnType<typeof setInterval>;
+
+  constructor(private readonly opts: WorkerCoreOptions) {
+    this.timer = setInterval(() => this.tick(), opts.tickMs ?? 1000);
+    this.timer.unref?.();
+  }
+
+  handle(cmd: WorkerCommand): void {
+    switch (cmd.type) {
+      case 'start':
+        this.start(cmd.job);
+        return;
+      case 'stop':
+        void this.stop(cmd.cameraId, cmd.stream).then(() =>
+          this.opts.post({ type: 'stopped', cameraId: cmd.cameraId, stream: cmd.stream }),
+        );
+        return;
+      case 'shutdown':
+        void this.shutdown().then(() => this.opts.post({ type: 'shutdown.done' }));
+        return;
+    }
+  }
+
+  async shutdown(): Promise<void> {
+    clearInterval(this.timer);
+    await Promise.all([...this.streams.values()].map((w) => this.stop(w.job.cameraId, w.job.stream)));
+  }
+
+  private start(job: StreamJob): void {
+    const k = key(job.cameraId, job.stream);
+    if (this.streams.has(k)) return;
+    const session = new RtspCameraSession({
+      url: job.url,
+      transport: job.transport,
+      ...(job.username !== undefined ? { username: job.username } : {}),
+      ...(job.password !== undefined ? { password: job.password } : {}),
+    });
+    const hub = new StreamHub();
+    const work: StreamWork = { job, session, hub, recorder: undefined, track: undefined };
+    if (job.record) {
+      work.recorder = new StreamRecorder({
+        dataDir: this.opts.dataDir,
+        cameraId: job.cameraId,
+        stream: job.stream,
+        clock: this.opts.clock,
+        emit: (event) => this.opts.post({ type: 'events', events: [event] }),
+        ...(this.opts.segmentDurationMs !== undefined ? { segmentDurationMs: this.opts.segmentDurationMs } : {}),
+      });
+      hub.subscribe(work.recorder);
+    }
+    const onTrack = (t: RtspTrackInfo) => {
+      work.track = toStreamTrack(t, work.track);
+      if (work.track) hub.setTrack(work.track);
+    };
+    session.on('track', onTrack);
+    session.on('run', (info) => {
+      onTrack(info.track);
+      if (info.runIndex > 0) hub.breakRun();
+    });
+    session.on('accessUnit', (au) => hub.publish(au));
+    session.on('state', () => this.report([work]));
+    this.streams.set(k, work);
+    session.start();
+  }
+
+  private async stop(cameraId: string, stream: StreamName): Promise<void> {
+    const work = this.streams.get(key(cameraId, stream));
+    if (!work) return;
+    this.streams.delete(key(cameraId, stream));
+    await work.session.stop();
+    work.session.removeAllListeners();
+    work.recorder?.close();
+  }
+
+  private tick(): void {
+    for (const w of this.streams.values()) w.recorder?.sync();
+    this.report([...this.streams.values()]);
+  }
+
+  private report(works: StreamWork[]): void {
+    if (works.length === 0) return;
+    const reports = works.map((w): StreamReport => {
+      const stats = w.session.getStats();
+      const track = w.session.track;
+      const error = w.session.error;
+      return {
+        cameraId: w.job.cameraId,
+        stream: w.job.stream,
+        state: w.session.state,
+        ...(error ? { error } : {}),
+        ...(track ? { codec: track.codec } : {}),
+        ...(track?.width ? { width: track.width, height: track.height } : {}),
+        ...(stats.fps || track?.fps ? { fps: stats.fps || track?.fps } : {}),
+        bitrateKbps: stats.bitrateKbps,
+        gopFrames: stats.gopFrames,
+        ...(stats.lastFrameMs ? { lastFrameMs: stats.lastFrameMs } : {}),
+        framesReceived: stats.frames,
+        framesWritten: w.recorder?.framesWritten ?? 0,
+        bytesWritten: w.recorder?.bytesWritten ?? 0,
+        reconnects: stats.reconnects,
+      };
+    });
+    this.opts.post({ type: 'reports', reports });
+  }
+}

@@ -1,0 +1,29 @@
+// src-main/storage: the SQLite recording index, segment files, retention and recovery.
+// The only code that touches SQLite (better-sqlite3) or the recordings folder.
+export { SegmentFileWriter } from './segment-file-writer';
+export type { OpenSegmentFileOptions, AppendResult } from './segment-file-writer';
+export { RecordingIndex, MERGE_SLACK_MS, segmentEndMs } from './recording-index';
+export type {
+  RecordingIndexOptions,
+  StorageClock,
+  CameraRecord,
+  StreamRef,
+  TimeWindow,
+  TimeRange,
+  OpenSegmentInput,
+  SegmentRow,
+  StreamUsage,
+} from './recording-index';
+export {
+  encodeFragmentIndex,
+  decodeFragmentIndex,
+  FragmentIndexEncoder,
+  FRAGMENT_INDEX_VERSION,
+} from './fragment-index';
+export type { FragmentRecord } from './fragment-index';
+export { RetentionManager, DAY_MS } from './retention';
+export type { RetentionOptions, RetentionReport, FreeSpace } from './retention';
+export { recover } from './recovery';
+export type { RecoverOptions, RecoveryReport, FragmentScan } from './recovery';
+export { segmentRelativePath, parseSegmentPath, RECORDINGS_DIR } from './paths';
+export { SCHEMA_VERSION } from './schema';

@@ -1,0 +1,495 @@
+// The SQLite recording index: streams, runs, segments (with fragment indexes), timeline queries;
+// owns the connection (cameras and leases hang off it). Engine thread only: fragment updates are
+// queued and written by flush() in one transaction. No segment file I/O (writer/retention/recovery).
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { NvrError } from '../base';
+import type { Clock } from '../base';
+import { SqliteCameraStore } from './camera-store';
+import { FragmentIndexEncoder, decodeFragmentIndex } from './fragment-index';
+import type { FragmentRecord } from './fragment-index';
+import { SegmentLeases } from './leases';
+import { checkSafeName } from './paths';
+import { migrate } from './schema';
+import type {
+  OpenSegmentInput,
+  SegmentRow,
+  StreamRef,
+  StreamUsage,
+  TimeRange,
+  TimeWindow,
+} from './types';
+
+export type StorageClock = Pick<Clock, 'nowMs'>;
+
+export interface RecordingIndexOptions {
+  dataDir: string;
+  /** Defaults to `<dataDir>/index.db`. */
+  dbPath?: string;
+  clock?: StorageClock;
+}
+
+interface OpenSegmentState {
+  streamId: number;
+  runId: number;
+  startMs: number;
+  encoder: FragmentIndexEncoder;
+  firstPts90k: number | undefined;
+  endPts90k: number;
+  sizeBytes: number;
+  dirty: boolean;
+}
+
+/** Wall-clock end of a segment from its start and its fragments' media time. */
+export function segmentEndMs(startMs: number, fragments: readonly FragmentRecord[]): number {
+  const first = fragments[0];
+  const last = fragments[fragments.length - 1];
+  if (!first || !last) return startMs;
+  return startMs + Math.round((last.startPts90k + last.duration90k - first.startPts90k) / 90);
+}
+
+function prepareStatements(db: Database.Database) {
+  return {
+    insertStream: db.prepare('INSERT INTO streams (camera_id, name, created_ms) VALUES (?, ?, ?)'),
+    insertRun: db.prepare('INSERT INTO runs (stream_id, start_ms) VALUES (?, ?)'),
+    closeRun: db.prepare('UPDATE runs SET end_ms = ? WHERE id = ?'),
+    // A run starts where its first segment starts.
+    startRunAt: db.prepare(
+      'UPDATE runs SET start_ms = ? WHERE id = ? AND NOT EXISTS (SELECT 1 FROM segments WHERE run_id = runs.id)',
+    ),
+    runLastEnd: db
+      .prepare('SELECT end_ms FROM segments WHERE run_id = ? ORDER BY start_ms DESC LIMIT 1')
+      .pluck(),
+    runStream: db.prepare('SELECT stream_id FROM runs WHERE id = ?').pluck(),
+    insertSegment: db.prepare(
+      `INSERT INTO segments (stream_id, run_id, start_ms, end_ms, path, size_bytes, init_size, codec, open,
+         fragment_count, fragment_index) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ),
+    setCodec: db.prepare('UPDATE streams SET codec = ? WHERE id = ?'),
+    updateSegment: db.prepare(
+      'UPDATE segments SET end_ms = ?, size_bytes = ?, fragment_count = ?, fragment_index = ? WHERE id = ?',
+    ),
+    closeSegment: db.prepare('UPDATE segments SET open = 0, end_ms = ? WHERE id = ?'),
+    rebuildSegment: db.prepare(
+      `UPDATE segments SET open = 0, end_ms = ?, size_bytes = ?, init_size = ?, fragment_count = ?,
+         fragment_index = ? WHERE id = ?`,
+    ),
+    setMeta: db.prepare(
+      'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+    ),
+    ranges: db
+      .prepare(
+        `SELECT id, start_ms, end_ms FROM runs
+         WHERE stream_id = ? AND start_ms < ? AND (end_ms IS NULL OR end_ms > ?) ORDER BY start_ms`,
+      )
+      .raw(),
+    segments: db.prepare(
+      `SELECT id, run_id, start_ms, end_ms, path, size_bytes, init_size, codec, open, fragment_index
+       FROM segments WHERE stream_id = ? AND start_ms >= ? AND start_ms < ? ORDER BY start_ms`,
+    ),
+    segmentById: db.prepare(
+      `SELECT id, stream_id, run_id, start_ms, end_ms, path, size_bytes, init_size, codec, open, fragment_index
+       FROM segments WHERE id = ?`,
+    ),
+    usage: db.prepare(
+      `SELECT camera_id, name, total_bytes, segment_count,
+         (SELECT MIN(start_ms) FROM segments WHERE stream_id = streams.id) AS oldest
+       FROM streams ORDER BY camera_id, name`,
+    ),
+  };
+}
+
+export class RecordingIndex {
+  /** @internal For storage's retention and recovery only. */
+  readonly db: Database.Database;
+  readonly dataDir: string;
+  readonly clock: StorageClock;
+  private readonly streamIds = new Map<string, number>();
+  private readonly streamRefs = new Map<number, StreamRef>();
+  private readonly openSegments = new Map<number, OpenSegmentState>();
+  private readonly leases = new SegmentLeases();
+  /** Camera configs: the engine's CameraStore. */
+  readonly cameras: SqliteCameraStore;
+  private maxSegmentMs: number;
+  private readonly stmt: ReturnType<typeof prepareStatements>;
+
+  private constructor(db: Database.Database, dataDir: string, clock: StorageClock) {
+    this.db = db;
+    this.dataDir = dataDir;
+    this.clock = clock;
+    this.stmt = prepareStatements(db);
+    this.cameras = new SqliteCameraStore(db);
+    for (const row of db.prepare('SELECT id, camera_id, name FROM streams').all() as {
+      id: number;
+      camera_id: string;
+      name: string;
+    }[]) {
+      this.streamIds.set(`${row.camera_id}/${row.name}`, row.id);
+      this.streamRefs.set(row.id, { cameraId: row.camera_id, stream: row.name });
+    }
+    const max = db.prepare("SELECT value FROM meta WHERE key = 'max_segment_ms'").pluck().get() as
+      number | undefined;
+    this.maxSegmentMs = max ?? 0;
+  }
+
+  /** Opens (creating if needed) the database and applies migrations. */
+  static open(opts: RecordingIndexOptions): RecordingIndex {
+    const dbPath = opts.dbPath ?? path.join(opts.dataDir, 'index.db');
+    let db: Database.Database;
+    try {
+      fs.mkdirSync(path.dirname(dbPath), { recursive: true });
+      db = new Database(dbPath);
+    } catch (e) {
+      throw new NvrError('disk', 'cannot open the recording index', { path: dbPath }, { cause: e });
+    }
+    try {
+      migrate(db);
+    } catch (e) {
+      db.close();
+      throw e;
+    }
+    return new RecordingIndex(db, opts.dataDir, opts.clock ?? { nowMs: () => Date.now() });
+  }
+
+  /** Flushes pending fragment updates and closes the database. */
+  close(): void {
+    if (!this.db.open) return;
+    this.flush();
+    this.db.close();
+  }
+
+  /** Runs fn in one transaction (nested calls join the outer one). */
+  transaction<T>(fn: () => T): T {
+    return this.db.transaction(fn)();
+  }
+
+  // ---- streams ----
+
+  /** The stream's row id, created on first use. */
+  streamId(cameraId: string, stream: string): number {
+    const key = `${cameraId}/${stream}`;
+    const known = this.streamIds.get(key);
+    if (known !== undefined) return known;
+    checkSafeName('cameraId', cameraId);
+    checkSafeName('stream', stream);
+    const id = Number(
+      this.stmt.insertStream.run(cameraId, stream, this.clock.nowMs()).lastInsertRowid,
+    );
+    this.streamIds.set(key, id);
+    this.streamRefs.set(id, { cameraId, stream });
+    return id;
+  }
+
+  /** @internal */
+  streamRef(streamId: number): StreamRef {
+    const ref = this.streamRefs.get(streamId);
+    if (!ref) throw new NvrError('internal', 'unknown stream id', { streamId });
+    return ref;
+  }
+
+  listStreams(): (StreamRef & { streamId: number })[] {
+    return [...this.streamRefs].map(([streamId, ref]) => ({ streamId, ...ref }));
+  }
+
+  // ---- runs and segments (recording) ----
+
+  createRun(input: StreamRef & { startMs: number }): number {
+    const streamId = this.streamId(input.cameraId, input.stream);
+    return Number(this.stmt.insertRun.run(streamId, input.startMs).lastInsertRowid);
+  }
+
+  /**
+   * Closes the run (and any of its segments still open, at their last fragment). The run ends
+   * where its last segment ends; endMs is used only for a run without segments.
+   */
+  closeRun(runId: number, endMs: number): void {
+    this.transaction(() => {
+      for (const [id, s] of this.openSegments) if (s.runId === runId) this.closeSegment(id);
+      const lastEnd = this.stmt.runLastEnd.get(runId) as number | undefined;
+      if (this.stmt.closeRun.run(lastEnd ?? endMs, runId).changes === 0)
+        throw new NvrError('not_found', 'no such run', { runId });
+    });
+  }
+
+  /** Creates the row of a segment whose file was just opened (committed at once, open = 1). */
+  openSegment(input: OpenSegmentInput): number {
+    const streamId = this.streamId(input.cameraId, input.stream);
+    const runStream = this.stmt.runStream.get(input.runId) as number | undefined;
+    if (runStream !== streamId)
+      throw new NvrError('bad_request', 'run does not belong to this stream', {
+        runId: input.runId,
+        cameraId: input.cameraId,
+        stream: input.stream,
+      });
+    const encoder = new FragmentIndexEncoder();
+    const id = this.transaction(() => {
+      this.stmt.setCodec.run(input.codec, streamId);
+      this.stmt.startRunAt.run(input.startMs, input.runId);
+      return Number(
+        this.stmt.insertSegment.run(
+          streamId,
+          input.runId,
+          input.startMs,
+          input.startMs,
+          input.path,
+          input.initSize,
+          input.initSize,
+          input.codec,
+          1,
+          0,
+          encoder.bytes(),
+        ).lastInsertRowid,
+      );
+    });
+    this.openSegments.set(id, {
+      streamId,
+      runId: input.runId,
+      startMs: input.startMs,
+      encoder,
+      firstPts90k: undefined,
+      endPts90k: 0,
+      sizeBytes: input.initSize,
+      dirty: false,
+    });
+    return id;
+  }
+
+  /** Queues fragments of an open segment; written by the next flush(). */
+  appendFragments(segmentId: number, fragments: readonly FragmentRecord[]): void {
+    const s = this.openSegments.get(segmentId);
+    if (!s) throw new NvrError('not_found', 'segment is not open in this index', { segmentId });
+    for (const f of fragments) {
+      s.encoder.add(f);
+      s.firstPts90k ??= f.startPts90k;
+      s.endPts90k = Math.max(s.endPts90k, f.startPts90k + f.duration90k);
+      s.sizeBytes = Math.max(s.sizeBytes, f.offset + f.sizeBytes);
+    }
+    if (fragments.length > 0) s.dirty = true;
+  }
+
+  /** Writes every queued fragment update in one transaction; returns how many segments it updated. */
+  flush(): number {
+    let updated = 0;
+    this.transaction(() => {
+      for (const [id, s] of this.openSegments) {
+        if (!s.dirty) continue;
+        this.writeOpenSegment(id, s);
+        updated++;
+      }
+    });
+    return updated;
+  }
+
+  /** Writes queued fragments and marks the segment closed. endMs defaults to its last fragment's end. */
+  closeSegment(segmentId: number, endMs?: number): void {
+    const s = this.openSegments.get(segmentId);
+    if (!s) throw new NvrError('not_found', 'segment is not open in this index', { segmentId });
+    this.transaction(() => {
+      if (s.dirty) this.writeOpenSegment(segmentId, s);
+      const end = endMs ?? this.openEndMs(s);
+      this.noteDuration(end - s.startMs);
+      this.stmt.closeSegment.run(end, segmentId);
+    });
+    this.openSegments.delete(segmentId);
+  }
+
+  /** Inserts a complete, closed segment (recovery of orphan files, imports, benchmarks). */
+  insertClosedSegment(
+    input: OpenSegmentInput & {
+      sizeBytes: number;
+      fragments: readonly FragmentRecord[];
+      endMs?: number;
+    },
+  ): number {
+    const streamId = this.streamId(input.cameraId, input.stream);
+    const encoder = new FragmentIndexEncoder();
+    for (const f of input.fragments) encoder.add(f);
+    const endMs = input.endMs ?? segmentEndMs(input.startMs, input.fragments);
+    return this.transaction(() => {
+      this.noteDuration(endMs - input.startMs);
+      this.stmt.startRunAt.run(input.startMs, input.runId);
+      return Number(
+        this.stmt.insertSegment.run(
+          streamId,
+          input.runId,
+          input.startMs,
+          endMs,
+          input.path,
+          input.sizeBytes,
+          input.initSize,
+          input.codec,
+          0,
+          encoder.fragmentCount,
+          encoder.bytes(),
+        ).lastInsertRowid,
+      );
+    });
+  }
+
+  /** Replaces a segment's fragment index from a file scan and closes it (recovery). */
+  rebuildSegment(
+    segmentId: number,
+    scan: { initSize: number; sizeBytes: number; fragments: readonly FragmentRecord[] },
+  ): void {
+    if (this.openSegments.has(segmentId))
+      throw new NvrError('conflict', 'segment is being written', { segmentId });
+    const row = this.stmt.segmentById.get(segmentId) as DbSegment | undefined;
+    if (!row) throw new NvrError('not_found', 'no such segment', { segmentId });
+    const encoder = new FragmentIndexEncoder();
+    for (const f of scan.fragments) encoder.add(f);
+    const endMs = segmentEndMs(row.start_ms, scan.fragments);
+    this.transaction(() => {
+      this.noteDuration(endMs - row.start_ms);
+      this.stmt.rebuildSegment.run(
+        endMs,
+        scan.sizeBytes,
+        scan.initSize,
+        encoder.fragmentCount,
+        encoder.bytes(),
+        segmentId,
+      );
+    });
+  }
+
+  private openEndMs(s: OpenSegmentState): number {
+    return s.firstPts90k === undefined
+      ? s.startMs
+      : s.startMs + Math.round((s.endPts90k - s.firstPts90k) / 90);
+  }
+
+  private writeOpenSegment(id: number, s: OpenSegmentState): void {
+    const endMs = this.openEndMs(s);
+    this.noteDuration(endMs - s.startMs);
+    this.stmt.updateSegment.run(endMs, s.sizeBytes, s.encoder.fragmentCount, s.encoder.bytes(), id);
+    s.dirty = false;
+  }
+
+  /** Tracks the longest segment: range queries look back that far for overlapping segments. */
+  private noteDuration(durationMs: number): void {
+    if (durationMs <= this.maxSegmentMs) return;
+    this.maxSegmentMs = durationMs;
+    this.stmt.setMeta.run('max_segment_ms', durationMs);
+  }
+
+  // ---- queries ----
+
+  /**
+   * Recorded ranges clipped to [fromMs, toMs), oldest first: one per run (a run is gapless), so
+   * a gap or a run break (reconnect, clock jump) separates ranges. Reads runs, not segments.
+   */
+  queryRanges(w: TimeWindow): TimeRange[] {
+    const streamId = this.streamIds.get(`${w.cameraId}/${w.stream}`);
+    if (streamId === undefined || w.toMs <= w.fromMs) return [];
+    const rows = this.stmt.ranges.all(streamId, w.toMs, w.fromMs) as [
+      number,
+      number,
+      number | null,
+    ][];
+    const out: TimeRange[] = [];
+    for (const [runId, startMs, end] of rows) {
+      const endMs = end ?? this.liveRunEndMs(runId);
+      if (endMs <= w.fromMs || endMs <= startMs) continue;
+      out.push({ startMs: Math.max(startMs, w.fromMs), endMs: Math.min(endMs, w.toMs) });
+    }
+    return out;
+  }
+
+  /** End of a run still recording: its open segment's last fragment, else its last segment. */
+  private liveRunEndMs(runId: number): number {
+    let end = (this.stmt.runLastEnd.get(runId) as number | undefined) ?? -Infinity;
+    for (const s of this.openSegments.values())
+      if (s.runId === runId) end = Math.max(end, this.openEndMs(s));
+    return end;
+  }
+
+  /** Segments overlapping [fromMs, toMs), oldest first, with decoded fragment indexes. */
+  querySegments(w: TimeWindow): SegmentRow[] {
+    const streamId = this.streamIds.get(`${w.cameraId}/${w.stream}`);
+    if (streamId === undefined || w.toMs <= w.fromMs) return [];
+    const rows = this.stmt.segments.all(
+      streamId,
+      w.fromMs - this.maxSegmentMs,
+      w.toMs,
+    ) as DbSegment[];
+    return rows
+      .filter((r) => r.end_ms > w.fromMs || (r.open === 1 && r.start_ms >= w.fromMs))
+      .map((r) => this.toSegmentRow(r, w));
+  }
+
+  getSegment(segmentId: number): SegmentRow | undefined {
+    const r = this.stmt.segmentById.get(segmentId) as
+      (DbSegment & { stream_id: number }) | undefined;
+    return r && this.toSegmentRow(r, this.streamRef(r.stream_id));
+  }
+
+  private toSegmentRow(r: DbSegment, ref: StreamRef): SegmentRow {
+    const live = r.open === 1 ? this.openSegments.get(r.id) : undefined;
+    return {
+      cameraId: ref.cameraId,
+      stream: ref.stream,
+      id: r.id,
+      runId: r.run_id,
+      startMs: r.start_ms,
+      endMs: live ? this.openEndMs(live) : r.end_ms,
+      path: r.path,
+      sizeBytes: live ? live.sizeBytes : r.size_bytes,
+      initSize: r.init_size,
+      codec: r.codec,
+      open: r.open === 1,
+      fragments: decodeFragmentIndex(live ? live.encoder.bytes() : r.fragment_index),
+    };
+  }
+
+  /** Bytes and segments per camera stream (kept by triggers: no table scan). */
+  usage(): StreamUsage[] {
+    const rows = this.stmt.usage.all() as {
+      camera_id: string;
+      name: string;
+      total_bytes: number;
+      segment_count: number;
+      oldest: number | null;
+    }[];
+    return rows.map((r) => ({
+      cameraId: r.camera_id,
+      stream: r.name,
+      sizeBytes: r.total_bytes,
+      segmentCount: r.segment_count,
+      oldestStartMs: r.oldest ?? undefined,
+    }));
+  }
+
+  // ---- read leases ----
+
+  /** Keeps segments from deletion until the returned release() is called (idempotent). */
+  hold(segmentIds: readonly number[]): () => void {
+    return this.leases.hold(segmentIds);
+  }
+
+  isHeld(segmentId: number): boolean {
+    return this.leases.isHeld(segmentId);
+  }
+
+  /** Calls listener with the ids whose last lease ended; returns an unsubscribe function. */
+  onRelease(listener: (segmentIds: number[]) => void): () => void {
+    return this.leases.onRelease(listener);
+  }
+
+  /** @internal True while this process writes the segment. */
+  isWriting(segmentId: number): boolean {
+    return this.openSegments.has(segmentId);
+  }
+}
+
+interface DbSegment {
+  id: number;
+  run_id: number;
+  start_ms: number;
+  end_ms: number;
+  path: string;
+  size_bytes: number;
+  init_size: number;
+  codec: string;
+  open: number;
+  fragment_index: Uint8Array;
+}

@@ -1,0 +1,195 @@
+// NvrApi: the one contract between the engine and every client. NVR_API_METHODS is the single method
+// table (input schema, output schema, HTTP binding) from which the IPC layer, the preload, the HTTP
+// server and the HTTP client are derived: no route or channel strings at call sites. Only zod here.
+import { z } from 'zod';
+import {
+  CameraIdSchema,
+  CameraInputSchema,
+  CameraPatchSchema,
+  CameraRefSchema,
+  CameraSchema,
+  CameraStatusSchema,
+  DiscoverRequestSchema,
+  DiscoveryResultSchema,
+  EmptyInputSchema,
+  ExportIdSchema,
+  ExportJobSchema,
+  ExportRequestSchema,
+  HealthSchema,
+  LiveAnswerSchema,
+  ProbeRequestSchema,
+  ProbeResultSchema,
+  RecordingRangesSchema,
+  ResourceUrlSchema,
+  SdpSchema,
+  SnapshotQuerySchema,
+  StreamNameSchema,
+  SystemInfoSchema,
+  TimeMsSchema,
+} from './schemas';
+import type { NvrEventListener, Unsubscribe } from './events';
+
+export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
+
+export interface HttpBinding {
+  method: HttpMethod;
+  /** Route with `:name` parameters taken from the input's keys of the same name. */
+  path: string;
+  /**
+   * Where the request body goes in the input: '*' spreads a JSON body into it (POST /api/cameras),
+   * a key nests it (`patch` in `{ id, patch }`). Input keys not in the path or the body travel in the query.
+   */
+  body?: '*' | string;
+  /** Body and answer are SDP text (application/sdp) instead of JSON (WHEP). */
+  sdp?: true;
+  /** Status of a successful answer; 200 unless said. */
+  status?: number;
+  /**
+   * The route answers with a resource (HLS playlist, JPEG, MP4) the client loads itself (hls.js, <img>,
+   * a download): the API method returns `{ url }` of that route instead of calling it.
+   */
+  resource?: 'hls' | 'jpeg' | 'mp4';
+}
+
+export interface MethodSpec {
+  input: z.ZodType;
+  output: z.ZodType;
+  http: HttpBinding;
+}
+
+const OkSchema = z.object({ ok: z.literal(true) });
+
+const windowShape = { from: TimeMsSchema, to: TimeMsSchema, stream: StreamNameSchema.default('main') };
+/** `{ id }` of a camera plus a time window `from < to` (the error names `to`). */
+const cameraWindow = z
+  .object({ id: CameraIdSchema, ...windowShape })
+  .refine((v) => v.from < v.to, { path: ['to'], error: 'must be after from' });
+const cameraStream = z.object({ id: CameraIdSchema, stream: StreamNameSchema.default('main') });
+const exportRef = z.object({ id: ExportIdSchema });
+
+/** Every NvrApi method: input schema, output schema and HTTP binding (DESIGN §7). */
+export const NVR_API_METHODS = {
+  health: { input: EmptyInputSchema, output: HealthSchema, http: { method: 'GET', path: '/api/health' } },
+
+  listCameras: { input: EmptyInputSchema, output: z.array(CameraSchema), http: { method: 'GET', path: '/api/cameras' } },
+  getCamera: { input: CameraRefSchema, output: CameraSchema, http: { method: 'GET', path: '/api/cameras/:id' } },
+  addCamera: {
+    input: CameraInputSchema,
+    output: CameraSchema,
+    http: { method: 'POST', path: '/api/cameras', body: '*', status: 201 },
+  },
+  updateCamera: {
+    input: z.object({ id: CameraIdSchema, patch: CameraPatchSchema }),
+    output: CameraSchema,
+    http: { method: 'PATCH', path: '/api/cameras/:id', body: 'patch' },
+  },
+  deleteCamera: { input: CameraRefSchema, output: OkSchema, http: { method: 'DELETE', path: '/api/cameras/:id' } },
+  getCameraStatus: {
+    input: CameraRefSchema,
+    output: CameraStatusSchema,
+    http: { method: 'GET', path: '/api/cameras/:id/status' },
+  },
+  listRecordings: {
+    input: cameraWindow,
+    output: RecordingRangesSchema,
+    http: { method: 'GET', path: '/api/cameras/:id/recordings' },
+  },
+
+  /** WebRTC (WHEP): SDP offer in, SDP answer out; `sessionId` is the viewer for stopLive. */
+  startLive: {
+    input: z.object({ id: CameraIdSchema, stream: StreamNameSchema.default('main'), offerSdp: SdpSchema }),
+    output: LiveAnswerSchema,
+    http: { method: 'POST', path: '/api/cameras/:id/whep', body: 'offerSdp', sdp: true, status: 201 },
+  },
+  stopLive: {
+    input: z.object({ id: CameraIdSchema, sessionId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/) }),
+    output: OkSchema,
+    http: { method: 'DELETE', path: '/api/cameras/:id/whep/:sessionId' },
+  },
+  /** Live HLS (fMP4) playlist URL: the fallback for clients without WebRTC. */
+  getLivePlaylistUrl: {
+    input: cameraStream,
+    output: ResourceUrlSchema,
+    http: { method: 'GET', path: '/api/cameras/:id/hls/live.m3u8', resource: 'hls' },
+  },
+  /** Playback playlist URL (byte-range fMP4 HLS) for a window. */
+  getVodPlaylistUrl: {
+    input: cameraWindow,
+    output: ResourceUrlSchema,
+    http: { method: 'GET', path: '/api/cameras/:id/hls/vod.m3u8', resource: 'hls' },
+  },
+  /** JPEG URL: live when `time` is absent. */
+  getSnapshotUrl: {
+    input: z.object({ id: CameraIdSchema, ...SnapshotQuerySchema.shape }),
+    output: ResourceUrlSchema,
+    http: { method: 'GET', path: '/api/cameras/:id/snapshot', resource: 'jpeg' },
+  },
+  /** Direct MP4 download URL of one camera's window (the export is built while downloading). */
+  getClipDownloadUrl: {
+    input: cameraWindow,
+    output: ResourceUrlSchema,
+    http: { method: 'GET', path: '/api/cameras/:id/export.mp4', resource: 'mp4' },
+  },
+
+  startExport: {
+    input: ExportRequestSchema,
+    output: ExportJobSchema,
+    http: { method: 'POST', path: '/api/exports', body: '*', status: 201 },
+  },
+  listExports: { input: EmptyInputSchema, output: z.array(ExportJobSchema), http: { method: 'GET', path: '/api/exports' } },
+  getExport: { input: exportRef, output: ExportJobSchema, http: { method: 'GET', path: '/api/exports/:id' } },
+  cancelExport: { input: exportRef, output: ExportJobSchema, http: { method: 'DELETE', path: '/api/exports/:id' } },
+  /** The finished export's file (also given as `downloadUrl` on the job). */
+  getExportFileUrl: {
+    input: exportRef,
+    output: ResourceUrlSchema,
+    http: { method: 'GET', path: '/api/exports/:id/file', resource: 'mp4' },
+  },
+
+  /** ONVIF WS-Discovery; results also stream as `discovery.result` events. */
+  discover: {
+    input: DiscoverRequestSchema,
+    output: DiscoveryResultSchema,
+    http: { method: 'POST', path: '/api/onvif/discover', body: '*' },
+  },
+  /** Device info and media profiles for a host and credentials. */
+  probe: { input: ProbeRequestSchema, output: ProbeResultSchema, http: { method: 'POST', path: '/api/onvif/probe', body: '*' } },
+
+  getSystem: { input: EmptyInputSchema, output: SystemInfoSchema, http: { method: 'GET', path: '/api/system' } },
+} as const satisfies Record<string, MethodSpec>;
+
+export type NvrMethodName = keyof typeof NVR_API_METHODS;
+
+/**
+ * Generic call route: `POST /api/rpc/<method>` with the method's input as the JSON body answers its
+ * result (resource methods answer `{ url }` with a same-origin path). For transports that know only
+ * method names (the renderer may import types only, so it has no table at run time).
+ */
+export const NVR_RPC_PATH = '/api/rpc/:method';
+export const NVR_METHOD_NAMES = Object.keys(NVR_API_METHODS) as NvrMethodName[];
+
+/** What a caller passes (defaults optional). */
+export type MethodInput<K extends NvrMethodName> = z.input<(typeof NVR_API_METHODS)[K]['input']>;
+/** What the implementation receives after validation (defaults filled in). */
+export type MethodParsedInput<K extends NvrMethodName> = z.output<(typeof NVR_API_METHODS)[K]['input']>;
+export type MethodResult<K extends NvrMethodName> = z.output<(typeof NVR_API_METHODS)[K]['output']>;
+
+type CallSignature<In, Out> = undefined extends In ? (input?: In) => Promise<Out> : (input: In) => Promise<Out>;
+
+/** The request/response part of NvrApi, derived from the method table. */
+export type NvrMethods = { [K in NvrMethodName]: CallSignature<MethodInput<K>, MethodResult<K>> };
+
+/**
+ * The one contract: every method is async and takes one input object (validated with its schema on the
+ * engine side); `subscribe` delivers the event map (events.ts) until the returned function is called.
+ */
+export interface NvrApi extends NvrMethods {
+  subscribe(listener: NvrEventListener): Unsubscribe;
+}
+
+/** Implementation side: each handler receives the validated, defaults-filled input. */
+export type NvrHandlers = { [K in NvrMethodName]: (input: MethodParsedInput<K>) => Promise<MethodResult<K>> };
+
+export function isNvrMethodName(value: unknown): value is NvrMethodName {
+  return typeof value === 'string' && Object.hasOwn(NVR_API_METHODS, value);
+}

@@ -1,0 +1,209 @@
+// NvrApi over HTTP + one WebSocket for events, derived from the contract's method table (HTTP_ROUTES,
+// compiler-checked equal to NVR_API_METHODS): no route strings at call sites. No validation here: the engine validates.
+import type {
+  NvrApi,
+  NvrEvent,
+  NvrEventListener,
+  NvrEventName,
+  NvrMethodName,
+} from '../../src-preload/contract';
+import { ApiCallError, errorFromBody } from './api-error';
+import { HTTP_ROUTES, buildRequest, type HttpRoute } from './http-routes';
+import type { LinkListener, LinkState, Transport } from './transport';
+
+/** The part of the DOM WebSocket the transport uses (tests pass a fake). */
+export interface WebSocketLike {
+  onopen: ((ev: unknown) => void) | null;
+  onmessage: ((ev: { data: unknown }) => void) | null;
+  onclose: ((ev: { code?: number; reason?: string }) => void) | null;
+  onerror: ((ev: unknown) => void) | null;
+  close(): void;
+}
+
+export interface HttpTransportOptions {
+  /** Engine origin, e.g. `http://127.0.0.1:8480`; '' (default) = the page's own origin. */
+  baseUrl?: string;
+  fetch?: typeof fetch;
+  openWebSocket?: (url: string) => WebSocketLike;
+  /** Reconnect backoff of the event socket. */
+  minRetryMs?: number;
+  maxRetryMs?: number;
+  setTimer?: (fn: () => void, ms: number) => unknown;
+  clearTimer?: (handle: unknown) => void;
+}
+
+export type HttpTransport = Transport & { readonly kind: 'http' };
+
+const EVENT_NAMES: Record<NvrEventName, true> = {
+  'camera.state': true,
+  'camera.stats': true,
+  'camera.added': true,
+  'camera.updated': true,
+  'camera.removed': true,
+  'recording.progress': true,
+  'export.progress': true,
+  'discovery.result': true,
+  'discovery.done': true,
+  'system.stats': true,
+};
+
+/** Shape check of a WebSocket frame (`{ type, payload }`); payloads are trusted (the engine built them with the schemas). */
+export function parseEventFrame(data: unknown): NvrEvent | undefined {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(String(data));
+  } catch {
+    return undefined;
+  }
+  if (typeof raw !== 'object' || raw === null) return undefined;
+  const { type, payload } = raw as { type?: unknown; payload?: unknown };
+  if (typeof type !== 'string' || !Object.hasOwn(EVENT_NAMES, type)) return undefined;
+  if (typeof payload !== 'object' || payload === null) return undefined;
+  return { type, payload } as NvrEvent;
+}
+
+function pageOrigin(): string {
+  return typeof location !== 'undefined' && /^https?:$/.test(location.protocol)
+    ? location.origin
+    : '';
+}
+
+export function createHttpTransport(options: HttpTransportOptions = {}): HttpTransport {
+  const base = (options.baseUrl ?? pageOrigin()).replace(/\/+$/, '');
+  const doFetch =
+    options.fetch ??
+    ((input: RequestInfo | URL, init?: RequestInit) => globalThis.fetch(input, init));
+  const openWs =
+    options.openWebSocket ?? ((url: string) => new WebSocket(url) as unknown as WebSocketLike);
+  const setTimer = options.setTimer ?? ((fn, ms) => setTimeout(fn, ms));
+  const clearTimer =
+    options.clearTimer ?? ((h) => clearTimeout(h as ReturnType<typeof setTimeout>));
+  const minRetryMs = options.minRetryMs ?? 500;
+  const maxRetryMs = options.maxRetryMs ?? 10_000;
+
+  const listeners = new Set<NvrEventListener>();
+  const linkListeners = new Set<LinkListener>();
+  let link: LinkState = 'connecting';
+  let socket: WebSocketLike | undefined;
+  let retryTimer: unknown;
+  let retryMs = minRetryMs;
+  let closed = false;
+
+  const setLink = (next: LinkState, reason?: string) => {
+    if (next === link) return;
+    link = next;
+    for (const l of [...linkListeners]) l(next, reason);
+  };
+
+  async function call(name: NvrMethodName, input: unknown): Promise<unknown> {
+    const route: HttpRoute = HTTP_ROUTES[name];
+    const req = buildRequest(route, input ?? {});
+    if (route.resource) return { url: base + req.url };
+    const headers: Record<string, string> = {
+      accept: route.sdp ? 'application/sdp' : 'application/json',
+    };
+    let body: string | undefined;
+    if (req.body !== undefined) {
+      headers['content-type'] = route.sdp ? 'application/sdp' : 'application/json';
+      body = route.sdp ? String(req.body) : JSON.stringify(req.body);
+    }
+    let res: Response;
+    try {
+      res = await doFetch(base + req.url, {
+        method: route.method,
+        headers,
+        ...(body !== undefined ? { body } : {}),
+      });
+    } catch (err) {
+      throw new ApiCallError(
+        'unavailable',
+        `engine unreachable: ${err instanceof Error ? err.message : String(err)}`,
+      );
+    }
+    const text = await res.text();
+    if (!res.ok) throw errorFromBody(res.status, text);
+    if (route.sdp) {
+      const location = res.headers.get('location') ?? '';
+      return { sdp: text, sessionId: location.split('/').pop() ?? '' };
+    }
+    if (!text) return undefined;
+    try {
+      return JSON.parse(text);
+    } catch {
+      throw new ApiCallError(
+        'malformed',
+        `engine answered ${name} with non-JSON (HTTP ${res.status})`,
+        undefined,
+        res.status,
+      );
+    }
+  }
+
+  function connect() {
+    if (closed || socket) return;
+    const ws = openWs(`${base.replace(/^http/, 'ws') || wsOrigin()}/api/events`);
+    socket = ws;
+    ws.onopen = () => {
+      retryMs = minRetryMs;
+      setLink('online');
+    };
+    ws.onmessage = (msg) => {
+      const event = parseEventFrame(msg.data);
+      if (event) for (const l of [...listeners]) l(event);
+    };
+    ws.onerror = () => undefined; // onclose follows and carries the outcome
+    ws.onclose = (ev) => {
+      if (socket !== ws) return;
+      socket = undefined;
+      if (closed) return;
+      setLink('offline', ev.reason || 'event stream closed');
+      retryTimer = setTimer(() => {
+        retryTimer = undefined;
+        setLink('connecting');
+        connect();
+      }, retryMs);
+      retryMs = Math.min(maxRetryMs, retryMs * 2);
+    };
+  }
+
+  const api: Record<string, unknown> = {};
+  for (const name of Object.keys(HTTP_ROUTES) as NvrMethodName[])
+    api[name] = (input?: unknown) => call(name, input);
+  const control = {
+    kind: 'http' as const,
+    get link() {
+      return link;
+    },
+    subscribe(listener: NvrEventListener) {
+      listeners.add(listener);
+      connect();
+      return () => {
+        listeners.delete(listener);
+      };
+    },
+    onLink(listener: LinkListener) {
+      linkListeners.add(listener);
+      return () => {
+        linkListeners.delete(listener);
+      };
+    },
+    close() {
+      closed = true;
+      if (retryTimer !== undefined) clearTimer(retryTimer);
+      const ws = socket;
+      socket = undefined;
+      ws?.close();
+      listeners.clear();
+      linkListeners.clear();
+    },
+  };
+  return Object.defineProperties(
+    api,
+    Object.getOwnPropertyDescriptors(control),
+  ) as unknown as NvrApi & typeof control;
+}
+
+function wsOrigin(): string {
+  if (typeof location === 'undefined') return '';
+  return `${location.protocol === 'https:' ? 'wss:' : 'ws:'}//${location.host}`;
+}

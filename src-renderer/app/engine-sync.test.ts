@@ -1,0 +1,109 @@
+import { describe, expect, it } from 'vitest';
+import type { Camera, CameraStatus, NvrEventListener } from '../../src-preload/contract';
+import type { LinkListener, Transport } from '../api';
+import { createCamerasStore, createConnectionStore, createLayoutStore } from '../stores';
+import { startEngineSync } from './engine-sync';
+
+const cam = (id: string, name: string): Camera => ({
+  id,
+  name,
+  enabled: true,
+  streams: { main: { url: `rtsp://127.0.0.1/${id}` } },
+  hasPassword: false,
+  transport: 'auto',
+  recording: { mode: 'continuous', retentionDays: 30, recordSub: true },
+  createdMs: 0,
+  updatedMs: 0,
+});
+
+function fakeTransport(cameras: Camera[], statuses: Record<string, CameraStatus>) {
+  const listeners = new Set<NvrEventListener>();
+  const linkListeners = new Set<LinkListener>();
+  let healthCalls = 0;
+  let fail = false;
+  const api = {
+    kind: 'http',
+    link: 'connecting',
+    health: async () => {
+      healthCalls++;
+      if (fail)
+        throw Object.assign(new Error('engine unreachable: ECONNREFUSED'), { kind: 'unavailable' });
+      return { ok: true, version: '9.9.9' };
+    },
+    listCameras: async () => cameras,
+    getCameraStatus: async ({ id }: { id: string }) =>
+      statuses[id] ?? Promise.reject(new Error('no status')),
+    subscribe: (l: NvrEventListener) => (listeners.add(l), () => listeners.delete(l)),
+    onLink: (l: LinkListener) => (linkListeners.add(l), () => linkListeners.delete(l)),
+    close: () => undefined,
+  } as unknown as Transport;
+  return {
+    api,
+    emit: (e: Parameters<NvrEventListener>[0]) => listeners.forEach((l) => l(e)),
+    link: (s: Parameters<LinkListener>[0], reason?: string) =>
+      linkListeners.forEach((l) => l(s, reason)),
+    healthCalls: () => healthCalls,
+    setFail: (f: boolean) => (fail = f),
+    listenerCount: () => listeners.size + linkListeners.size,
+  };
+}
+
+const settle = () => new Promise((r) => setTimeout(r, 0));
+
+describe('engine sync', () => {
+  it('loads cameras and statuses, fills the grid, applies events, refetches after reconnect, and stops', async () => {
+    const stores = {
+      cameras: createCamerasStore(),
+      layout: createLayoutStore(),
+      connection: createConnectionStore(),
+    };
+    const t = fakeTransport([cam('b', 'Yard'), cam('a', 'Door')], {
+      a: { state: 'streaming', streams: {} },
+    });
+    const stop = startEngineSync(t.api, stores);
+    await settle();
+    await settle();
+    expect(stores.cameras.getState().cameras.map((c) => c.name)).toEqual(['Door', 'Yard']);
+    expect(stores.cameras.getState().statuses.a?.state).toBe('streaming');
+    expect(stores.cameras.getState().statuses.b).toBeUndefined(); // its status call failed: left unknown
+    expect(stores.layout.getState().tiles).toEqual(['a', 'b', null, null]);
+    expect(stores.connection.getState()).toMatchObject({
+      link: 'online',
+      version: '9.9.9',
+      transport: 'http',
+    });
+
+    t.emit({ type: 'camera.added', payload: { camera: cam('c', 'Attic') } });
+    expect(stores.layout.getState().tiles).toEqual(['a', 'b', 'c', null]);
+
+    t.link('offline', 'socket closed');
+    expect(stores.connection.getState()).toMatchObject({
+      link: 'offline',
+      lastError: 'socket closed',
+    });
+    t.link('online');
+    await settle();
+    expect(t.healthCalls()).toBe(2);
+
+    stop();
+    expect(t.listenerCount()).toBe(0);
+  });
+
+  it('reports an unreachable engine', async () => {
+    const stores = {
+      cameras: createCamerasStore(),
+      layout: createLayoutStore(),
+      connection: createConnectionStore(),
+    };
+    const t = fakeTransport([], {});
+    t.setFail(true);
+    const stop = startEngineSync(t.api, stores);
+    await settle();
+    expect(stores.cameras.getState().loadState).toBe('error');
+    expect(stores.connection.getState()).toMatchObject({
+      link: 'offline',
+      lastError: 'engine unreachable: ECONNREFUSED',
+    });
+    stop();
+  });
+});

@@ -1,0 +1,156 @@
+// The left sidebar: camera list with state dots and search (`/`), [+] to add a camera, saved views.
+// Rows drag onto grid tiles. Reads the camera store; a drawer on small screens.
+import { useMemo, type Ref } from 'react';
+import { CAMERA_DRAG_TYPE } from '../features/grid';
+import {
+  camerasStore,
+  describeStatus,
+  filterCameras,
+  layoutStore,
+  streamFacts,
+  useCameras,
+  useLayout,
+} from '../stores';
+import { IconChevronDown, IconPlus, IconSearch, IconWarning, StateDot } from '../components';
+
+export interface SidebarProps {
+  open: boolean;
+  onAddCamera(): void;
+  onPicked(): void;
+  searchRef: Ref<HTMLInputElement>;
+}
+
+export function Sidebar({ open, onAddCamera, onPicked, searchRef }: SidebarProps) {
+  const cameras = useCameras((s) => s.cameras);
+  const statuses = useCameras((s) => s.statuses);
+  const query = useCameras((s) => s.query);
+  const selectedId = useCameras((s) => s.selectedId);
+  const loadState = useCameras((s) => s.loadState);
+  const loadError = useCameras((s) => s.loadError);
+  const tiles = useLayout((s) => s.tiles);
+  const shown = useMemo(() => filterCameras(cameras, query), [cameras, query]);
+
+  const counts = useMemo(() => {
+    let live = 0;
+    let problem = 0;
+    for (const c of cameras) {
+      const tone = describeStatus(statuses[c.id], c.enabled).tone;
+      if (tone === 'ok') live++;
+      else if (tone === 'bad' || tone === 'warn') problem++;
+    }
+    return { live, problem };
+  }, [cameras, statuses]);
+
+  const pick = (id: string) => {
+    camerasStore.getState().select(id);
+    const layout = layoutStore.getState();
+    const at = layout.tiles.indexOf(id);
+    if (at >= 0) layout.selectTile(at);
+    else if (layout.selectedTile !== null) layout.placeCamera(layout.selectedTile, id);
+    onPicked();
+  };
+
+  return (
+    <nav className={`sidebar${open ? ' open' : ''}`} aria-label="Cameras">
+      <div className="side-head">
+        <span className="side-title">Cameras</span>
+        <button
+          className="btn small icon"
+          aria-label="Add camera"
+          title="Add camera"
+          onClick={onAddCamera}
+          data-testid="add-camera"
+        >
+          <IconPlus size={14} />
+        </button>
+      </div>
+      <div className="side-search">
+        <IconSearch size={14} />
+        <input
+          ref={searchRef}
+          type="search"
+          placeholder="Search cameras"
+          aria-label="Search cameras"
+          value={query}
+          onChange={(e) => camerasStore.getState().setQuery(e.target.value)}
+        />
+        {query === '' && <kbd>/</kbd>}
+      </div>
+      <div className="side-scroll">
+        <div className="side-group">
+          <IconChevronDown size={12} /> All cameras <span className="count">{cameras.length}</span>
+        </div>
+        {loadState === 'loading' && cameras.length === 0 && (
+          <div className="side-empty">Loading cameras…</div>
+        )}
+        {loadState === 'error' && cameras.length === 0 && (
+          <div className="side-empty">Could not load cameras: {loadError}</div>
+        )}
+        {loadState === 'ready' && cameras.length === 0 && (
+          <div className="side-empty">
+            No cameras yet. <br />
+            Press <b>+</b> to scan the network or enter an RTSP URL.
+          </div>
+        )}
+        {cameras.length > 0 && shown.length === 0 && (
+          <div className="side-empty">No camera matches “{query}”.</div>
+        )}
+        <ul
+          role="list"
+          style={{ listStyle: 'none', margin: 0, padding: 0 }}
+          data-testid="camera-list"
+        >
+          {shown.map((c) => {
+            const st = statuses[c.id];
+            const words = describeStatus(st, c.enabled);
+            const facts = words.tone === 'ok' ? streamFacts(st?.streams.main) : [];
+            return (
+              <li key={c.id}>
+                <button
+                  className="cam-row"
+                  aria-current={selectedId === c.id}
+                  draggable
+                  data-testid="camera-row"
+                  data-camera-id={c.id}
+                  title={`${c.name} — ${words.label}${tiles.includes(c.id) ? '' : ' (not in the grid: drag onto a tile)'}`}
+                  onDragStart={(e) => {
+                    e.dataTransfer.setData(CAMERA_DRAG_TYPE, c.id);
+                    e.dataTransfer.effectAllowed = 'move';
+                  }}
+                  onClick={() => pick(c.id)}
+                >
+                  <StateDot tone={words.tone} label={words.label} />
+                  <span className="name">{c.name}</span>
+                  {(words.tone === 'bad' || words.tone === 'warn') && (
+                    <span className="warn" title={words.label}>
+                      <IconWarning size={13} />
+                    </span>
+                  )}
+                  {facts[0] && <span className="meta">{facts[0]}</span>}
+                </button>
+              </li>
+            );
+          })}
+        </ul>
+        <div className="side-head" style={{ marginTop: 14 }}>
+          <span className="side-title">Views</span>
+        </div>
+        <button className="cam-row" aria-current="true" style={{ cursor: 'pointer' }}>
+          <span className="name">All cameras</span>
+          <span className="meta">{tiles.length} tiles</span>
+        </button>
+      </div>
+      <div className="side-foot">
+        <span>
+          <b>{counts.live}</b> live
+        </span>
+        <span>
+          <b>{counts.problem}</b> with problems
+        </span>
+        <span>
+          <b>{cameras.length}</b> total
+        </span>
+      </div>
+    </nav>
+  );
+}

@@ -1,0 +1,51 @@
+import { describe, expect, it, vi } from 'vitest';
+import { createLayoutStore, createTimeStore } from '../stores';
+import { handleHotkey } from './use-hotkeys';
+
+const none = { shift: false, ctrlOrMeta: false, alt: false };
+
+function setup() {
+  let t = 1_790_000_000_000;
+  const stores = { layout: createLayoutStore(), time: createTimeStore({ now: () => t }) };
+  const focusSearch = vi.fn();
+  return {
+    stores,
+    focusSearch,
+    press: (key: string, mods = none) => handleHotkey(key, mods, { focusSearch }, stores),
+    now: () => t,
+    advance: (ms: number) => (t += ms),
+  };
+}
+
+describe('hotkeys', () => {
+  it('1–5 pick layouts', () => {
+    const { stores, press } = setup();
+    expect(press('1')).toBe(true);
+    expect(stores.layout.getState().layoutId).toBe('1x1');
+    press('5');
+    expect(stores.layout.getState().layoutId).toBe('1+5');
+    expect(press('9')).toBe(false);
+  });
+
+  it('/ focuses the search, L returns live, arrows step', () => {
+    const { stores, press, focusSearch, now } = setup();
+    press('/');
+    expect(focusSearch).toHaveBeenCalledOnce();
+    press('ArrowLeft', { ...none, shift: true });
+    expect(stores.time.getState()).toMatchObject({ mode: 'playback', playheadMs: now() - 60_000 });
+    press('ArrowRight');
+    expect(stores.time.getState().playheadMs).toBe(now() - 50_000);
+    press('l');
+    expect(stores.time.getState().mode).toBe('live');
+  });
+
+  it('Esc restores a maximized tile; modified keys are left to the browser', () => {
+    const { stores, press } = setup();
+    expect(press('Escape')).toBe(false);
+    stores.layout.getState().toggleMaximize(0);
+    expect(press('Escape')).toBe(true);
+    expect(stores.layout.getState().maximizedTile).toBeNull();
+    expect(press('1', { ...none, ctrlOrMeta: true })).toBe(false);
+    expect(stores.layout.getState().layoutId).toBe('2x2');
+  });
+});

@@ -1,0 +1,69 @@
+// Global keyboard shortcuts of the shell (UI.md): L live, 1–5 layouts, / camera search, Esc restore,
+// ←/→ step 10 s (shift: 1 min). Ignores keys typed into inputs. Dispatch only: the stores do the work.
+import { useEffect } from 'react';
+import { LAYOUTS, layoutStore, timeStore } from '../stores';
+
+export interface HotkeyTargets {
+  focusSearch(): void;
+}
+
+/** Pure key → action mapping (tested without a DOM). Returns true when the key was handled. */
+export function handleHotkey(
+  key: string,
+  mods: { shift: boolean; ctrlOrMeta: boolean; alt: boolean },
+  targets: HotkeyTargets,
+  stores = { layout: layoutStore, time: timeStore },
+): boolean {
+  if (mods.ctrlOrMeta || mods.alt) return false;
+  if (key === 'l' || key === 'L') {
+    stores.time.getState().goLive();
+    return true;
+  }
+  if (key === '/') {
+    targets.focusSearch();
+    return true;
+  }
+  if (key === 'Escape') {
+    if (stores.layout.getState().maximizedTile === null) return false;
+    stores.layout.getState().restore();
+    return true;
+  }
+  if (key === 'ArrowLeft' || key === 'ArrowRight') {
+    const stepMs = (mods.shift ? 60_000 : 10_000) * (key === 'ArrowLeft' ? -1 : 1);
+    stores.time.getState().step(stepMs);
+    return true;
+  }
+  const n = /^[1-9]$/.test(key) ? Number(key) : NaN;
+  const layout = LAYOUTS[n - 1];
+  if (layout) {
+    stores.layout.getState().setLayout(layout.id);
+    return true;
+  }
+  return false;
+}
+
+function isTyping(target: EventTarget | null): boolean {
+  if (!(target instanceof HTMLElement)) return false;
+  return target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName);
+}
+
+export function useHotkeys(targets: HotkeyTargets) {
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (isTyping(e.target)) {
+        if (e.key === 'Escape' && e.target instanceof HTMLElement) e.target.blur();
+        return;
+      }
+      if (
+        handleHotkey(
+          e.key,
+          { shift: e.shiftKey, ctrlOrMeta: e.ctrlKey || e.metaKey, alt: e.altKey },
+          targets,
+        )
+      )
+        e.preventDefault();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [targets]);
+}

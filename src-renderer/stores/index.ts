@@ -1,0 +1,37 @@
+// Public API of the renderer's state: the store factories (for tests), the app-wide store instances and
+// React hooks over them. State only: no API calls, no DOM.
+import { useStore } from 'zustand';
+import { createCamerasStore, type CamerasState } from './cameras-store';
+import { createLayoutStore, type LayoutState } from './layout-store';
+import { createTimeStore, type TimeState } from './time-store';
+import { createConnectionStore, type ConnectionState } from './connection-store';
+
+export { createCamerasStore, filterCameras } from './cameras-store';
+export type { CamerasState, CamerasStore, LoadState } from './cameras-store';
+export { createLayoutStore, LAYOUTS, layoutSpec } from './layout-store';
+export type { LayoutId, LayoutSpec, LayoutState, LayoutStore } from './layout-store';
+export {
+  createTimeStore,
+  playheadAt,
+  clampSpan,
+  MIN_SPAN_MS,
+  MAX_SPAN_MS,
+  LIVE_EDGE,
+} from './time-store';
+export type { TimeMode, TimeState, TimeStore } from './time-store';
+export { createConnectionStore } from './connection-store';
+export type { ConnectionState, ConnectionStore, EngineLink } from './connection-store';
+export { describeStatus, streamFacts, formatBitrate, reasonOf } from './status-words';
+export type { StatusTone, StatusWords } from './status-words';
+
+/** The app's store instances (one window = one set). Tests create their own with the factories. */
+export const camerasStore = createCamerasStore();
+export const layoutStore = createLayoutStore();
+export const timeStore = createTimeStore();
+export const connectionStore = createConnectionStore();
+
+export const useCameras = <T>(select: (s: CamerasState) => T): T => useStore(camerasStore, select);
+export const useLayout = <T>(select: (s: LayoutState) => T): T => useStore(layoutStore, select);
+export const useTime = <T>(select: (s: TimeState) => T): T => useStore(timeStore, select);
+export const useConnection = <T>(select: (s: ConnectionState) => T): T =>
+  useStore(connectionStore, select);

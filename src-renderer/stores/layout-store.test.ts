@@ -1,0 +1,85 @@
+import { describe, expect, it } from 'vitest';
+import { LAYOUTS, createLayoutStore, layoutSpec } from './layout-store';
+
+describe('layout store', () => {
+  it('starts as 2×2 with four empty tiles', () => {
+    const s = createLayoutStore().getState();
+    expect(s.layoutId).toBe('2x2');
+    expect(s.tiles).toEqual([null, null, null, null]);
+  });
+
+  it('fills empty tiles with cameras in order and drops removed ones', () => {
+    const store = createLayoutStore();
+    store.getState().syncCameras(['a', 'b', 'c', 'd', 'e']);
+    expect(store.getState().tiles).toEqual(['a', 'b', 'c', 'd']);
+    store.getState().syncCameras(['a', 'c', 'd', 'e']);
+    expect(store.getState().tiles).toEqual(['a', 'e', 'c', 'd']);
+  });
+
+  it('keeps cameras when switching layouts and restores them when switching back', () => {
+    const store = createLayoutStore();
+    store.getState().syncCameras(['a', 'b', 'c', 'd']);
+    store.getState().setLayout('1x1');
+    expect(store.getState().tiles).toEqual(['a']);
+    store.getState().setLayout('3x3');
+    expect(store.getState().tiles).toHaveLength(9);
+    store.getState().syncCameras(['a', 'b', 'c', 'd']);
+    expect(store.getState().tiles.slice(0, 4)).toEqual(['a', 'b', 'c', 'd']);
+  });
+
+  it('shrinking keeps as many cameras as fit, moving them into empty tiles first', () => {
+    const store = createLayoutStore('3x3');
+    store.getState().placeCamera(0, 'a');
+    store.getState().placeCamera(5, 'b');
+    store.getState().setLayout('2x2');
+    expect(store.getState().tiles).toEqual(['a', 'b', null, null]);
+  });
+
+  it('placing a camera shown elsewhere swaps the two tiles, and pins the layout', () => {
+    const store = createLayoutStore();
+    store.getState().syncCameras(['a', 'b', 'c']);
+    store.getState().placeCamera(3, 'a');
+    expect(store.getState().tiles).toEqual([null, 'b', 'c', 'a']);
+    store.getState().placeCamera(1, 'a');
+    expect(store.getState().tiles).toEqual([null, 'a', 'c', 'b']);
+    expect(store.getState().pinned).toBe(true);
+    expect(store.getState().selectedTile).toBe(1);
+  });
+
+  it('once pinned, auto-fill places only newly added cameras, not ones the user took off', () => {
+    const store = createLayoutStore();
+    store.getState().syncCameras(['a', 'b']);
+    store.getState().clearTile(1); // user removes b
+    store.getState().syncCameras(['a', 'b']);
+    expect(store.getState().tiles).toEqual(['a', null, null, null]);
+    store.getState().syncCameras(['a', 'b', 'new']);
+    expect(store.getState().tiles).toEqual(['a', 'new', null, null]);
+  });
+
+  it('ignores placements outside the layout', () => {
+    const store = createLayoutStore();
+    const before = store.getState().tiles;
+    store.getState().placeCamera(7, 'x');
+    expect(store.getState().tiles).toBe(before);
+  });
+
+  it('maximize toggles and restore returns; changing layout restores too', () => {
+    const store = createLayoutStore();
+    store.getState().toggleMaximize(2);
+    expect(store.getState().maximizedTile).toBe(2);
+    store.getState().toggleMaximize(2);
+    expect(store.getState().maximizedTile).toBeNull();
+    store.getState().toggleMaximize(1);
+    store.getState().restore();
+    expect(store.getState().maximizedTile).toBeNull();
+    store.getState().toggleMaximize(1);
+    store.getState().setLayout('4x4');
+    expect(store.getState().maximizedTile).toBeNull();
+  });
+
+  it('has five layouts whose tiles fill their cells', () => {
+    expect(LAYOUTS.map((l) => l.id)).toEqual(['1x1', '2x2', '3x3', '4x4', '1+5']);
+    for (const l of LAYOUTS) expect(l.tiles - 1 + l.leadSpan * l.leadSpan).toBe(l.cols * l.rows);
+    expect(layoutSpec('1+5').tiles).toBe(6);
+  });
+});

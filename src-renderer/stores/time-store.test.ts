@@ -1,0 +1,83 @@
+import { describe, expect, it } from 'vitest';
+import { LIVE_EDGE, MAX_SPAN_MS, MIN_SPAN_MS, createTimeStore, playheadAt } from './time-store';
+
+function fakeClock(startMs = 1_790_000_000_000) {
+  let t = startMs;
+  return { now: () => t, advance: (ms: number) => (t += ms) };
+}
+
+describe('time store', () => {
+  it('starts live with now near the right edge of a 4 h window', () => {
+    const clock = fakeClock();
+    const s = createTimeStore({ now: clock.now }).getState();
+    expect(s.mode).toBe('live');
+    expect(s.viewSpanMs).toBe(4 * 3_600_000);
+    expect(s.viewStartMs + s.viewSpanMs * LIVE_EDGE).toBeCloseTo(clock.now());
+  });
+
+  it('seeking into the past enters playback; seeking to now or later goes live', () => {
+    const clock = fakeClock();
+    const store = createTimeStore({ now: clock.now });
+    store.getState().seek(clock.now() - 60_000);
+    expect(store.getState().mode).toBe('playback');
+    expect(playheadAt(store.getState(), clock.now())).toBe(clock.now() - 60_000);
+    store.getState().seek(clock.now() + 5);
+    expect(store.getState().mode).toBe('live');
+    expect(playheadAt(store.getState(), clock.now())).toBe(clock.now());
+  });
+
+  it('steps from now when live and from the playhead in playback', () => {
+    const clock = fakeClock();
+    const store = createTimeStore({ now: clock.now });
+    store.getState().step(-10_000);
+    expect(store.getState().playheadMs).toBe(clock.now() - 10_000);
+    store.getState().step(-60_000);
+    expect(store.getState().playheadMs).toBe(clock.now() - 70_000);
+    store.getState().step(+70_000);
+    expect(store.getState().mode).toBe('live');
+  });
+
+  it('recentres the window when the playhead leaves it', () => {
+    const clock = fakeClock();
+    const store = createTimeStore({ now: clock.now, spanMs: 3_600_000 });
+    const target = clock.now() - 24 * 3_600_000;
+    store.getState().seek(target);
+    const s = store.getState();
+    expect(target).toBeGreaterThanOrEqual(s.viewStartMs);
+    expect(target).toBeLessThanOrEqual(s.viewStartMs + s.viewSpanMs);
+  });
+
+  it('zooms around the anchor, clamped to 30 s … 7 days', () => {
+    const clock = fakeClock();
+    const store = createTimeStore({ now: clock.now });
+    store.getState().pan(-3_600_000); // stop following live so the anchor rules
+    const { viewStartMs, viewSpanMs } = store.getState();
+    const anchor = viewStartMs + viewSpanMs * 0.25;
+    store.getState().zoom(0.5, anchor);
+    const s = store.getState();
+    expect(s.viewSpanMs).toBe(viewSpanMs / 2);
+    expect((anchor - s.viewStartMs) / s.viewSpanMs).toBeCloseTo(0.25);
+    for (let i = 0; i < 40; i++) store.getState().zoom(0.5, anchor);
+    expect(store.getState().viewSpanMs).toBe(MIN_SPAN_MS);
+    for (let i = 0; i < 40; i++) store.getState().zoom(2, anchor);
+    expect(store.getState().viewSpanMs).toBe(MAX_SPAN_MS);
+  });
+
+  it('follows now while live; panning stops following until goLive', () => {
+    const clock = fakeClock();
+    const store = createTimeStore({ now: clock.now });
+    clock.advance(5_000);
+    store.getState().tick();
+    expect(store.getState().playheadMs).toBe(clock.now());
+    const startAfterTick = store.getState().viewStartMs;
+    store.getState().pan(-1_000);
+    clock.advance(5_000);
+    store.getState().tick();
+    expect(store.getState().viewStartMs).toBe(startAfterTick - 1_000);
+    store.getState().goLive();
+    expect(store.getState().followLive).toBe(true);
+    expect(store.getState().viewStartMs + store.getState().viewSpanMs * LIVE_EDGE).toBeCloseTo(
+      clock.now(),
+    );
+  });
+});
