@@ -9,6 +9,7 @@ export default defineConfig({
       'src-renderer/**/*.test.{ts,tsx}',
       'native/**/*.test.ts',
       'scripts/**/*.test.ts',
+      'bench/**/*.test.ts',
     ],
     testTimeout: 30_000,
     hookTimeout: 30_000,

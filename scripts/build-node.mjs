@@ -8,7 +8,7 @@ await Promise.all([
   build({
     ...common,
     format: 'esm',
-    entryPoints: { serve: 'src-main/engine/serve.ts' },
+    entryPoints: { serve: 'src-main/engine/serve.ts', 'recorder-worker': 'src-main/recorder/worker-main.ts' },
     outdir: 'dist/engine',
     banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
   }),

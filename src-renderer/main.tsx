@@ -2,9 +2,9 @@
 // engine→stores sync and mounts the app shell.
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
+import './styles.css'; // base theme first: pane styles (imported by their components) build on it
 import { createApiClient } from './api';
 import { ApiProvider, AppShell, startEngineSync } from './app';
-import './styles.css';
 
 const api = createApiClient();
 startEngineSync(api);

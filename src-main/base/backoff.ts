@@ -23,7 +23,13 @@ export interface Backoff {
 }
 
 export function backoffDelayMs(attempt: number, options: BackoffOptions = {}): number {
-  const { initialMs = 500, maxMs = 30_000, factor = 2, jitter = 0.5, random = Math.random } = options;
+  const {
+    initialMs = 500,
+    maxMs = 30_000,
+    factor = 2,
+    jitter = 0.5,
+    random = Math.random,
+  } = options;
   if (initialMs <= 0 || maxMs < initialMs || factor < 1 || jitter < 0 || jitter > 1)
     throw new RangeError('backoff: need 0 < initialMs <= maxMs, factor >= 1, 0 <= jitter <= 1');
   const base = Math.min(maxMs, initialMs * Math.pow(factor, Math.max(0, attempt)));

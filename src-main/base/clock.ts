@@ -46,7 +46,9 @@ export class FakeClock implements Clock {
     if (ms < 0) throw new RangeError('FakeClock.advance: ms must be >= 0');
     const target = this.monoMs + ms;
     for (;;) {
-      const next = this.timers.filter((t) => t.dueMs <= target).sort((a, b) => a.dueMs - b.dueMs || a.id - b.id)[0];
+      const next = this.timers
+        .filter((t) => t.dueMs <= target)
+        .sort((a, b) => a.dueMs - b.dueMs || a.id - b.id)[0];
       if (!next) break;
       this.wallMs += next.dueMs - this.monoMs;
       this.monoMs = next.dueMs;

@@ -67,6 +67,7 @@ export class DisposableStore implements Disposable {
     }
     this.items = [];
     if (errors.length === 1) throw errors[0];
-    if (errors.length > 1) throw new AggregateError(errors, 'DisposableStore: several disposables failed');
+    if (errors.length > 1)
+      throw new AggregateError(errors, 'DisposableStore: several disposables failed');
   }
 }

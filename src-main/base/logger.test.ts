@@ -5,7 +5,12 @@ import { NvrError } from './errors';
 describe('logger', () => {
   it('writes JSON lines with level, time, bindings and message', () => {
     const mem = memorySink();
-    const log = createLogger({ level: 'debug', sink: mem.sink, nowMs: () => 42, bindings: { app: 'nvr' } });
+    const log = createLogger({
+      level: 'debug',
+      sink: mem.sink,
+      nowMs: () => 42,
+      bindings: { app: 'nvr' },
+    });
     log.info('hello %s', 'world');
     log.debug({ camera: 'c1' }, 'connected');
     log.trace('dropped');
@@ -18,14 +23,19 @@ describe('logger', () => {
   it('children add bindings and serializers; level is settable', () => {
     const mem = memorySink();
     const log = createLogger({ sink: mem.sink, nowMs: () => 1 });
-    const child = log.child({ module: 'rtsp' }, { serializers: { req: (r) => (r as { url: string }).url } });
+    const child = log.child(
+      { module: 'rtsp' },
+      { serializers: { req: (r) => (r as { url: string }).url } },
+    );
     child.warn({ req: { url: '/x', socket: {} } }, 'slow');
     log.level = 'error';
     log.warn('hidden');
     expect(log.isLevelEnabled('warn')).toBe(false);
     expect(child.isLevelEnabled('warn')).toBe(true);
     log.silent('never');
-    expect(mem.records()).toEqual([{ level: 'warn', time: 1, module: 'rtsp', req: '/x', msg: 'slow' }]);
+    expect(mem.records()).toEqual([
+      { level: 'warn', time: 1, module: 'rtsp', req: '/x', msg: 'slow' },
+    ]);
   });
 
   it('serializes errors with kind, context and cause; survives cycles', () => {
@@ -38,7 +48,10 @@ describe('logger', () => {
     cyclic.self = cyclic;
     log.info({ cyclic, big: 10n }, 'c');
     const [r1, r2, r3] = mem.records();
-    expect(r1).toMatchObject({ msg: 'bad CSeq', err: { type: 'NvrError', kind: 'protocol', context: { cseq: 3 }, cause: { message: 'root' } } });
+    expect(r1).toMatchObject({
+      msg: 'bad CSeq',
+      err: { type: 'NvrError', kind: 'protocol', context: { cseq: 3 }, cause: { message: 'root' } },
+    });
     expect(r2).toMatchObject({ msg: 'failed', err: { kind: 'protocol' } });
     expect(r3).toMatchObject({ cyclic: { a: 1, self: '[Circular]' }, big: '10' });
   });

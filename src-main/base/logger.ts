@@ -5,7 +5,15 @@ import { format } from 'node:util';
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
-const LEVEL_VALUE: Record<LogLevel, number> = { trace: 10, debug: 20, info: 30, warn: 40, error: 50, fatal: 60, silent: Infinity };
+const LEVEL_VALUE: Record<LogLevel, number> = {
+  trace: 10,
+  debug: 20,
+  info: 30,
+  warn: 40,
+  error: 50,
+  fatal: 60,
+  silent: Infinity,
+};
 
 export function isLogLevel(value: unknown): value is LogLevel {
   return typeof value === 'string' && (LOG_LEVELS as readonly string[]).includes(value);
@@ -53,13 +61,20 @@ export interface LoggerOptions {
 /** Errors as plain data: type, message, stack, kind/context of NvrError, cause. */
 export function serializeError(value: unknown, depth = 0): unknown {
   if (!(value instanceof Error)) return value;
-  const out: Record<string, unknown> = { type: value.name, message: value.message, stack: value.stack };
+  const out: Record<string, unknown> = {
+    type: value.name,
+    message: value.message,
+    stack: value.stack,
+  };
   for (const [k, v] of Object.entries(value)) if (!(k in out)) out[k] = v;
   if (value.cause !== undefined && depth < 3) out.cause = serializeError(value.cause, depth + 1);
   return out;
 }
 
-const DEFAULT_SERIALIZERS: Record<string, Serializer> = { err: serializeError, error: serializeError };
+const DEFAULT_SERIALIZERS: Record<string, Serializer> = {
+  err: serializeError,
+  error: serializeError,
+};
 
 function safeStringify(record: Record<string, unknown>): string {
   const seen = new WeakSet<object>();
@@ -163,7 +178,11 @@ function makeLogger(parts: LoggerParts): Logger {
 }
 
 /** Collects records in memory (tests): `records` are parsed lines. */
-export function memorySink(): { sink: (line: string) => void; lines: string[]; records: () => Record<string, unknown>[] } {
+export function memorySink(): {
+  sink: (line: string) => void;
+  lines: string[];
+  records: () => Record<string, unknown>[];
+} {
   const lines: string[] = [];
   return {
     sink: (line) => lines.push(line),

@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { formatDurationMs, msTo90k, ninetyKToMs, rescaleTo90k, secondsTo90k, startOfUtcDayMs, unwrap32 } from './time';
+import {
+  formatDurationMs,
+  msTo90k,
+  ninetyKToMs,
+  rescaleTo90k,
+  secondsTo90k,
+  startOfUtcDayMs,
+  unwrap32,
+} from './time';
 
 describe('time', () => {
   it('converts ms and 90 kHz', () => {
@@ -14,7 +22,9 @@ describe('time', () => {
   });
 
   it('round-trips integer ms exactly', () => {
-    fc.assert(fc.property(fc.integer({ min: 0, max: 2 ** 45 }), (ms) => ninetyKToMs(msTo90k(ms)) === ms));
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 2 ** 45 }), (ms) => ninetyKToMs(msTo90k(ms)) === ms),
+    );
   });
 
   it('unwraps 32-bit RTP timestamps across the wrap, forwards and slightly backwards', () => {
@@ -23,11 +33,15 @@ describe('time', () => {
     expect(unwrap32(0x10, 0xffff_fff0)).toBe(0x1_0000_0010);
     expect(unwrap32(0xffff_fff0, 0x1_0000_0010)).toBe(0xffff_fff0);
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 2 ** 40 }), fc.integer({ min: -(2 ** 30), max: 2 ** 30 }), (prev, step) => {
-        const next = prev + step;
-        if (next < 0) return true;
-        return unwrap32(next % 2 ** 32, prev) === next;
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: 2 ** 40 }),
+        fc.integer({ min: -(2 ** 30), max: 2 ** 30 }),
+        (prev, step) => {
+          const next = prev + step;
+          if (next < 0) return true;
+          return unwrap32(next % 2 ** 32, prev) === next;
+        },
+      ),
     );
   });
 

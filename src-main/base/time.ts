@@ -68,6 +68,7 @@ export function isoFromMs(ms: number): string {
 export function formatDurationMs(durationMs: number): string {
   if (durationMs < MS_PER_SECOND) return `${Math.round(durationMs)} ms`;
   if (durationMs < MS_PER_MINUTE) return `${(durationMs / MS_PER_SECOND).toFixed(1)} s`;
-  if (durationMs < MS_PER_HOUR) return `${Math.floor(durationMs / MS_PER_MINUTE)} min ${Math.floor((durationMs % MS_PER_MINUTE) / 1000)} s`;
+  if (durationMs < MS_PER_HOUR)
+    return `${Math.floor(durationMs / MS_PER_MINUTE)} min ${Math.floor((durationMs % MS_PER_MINUTE) / 1000)} s`;
   return `${Math.floor(durationMs / MS_PER_HOUR)} h ${Math.floor((durationMs % MS_PER_HOUR) / MS_PER_MINUTE)} min`;
 }

@@ -47,7 +47,8 @@ export function createHandlers(deps: HandlerDeps): NvrHandlers {
     if (!camera) throw new NvrError('not_found', `no camera ${id}`, { field: 'id', camera: id });
     return camera;
   };
-  const statusOf = (id: string): CameraStatus => deps.cameraStatus?.(id) ?? { state: 'idle', streams: {} };
+  const statusOf = (id: string): CameraStatus =>
+    deps.cameraStatus?.(id) ?? { state: 'idle', streams: {} };
   const resourceUrl = (method: NvrMethodName, input: unknown) => {
     const base = deps.baseUrl();
     if (!base) throw new NvrError('unavailable', 'the HTTP server is not listening yet');
@@ -71,7 +72,11 @@ export function createHandlers(deps: HandlerDeps): NvrHandlers {
     },
     updateCamera: async ({ id, patch }) => {
       const current = mustGet(id);
-      const next: StoredCamera = { ...current, config: applyCameraPatch(current.config, patch), updatedMs: clock.nowMs() };
+      const next: StoredCamera = {
+        ...current,
+        config: applyCameraPatch(current.config, patch),
+        updatedMs: clock.nowMs(),
+      };
       store.update(next);
       const camera = toApiCamera(next);
       bus.emit('camera.updated', { camera });
@@ -99,10 +104,19 @@ export function createHandlers(deps: HandlerDeps): NvrHandlers {
       return notImplemented('WebRTC live view');
     },
     stopLive: async () => notImplemented('WebRTC live view'),
-    getLivePlaylistUrl: async (input) => (mustGet(input.id), resourceUrl('getLivePlaylistUrl', input)),
-    getVodPlaylistUrl: async (input) => (mustGet(input.id), resourceUrl('getVodPlaylistUrl', input)),
+    getLivePlaylistUrl: async (input) => (
+      mustGet(input.id),
+      resourceUrl('getLivePlaylistUrl', input)
+    ),
+    getVodPlaylistUrl: async (input) => (
+      mustGet(input.id),
+      resourceUrl('getVodPlaylistUrl', input)
+    ),
     getSnapshotUrl: async (input) => (mustGet(input.id), resourceUrl('getSnapshotUrl', input)),
-    getClipDownloadUrl: async (input) => (mustGet(input.id), resourceUrl('getClipDownloadUrl', input)),
+    getClipDownloadUrl: async (input) => (
+      mustGet(input.id),
+      resourceUrl('getClipDownloadUrl', input)
+    ),
 
     startExport: async ({ cameraIds }) => {
       for (const id of cameraIds) mustGet(id);
@@ -132,7 +146,10 @@ export function createHandlers(deps: HandlerDeps): NvrHandlers {
         memory: memoryFigures(),
         cameras: store.list().map((c) => {
           const streams = statusOf(c.id).streams;
-          return { id: c.id, bitrateKbps: (streams.main?.bitrateKbps ?? 0) + (streams.sub?.bitrateKbps ?? 0) };
+          return {
+            id: c.id,
+            bitrateKbps: (streams.main?.bitrateKbps ?? 0) + (streams.sub?.bitrateKbps ?? 0),
+          };
         }),
       };
     },
@@ -145,7 +162,10 @@ type AnyHandler = (input: unknown) => Promise<unknown>;
  * Wraps handlers into the NvrApi every transport uses: each call's input is validated with its schema
  * (failures throw NvrError('bad_request') with `context.field`), then the handler runs.
  */
-export function bindApi(handlers: NvrHandlers, subscribe: (listener: NvrEventListener) => Unsubscribe): NvrApi {
+export function bindApi(
+  handlers: NvrHandlers,
+  subscribe: (listener: NvrEventListener) => Unsubscribe,
+): NvrApi {
   const api: Record<string, unknown> = { subscribe };
   for (const name of NVR_METHOD_NAMES) {
     const handler = handlers[name] as AnyHandler;
@@ -153,7 +173,11 @@ export function bindApi(handlers: NvrHandlers, subscribe: (listener: NvrEventLis
       const parsed = validateInput(name, input);
       if (!parsed.ok) {
         const { message, field } = parsed.error;
-        throw new NvrError('bad_request', message, field ? { field, method: name } : { method: name });
+        throw new NvrError(
+          'bad_request',
+          message,
+          field ? { field, method: name } : { method: name },
+        );
       }
       return handler(parsed.value);
     };

@@ -55,7 +55,10 @@ export function toApiCamera(stored: StoredCamera): Camera {
   return {
     id: stored.id,
     ...rest,
-    streams: { main: { url: streams.main.url }, ...(streams.sub ? { sub: { url: streams.sub.url } } : {}) },
+    streams: {
+      main: { url: streams.main.url },
+      ...(streams.sub ? { sub: { url: streams.sub.url } } : {}),
+    },
     ...(username !== undefined ? { username } : {}),
     hasPassword: password !== undefined && password !== '',
     createdMs: stored.createdMs,

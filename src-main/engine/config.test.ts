@@ -32,7 +32,9 @@ describe('parseCommandLine', () => {
   });
 
   it('reads flags in both spellings', () => {
-    expect(run(['--data', 'rel/dir', '--port', '0', '--host', '::1', '--demo', '--log-level=debug'])).toEqual({
+    expect(
+      run(['--data', 'rel/dir', '--port', '0', '--host', '::1', '--demo', '--log-level=debug']),
+    ).toEqual({
       dataDir: '/work/rel/dir',
       port: 0,
       host: '::1',
@@ -44,8 +46,18 @@ describe('parseCommandLine', () => {
   });
 
   it('reads the environment, and flags beat it', () => {
-    const env = { NVR_DATA_DIR: '/env/data', NVR_PORT: '9001', NVR_HOST: '0.0.0.0', NVR_LOG_LEVEL: 'WARN' };
-    expect(run([], env)).toMatchObject({ dataDir: '/env/data', port: 9001, host: '0.0.0.0', logLevel: 'warn' });
+    const env = {
+      NVR_DATA_DIR: '/env/data',
+      NVR_PORT: '9001',
+      NVR_HOST: '0.0.0.0',
+      NVR_LOG_LEVEL: 'WARN',
+    };
+    expect(run([], env)).toMatchObject({
+      dataDir: '/env/data',
+      port: 9001,
+      host: '0.0.0.0',
+      logLevel: 'warn',
+    });
     expect(run(['--port', '9002', '--data', '/flag', '--host', 'localhost'], env)).toMatchObject({
       dataDir: '/flag',
       port: 9002,
@@ -73,7 +85,9 @@ describe('parseCommandLine', () => {
   });
 
   it('names the variable for bad environment values', () => {
-    expect(failure([], { NVR_PORT: 'eighty' })).toContain('NVR_PORT: "eighty" is not a port number');
+    expect(failure([], { NVR_PORT: 'eighty' })).toContain(
+      'NVR_PORT: "eighty" is not a port number',
+    );
     expect(failure([], { NVR_HOST: 'a b' })).toContain('NVR_HOST');
   });
 
@@ -87,11 +101,15 @@ describe('parseCommandLine', () => {
 describe('defaultDataDir', () => {
   it('follows each OS convention', () => {
     expect(defaultDataDir('linux', { XDG_DATA_HOME: '/x/data' }, '/home/u')).toBe('/x/data/nvr');
-    expect(defaultDataDir('linux', { XDG_DATA_HOME: 'relative' }, '/home/u')).toBe('/home/u/.local/share/nvr');
-    expect(defaultDataDir('darwin', {}, '/Users/u')).toBe('/Users/u/Library/Application Support/NVR');
-    expect(defaultDataDir('win32', { APPDATA: 'C:\\Users\\u\\AppData\\Roaming' }, 'C:\\Users\\u')).toBe(
-      'C:\\Users\\u\\AppData\\Roaming\\NVR',
+    expect(defaultDataDir('linux', { XDG_DATA_HOME: 'relative' }, '/home/u')).toBe(
+      '/home/u/.local/share/nvr',
     );
+    expect(defaultDataDir('darwin', {}, '/Users/u')).toBe(
+      '/Users/u/Library/Application Support/NVR',
+    );
+    expect(
+      defaultDataDir('win32', { APPDATA: 'C:\\Users\\u\\AppData\\Roaming' }, 'C:\\Users\\u'),
+    ).toBe('C:\\Users\\u\\AppData\\Roaming\\NVR');
     expect(defaultDataDir('win32', {}, 'C:\\Users\\u')).toBe('C:\\Users\\u\\AppData\\Roaming\\NVR');
   });
 

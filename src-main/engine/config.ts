@@ -38,7 +38,8 @@ export function defaultDataDir(platform: string, env: Env, homeDir: string): str
     const appData = env.APPDATA || path.win32.join(homeDir, 'AppData', 'Roaming');
     return path.win32.join(appData, 'NVR');
   }
-  if (platform === 'darwin') return path.posix.join(homeDir, 'Library', 'Application Support', 'NVR');
+  if (platform === 'darwin')
+    return path.posix.join(homeDir, 'Library', 'Application Support', 'NVR');
   const xdg = env.XDG_DATA_HOME;
   // XDG says relative values are invalid and must be ignored.
   if (xdg && path.posix.isAbsolute(xdg)) return path.posix.join(xdg, 'nvr');
@@ -55,18 +56,23 @@ function parsePort(value: string, source: string): number {
   return Number(value);
 }
 
-const HOST = /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*|[0-9A-Fa-f:.]+)$/;
+const HOST =
+  /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*|[0-9A-Fa-f:.]+)$/;
 
 function parseHost(value: string, source: string): string {
   const host = value.trim().replace(/^\[(.*)\]$/, '$1');
-  if (!host || !HOST.test(host)) throw badConfig(`${source}: "${value}" is not a host name or IP address`, 'host');
+  if (!host || !HOST.test(host))
+    throw badConfig(`${source}: "${value}" is not a host name or IP address`, 'host');
   return host;
 }
 
 function parseLevel(value: string, source: string): LogLevel {
   const level = value.trim().toLowerCase();
   if (!isLogLevel(level))
-    throw badConfig(`${source}: "${value}" is not a log level (trace, debug, info, warn, error, fatal, silent)`, 'logLevel');
+    throw badConfig(
+      `${source}: "${value}" is not a log level (trace, debug, info, warn, error, fatal, silent)`,
+      'logLevel',
+    );
   return level;
 }
 
@@ -87,7 +93,11 @@ export type ParsedCommand = { kind: 'run'; config: EngineConfig } | { kind: 'hel
  * Parses `serve` flags and environment. Throws NvrError('bad_request') with a message naming the flag
  * or variable for unknown flags, missing values and bad values.
  */
-export function parseCommandLine(argv: readonly string[], env: Env, options: ParseOptions = {}): ParsedCommand {
+export function parseCommandLine(
+  argv: readonly string[],
+  env: Env,
+  options: ParseOptions = {},
+): ParsedCommand {
   const platform = options.platform ?? process.platform;
   const homeDir = options.homeDir ?? '';
   const cwd = options.cwd ?? process.cwd();
@@ -104,11 +114,13 @@ export function parseCommandLine(argv: readonly string[], env: Env, options: Par
       flags.set(name, true);
       continue;
     }
-    if (!['data', 'port', 'host', 'log-level'].includes(name)) throw badConfig(`unknown flag --${name}\n${USAGE}`, 'argv');
+    if (!['data', 'port', 'host', 'log-level'].includes(name))
+      throw badConfig(`unknown flag --${name}\n${USAGE}`, 'argv');
     let value = m[2];
     if (value === undefined) {
       const next = argv[i + 1];
-      if (next === undefined || next.startsWith('--')) throw badConfig(`--${name} needs a value`, name);
+      if (next === undefined || next.startsWith('--'))
+        throw badConfig(`--${name} needs a value`, name);
       value = next;
       i++;
     }
@@ -132,7 +144,10 @@ export function parseCommandLine(argv: readonly string[], env: Env, options: Par
   const host = pick('host', 'NVR_HOST');
   const level = pick('log-level', 'NVR_LOG_LEVEL');
   if (!data && !homeDir && platform !== 'win32')
-    throw badConfig('no data folder: pass --data DIR or set NVR_DATA_DIR (the home folder is unknown)', 'dataDir');
+    throw badConfig(
+      'no data folder: pass --data DIR or set NVR_DATA_DIR (the home folder is unknown)',
+      'dataDir',
+    );
 
   const config: EngineConfig = {
     dataDir: data ? parseDir(data[0], data[1], cwd) : defaultDataDir(platform, env, homeDir),

@@ -20,7 +20,12 @@ export function findDemoScenes(demoDir: string): DemoScene[] {
   try {
     names = readdirSync(demoDir);
   } catch (cause) {
-    throw new NvrError('not_found', `demo clips not found in ${demoDir} (set NVR_RESOURCES_DIR)`, { path: demoDir }, { cause });
+    throw new NvrError(
+      'not_found',
+      `demo clips not found in ${demoDir} (set NVR_RESOURCES_DIR)`,
+      { path: demoDir },
+      { cause },
+    );
   }
   const scenes: DemoScene[] = [];
   for (const name of names.sort()) {
@@ -28,9 +33,16 @@ export function findDemoScenes(demoDir: string): DemoScene[] {
     if (!m) continue;
     const scene = m[1] as string;
     const sub = names.find((n) => n === `${scene}-sub.h264` || n === `${scene}-sub.h265`);
-    scenes.push({ scene, mainFile: path.join(demoDir, name), ...(sub ? { subFile: path.join(demoDir, sub) } : {}) });
+    scenes.push({
+      scene,
+      mainFile: path.join(demoDir, name),
+      ...(sub ? { subFile: path.join(demoDir, sub) } : {}),
+    });
   }
-  if (scenes.length === 0) throw new NvrError('not_found', `no demo clips (<scene>-main.h264) in ${demoDir}`, { path: demoDir });
+  if (scenes.length === 0)
+    throw new NvrError('not_found', `no demo clips (<scene>-main.h264) in ${demoDir}`, {
+      path: demoDir,
+    });
   return scenes;
 }
 

@@ -25,6 +25,8 @@ export interface EngineDeps {
   /** The RTSP server behind `--demo` (the project's RtspServer by default). */
   createDemoServer?: () => DemoRtspServer;
   version?: string;
+  /** Period of `system.stats` events while anyone listens; 5 s by default, 0 turns them off. */
+  statsIntervalMs?: number;
 }
 
 export interface Engine {
@@ -88,10 +90,28 @@ export function createEngine(config: EngineConfig, deps: EngineDeps = {}): Engin
 
       if (config.demo) {
         const resourcesDir = resolveResourcesDir(config.resourcesDir);
-        if (!resourcesDir) throw new Error('cannot find the resources folder for --demo (set NVR_RESOURCES_DIR)');
-        const demo = await startDemo(path.join(resourcesDir, 'demo'), logger.child({ module: 'demo' }), deps.createDemoServer);
+        if (!resourcesDir)
+          throw new Error('cannot find the resources folder for --demo (set NVR_RESOURCES_DIR)');
+        const demo = await startDemo(
+          path.join(resourcesDir, 'demo'),
+          logger.child({ module: 'demo' }),
+          deps.createDemoServer,
+        );
         disposables.add({ dispose: () => demo.close() });
         for (const camera of demo.cameras) await api.addCamera(camera);
+      }
+
+      const statsIntervalMs = deps.statsIntervalMs ?? 5000;
+      if (statsIntervalMs > 0) {
+        const timer = setInterval(() => {
+          if (events.size === 0) return;
+          handlers.getSystem().then(
+            (info) => events.emit('system.stats', info),
+            (err: unknown) => logger.warn({ err }, 'system stats failed'),
+          );
+        }, statsIntervalMs);
+        timer.unref();
+        disposables.defer(() => clearInterval(timer));
       }
 
       url = await srv.listen({ host: config.host, port: config.port });

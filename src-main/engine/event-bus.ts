@@ -1,7 +1,13 @@
 // In-process fan-out of the contract's event map to every subscriber (IPC bridge, WebSocket clients).
 // A throwing listener is logged and skipped; it never breaks the emitter or the other listeners.
 import type { Logger } from '../base';
-import type { NvrEvent, NvrEventListener, NvrEventMap, NvrEventName, Unsubscribe } from '../../src-preload/contract';
+import type {
+  NvrEvent,
+  NvrEventListener,
+  NvrEventMap,
+  NvrEventName,
+  Unsubscribe,
+} from '../../src-preload/contract';
 
 export class EventBus {
   private readonly listeners = new Set<NvrEventListener>();

@@ -7,7 +7,9 @@ import { fileURLToPath } from 'node:url';
 const PACKAGE_NAME = 'nvr';
 
 /** Walks up from `start` to the folder holding the project's package.json; undefined if none. */
-export function findProjectRoot(start: string = path.dirname(fileURLToPath(import.meta.url))): string | undefined {
+export function findProjectRoot(
+  start: string = path.dirname(fileURLToPath(import.meta.url)),
+): string | undefined {
   let dir = path.resolve(start);
   for (;;) {
     const pkg = path.join(dir, 'package.json');
@@ -28,7 +30,9 @@ export function findProjectRoot(start: string = path.dirname(fileURLToPath(impor
 export function readVersion(root = findProjectRoot()): string {
   if (!root) return '0.0.0';
   try {
-    const { version } = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { version?: unknown };
+    const { version } = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as {
+      version?: unknown;
+    };
     return typeof version === 'string' ? version : '0.0.0';
   } catch {
     return '0.0.0';
@@ -36,13 +40,19 @@ export function readVersion(root = findProjectRoot()): string {
 }
 
 /** `override` (NVR_RESOURCES_DIR) or `<project>/resources`. */
-export function resolveResourcesDir(override?: string, root = findProjectRoot()): string | undefined {
+export function resolveResourcesDir(
+  override?: string,
+  root = findProjectRoot(),
+): string | undefined {
   if (override) return override;
   return root ? path.join(root, 'resources') : undefined;
 }
 
 /** `override` (NVR_RENDERER_DIR) or `<project>/dist/renderer`. */
-export function resolveRendererDir(override?: string, root = findProjectRoot()): string | undefined {
+export function resolveRendererDir(
+  override?: string,
+  root = findProjectRoot(),
+): string | undefined {
   if (override) return override;
   return root ? path.join(root, 'dist', 'renderer') : undefined;
 }

@@ -50,10 +50,16 @@ async function main(): Promise<void> {
   try {
     const { url } = await engine.start();
     if (!isLoopbackHost(config.host))
-      logger.warn({ host: config.host }, 'listening beyond this machine: anyone who can reach this address can use the API');
+      logger.warn(
+        { host: config.host },
+        'listening beyond this machine: anyone who can reach this address can use the API',
+      );
     process.stdout.write(`NVR listening on ${url}\n`);
   } catch (err) {
-    const message = (err as NodeJS.ErrnoException).code === 'EADDRINUSE' ? `port ${config.port} is already in use` : String(err);
+    const message =
+      (err as NodeJS.ErrnoException).code === 'EADDRINUSE'
+        ? `port ${config.port} is already in use`
+        : String(err);
     logger.fatal({ err }, 'engine failed to start');
     process.stderr.write(`nvr serve: ${message}\n`);
     process.exit(1);

@@ -47,7 +47,11 @@ export class CpuMeter {
 }
 
 export function memoryFigures(): { totalBytes: number; freeBytes: number; rssBytes: number } {
-  return { totalBytes: os.totalmem(), freeBytes: os.freemem(), rssBytes: process.memoryUsage.rss() };
+  return {
+    totalBytes: os.totalmem(),
+    freeBytes: os.freemem(),
+    rssBytes: process.memoryUsage.rss(),
+  };
 }
 
 export function cpuFigures(meter: CpuMeter): { cores: number; percent: number; loadAvg: number[] } {

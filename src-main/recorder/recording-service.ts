@@ -1,7 +1,10 @@
 // RecordingService: the engine-thread side of recording. Spreads camera streams over worker threads
 // (or runs them in this thread when `workers` is 0), applies their events to the index, flushes the
 // index once a second, and keeps the latest state and stats of every stream for the API.
+import { createRequire } from 'node:module';
 import os from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Clock, Logger } from '../base';
 import type { RecordingIndex } from '../storage';
@@ -31,12 +34,17 @@ interface WorkerSlot {
 
 const key = (cameraId: string, stream: StreamName) => `${cameraId}/${stream}`;
 
-/** The worker entry: the bundle's sibling file, or the TypeScript source run through tsx. */
-function workerEntry(): { url: URL; execArgv: string[] } {
-  const fromSource = import.meta.url.endsWith('.ts');
-  return fromSource
-    ? { url: new URL('./worker-main.ts', import.meta.url), execArgv: ['--import', 'tsx'] }
-    : { url: new URL('./recorder-worker.js', import.meta.url), execArgv: [] };
+/**
+ * Starts a recording worker: the bundle's sibling file, or (tests, `tsx`) the TypeScript source with
+ * tsx's loader registered inside the worker first (Node 20 does not pass `--import` hooks to workers).
+ */
+function spawnWorker(options: { name: string; workerData: unknown }): Worker {
+  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./recorder-worker.js', import.meta.url), options);
+  const tsxDir = path.dirname(createRequire(import.meta.url).resolve('tsx/package.json'));
+  const tsxApi = pathToFileURL(path.join(tsxDir, 'dist/esm/api/index.mjs')).href;
+  const entry = new URL('./worker-main.ts', import.meta.url).href;
+  const code = `import(${JSON.stringify(tsxApi)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); });`;
+  return new Worker(code, { ...options, eval: true });
 }
 
 export class RecordingService {
@@ -157,9 +165,7 @@ export class RecordingService {
   }
 
   private workerSlot(i: number): WorkerSlot {
-    const { url, execArgv } = workerEntry();
-    const worker = new Worker(url, {
-      execArgv,
+    const worker = spawnWorker({
       name: `recorder-${i}`,
       workerData: { dataDir: this.opts.dataDir, segmentDurationMs: this.opts.segmentDurationMs },
     });

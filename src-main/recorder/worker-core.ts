@@ -2,7 +2,7 @@
 // camera session, its StreamHub and the StreamRecorder (the hub's first consumer), syncs files once
 // a second, and reports events and stats as plain messages. No SQLite here (the engine thread owns it).
 import type { Clock } from '../base';
-import { RtspCameraSession, StreamHub, type RtspTrackInfo, type StreamTrack } from '../camera';
+import { RtspCameraSession, StreamHub, type TrackInfo as RtspTrackInfo, type StreamTrack } from '../camera';
 import { StreamRecorder } from './stream-recorder';
 import type { StreamJob, StreamName, StreamReport, WorkerCommand, WorkerMessage } from './protocol';
 

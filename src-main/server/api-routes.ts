@@ -11,13 +11,20 @@ import {
   methodPath,
   validateInput,
 } from '../../src-preload/contract';
-import type { HttpBinding, MethodParsedInput, NvrApi, NvrMethodName } from '../../src-preload/contract';
+import type {
+  HttpBinding,
+  MethodParsedInput,
+  NvrApi,
+  NvrMethodName,
+} from '../../src-preload/contract';
 import { httpError } from './http-errors';
 import type { HttpError } from './http-errors';
 
 /** Methods whose route answers with a resource (playlist, JPEG, MP4) rather than JSON. */
 export type ResourceMethodName = {
-  [K in NvrMethodName]: (typeof NVR_API_METHODS)[K]['http'] extends { resource: string } ? K : never;
+  [K in NvrMethodName]: (typeof NVR_API_METHODS)[K]['http'] extends { resource: string }
+    ? K
+    : never;
 }[NvrMethodName];
 
 export interface ResourceRequest {
@@ -36,7 +43,10 @@ export interface ResourceReply {
 
 /** Serves the resource routes; a method without a handler answers 501. */
 export type ResourceHandlers = {
-  [K in ResourceMethodName]?: (input: MethodParsedInput<K>, request: ResourceRequest) => Promise<ResourceReply>;
+  [K in ResourceMethodName]?: (
+    input: MethodParsedInput<K>,
+    request: ResourceRequest,
+  ) => Promise<ResourceReply>;
 };
 
 /** What a resource route says while its module does not exist yet. */
@@ -57,7 +67,10 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
 }
 
 /** Reassembles a method input from path, query and body, the inverse of the contract's toHttpRequest. */
-function rawInput(binding: HttpBinding, req: FastifyRequest): { raw: unknown } | { error: HttpError } {
+function rawInput(
+  binding: HttpBinding,
+  req: FastifyRequest,
+): { raw: unknown } | { error: HttpError } {
   const params = isPlainObject(req.params) ? req.params : {};
   const query = isPlainObject(req.query) ? req.query : {};
   if (binding.body === '*') {
@@ -86,7 +99,10 @@ export interface ApiRoutesOptions {
   resources: ResourceHandlers;
 }
 
-export function registerApiRoutes(app: FastifyInstance, { api, resources }: ApiRoutesOptions): void {
+export function registerApiRoutes(
+  app: FastifyInstance,
+  { api, resources }: ApiRoutesOptions,
+): void {
   for (const name of NVR_METHOD_NAMES) {
     const binding: HttpBinding = NVR_API_METHODS[name].http;
     const bodyKey = binding.body && binding.body !== '*' ? binding.body : undefined;
@@ -98,15 +114,24 @@ export function registerApiRoutes(app: FastifyInstance, { api, resources }: ApiR
         const assembled = rawInput(binding, req);
         if ('error' in assembled) return sendError(reply, assembled.error);
         const input = validateInput(name, assembled.raw, bodyKey ? { dropPrefix: bodyKey } : {});
-        if (!input.ok) return sendError(reply, httpError(input.error.kind, input.error.message, input.error.field));
+        if (!input.ok)
+          return sendError(
+            reply,
+            httpError(input.error.kind, input.error.message, input.error.field),
+          );
 
         if (isResource(name)) {
-          const handler = resources[name] as ((input: unknown, r: ResourceRequest) => Promise<ResourceReply>) | undefined;
-          if (!handler) return sendError(reply, httpError('not_implemented', NOT_IMPLEMENTED[name]));
+          const handler = resources[name] as
+            ((input: unknown, r: ResourceRequest) => Promise<ResourceReply>) | undefined;
+          if (!handler)
+            return sendError(reply, httpError('not_implemented', NOT_IMPLEMENTED[name]));
           const abort = new AbortController();
           req.raw.once('close', () => abort.abort());
           const range = req.headers.range;
-          return sendResource(reply, await handler(input.value, { signal: abort.signal, ...(range ? { range } : {}) }));
+          return sendResource(
+            reply,
+            await handler(input.value, { signal: abort.signal, ...(range ? { range } : {}) }),
+          );
         }
 
         const result = await (api[name] as AnyCall)(input.value);
@@ -126,9 +151,11 @@ export function registerApiRoutes(app: FastifyInstance, { api, resources }: ApiR
 
   app.post(NVR_RPC_PATH, async (req, reply) => {
     const { method } = req.params as { method: string };
-    if (!isNvrMethodName(method)) return sendError(reply, httpError('not_found', `no API method ${method}`, 'method'));
+    if (!isNvrMethodName(method))
+      return sendError(reply, httpError('not_found', `no API method ${method}`, 'method'));
     const input = validateInput(method, req.body ?? {});
-    if (!input.ok) return sendError(reply, httpError(input.error.kind, input.error.message, input.error.field));
+    if (!input.ok)
+      return sendError(reply, httpError(input.error.kind, input.error.message, input.error.field));
     if (isResource(method)) return reply.send({ url: methodPath(method, input.value) });
     return reply.send(await (api[method] as AnyCall)(input.value));
   });

@@ -8,7 +8,10 @@ import type { NvrApi } from '../../src-preload/contract';
 /** Above this many queued bytes a socket skips events (stats are periodic; the next one catches up). */
 const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
 
-export async function registerEvents(app: FastifyInstance, api: Pick<NvrApi, 'subscribe'>): Promise<void> {
+export async function registerEvents(
+  app: FastifyInstance,
+  api: Pick<NvrApi, 'subscribe'>,
+): Promise<void> {
   await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
   app.get(NVR_EVENTS_PATH, { websocket: true }, (socket, req) => {
     const unsubscribe = api.subscribe((event) => {

@@ -9,7 +9,12 @@ export interface HttpError {
   body: ApiErrorBody;
 }
 
-export function httpError(kind: ErrorKind, message: string, field?: string, status?: number): HttpError {
+export function httpError(
+  kind: ErrorKind,
+  message: string,
+  field?: string,
+  status?: number,
+): HttpError {
   return {
     status: status ?? HTTP_STATUS_BY_KIND[kind],
     body: { error: { kind, message, ...(field ? { field } : {}) } },
@@ -27,7 +32,11 @@ function fromFastify(err: FastifyLikeError): HttpError | undefined {
   switch (err.code) {
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-      return httpError('bad_request', `body: invalid JSON (${String(err.message ?? '')})`.replace(' ()', ''), 'body');
+      return httpError(
+        'bad_request',
+        `body: invalid JSON (${String(err.message ?? '')})`.replace(' ()', ''),
+        'body',
+      );
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return httpError('too_large', 'body: request body is too large', 'body');
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':

@@ -1,6 +1,6 @@
 // The HTTP server (fastify 5): API routes derived from the contract, the events WebSocket, the renderer's
 // static build. Owns listening and closing; it holds no engine state and never touches the disk itself.
-import Fastify from 'fastify';
+import Fastify, { LogController } from 'fastify';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from '../base';
@@ -40,26 +40,38 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
   const loggerInstance: FastifyBaseLogger = options.logger.child({ module: 'http' });
   const app: FastifyInstance = Fastify({
     loggerInstance,
-    disableRequestLogging: true,
+    // Per-request lines at debug level (onResponse below) instead of fastify's two info lines.
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: options.bodyLimitBytes ?? 1024 * 1024,
     // Closing must not wait for idle keep-alive sockets of browsers.
     forceCloseConnections: true,
     return503OnClosing: true,
   });
 
-  app.addContentTypeParser('application/sdp', { parseAs: 'string' }, (_req, body, done) => done(null, body));
+  app.addContentTypeParser('application/sdp', { parseAs: 'string' }, (_req, body, done) =>
+    done(null, body),
+  );
 
   app.addHook('onRequest', async (_req, reply) => {
     reply.header('x-content-type-options', 'nosniff');
     reply.header('referrer-policy', 'no-referrer');
   });
   app.addHook('onResponse', async (req, reply) => {
-    req.log.debug({ method: req.method, url: req.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
+    req.log.debug(
+      {
+        method: req.method,
+        url: req.url,
+        status: reply.statusCode,
+        ms: Math.round(reply.elapsedTime),
+      },
+      'request',
+    );
   });
 
   app.setErrorHandler(async (err, req, reply) => {
     const e = toHttpError(err);
-    if (e.status >= 500 && e.body.error.kind !== 'not_implemented') req.log.error({ err }, 'request failed');
+    if (e.status >= 500 && e.body.error.kind !== 'not_implemented')
+      req.log.error({ err }, 'request failed');
     return reply.code(e.status).send(e.body);
   });
 

@@ -1,7 +1,12 @@
 // src-main/server: HTTP routes derived from the contract, the events WebSocket, the static renderer.
 export { createHttpServer, formatBaseUrl } from './http-server';
 export type { HttpServer, HttpServerOptions } from './http-server';
-export type { ResourceHandlers, ResourceMethodName, ResourceReply, ResourceRequest } from './api-routes';
+export type {
+  ResourceHandlers,
+  ResourceMethodName,
+  ResourceReply,
+  ResourceRequest,
+} from './api-routes';
 export { toHttpError, httpError } from './http-errors';
 export type { HttpError } from './http-errors';
 export { isApiPath } from './renderer-static';

@@ -20,7 +20,10 @@ export function isApiPath(url: string): boolean {
   return url === '/api' || url.startsWith('/api/') || url.startsWith('/api?');
 }
 
-export async function registerRenderer(app: FastifyInstance, rendererDir: string | undefined): Promise<void> {
+export async function registerRenderer(
+  app: FastifyInstance,
+  rendererDir: string | undefined,
+): Promise<void> {
   const root = rendererDir ? path.resolve(rendererDir) : undefined;
   const hasBuild = root !== undefined && existsSync(path.join(root, 'index.html'));
 
@@ -37,7 +40,8 @@ export async function registerRenderer(app: FastifyInstance, rendererDir: string
     }
     const lastSegment = url.split('?')[0]?.split('/').pop() ?? '';
     // A missing asset (has an extension) is a 404; any other path is a client-side route of the SPA.
-    if (lastSegment.includes('.')) return reply.code(404).type('text/plain; charset=utf-8').send('not found');
+    if (lastSegment.includes('.'))
+      return reply.code(404).type('text/plain; charset=utf-8').send('not found');
     if (hasBuild) return reply.header('cache-control', 'no-cache').sendFile('index.html');
     return reply.code(200).type('text/html; charset=utf-8').send(MISSING_BUILD_PAGE);
   });

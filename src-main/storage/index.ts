@@ -2,18 +2,18 @@
 // The only code that touches SQLite (better-sqlite3) or the recordings folder.
 export { SegmentFileWriter } from './segment-file-writer';
 export type { OpenSegmentFileOptions, AppendResult } from './segment-file-writer';
-export { RecordingIndex, MERGE_SLACK_MS, segmentEndMs } from './recording-index';
+export { RecordingIndex, segmentEndMs } from './recording-index';
+export type { RecordingIndexOptions, StorageClock } from './recording-index';
+export { SqliteCameraStore } from './camera-store';
+export type { StoredCameraRecord } from './camera-store';
 export type {
-  RecordingIndexOptions,
-  StorageClock,
-  CameraRecord,
   StreamRef,
   TimeWindow,
   TimeRange,
   OpenSegmentInput,
   SegmentRow,
   StreamUsage,
-} from './recording-index';
+} from './types';
 export {
   encodeFragmentIndex,
   decodeFragmentIndex,

@@ -5,13 +5,13 @@ import { isNvrError } from '../base';
 import { RecordingIndex } from './recording-index';
 import type { FragmentRecord } from './fragment-index';
 import { SCHEMA_VERSION } from './schema';
+import { deleteSegmentRows } from './segment-deleter';
 import { makeTempDir } from './test-support';
 import type { TempDir } from './test-support';
 
 let tmp: TempDir;
 let index: RecordingIndex;
-let nowMs = 1_700_000_000_000;
-const clock = { nowMs: () => nowMs };
+const clock = { nowMs: () => 1_700_000_000_000 };
 
 beforeEach(() => {
   tmp = makeTempDir();
@@ -70,10 +70,12 @@ describe('RecordingIndex schema', () => {
     expect(index.db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(index.db.pragma('synchronous', { simple: true })).toBe(1); // NORMAL
     expect(index.db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
-    index.putCamera({ id: 'cam' });
+    index.cameras.insert({ id: 'cam', config: { name: 'Cam' }, createdMs: 1, updatedMs: 2 });
     index.close();
     index = RecordingIndex.open({ dataDir: tmp.dir, clock });
-    expect(index.listCameras()).toEqual([{ id: 'cam' }]);
+    expect(index.cameras.list()).toEqual([
+      { id: 'cam', config: { name: 'Cam' }, createdMs: 1, updatedMs: 2 },
+    ]);
   });
 
   it('refuses a database from a newer version', () => {
@@ -91,25 +93,32 @@ describe('RecordingIndex schema', () => {
 });
 
 describe('cameras store', () => {
-  it('puts, gets, lists, replaces and deletes camera configs as JSON', () => {
-    const door = {
-      id: 'door',
+  it('inserts, gets, lists, updates and deletes camera configs as JSON', () => {
+    const config = {
       name: 'Door',
       streams: { main: { url: 'rtsp://x/1' } },
       recording: { retentionDays: 7 },
     };
-    index.putCamera(door);
-    nowMs += 1;
-    index.putCamera({ id: 'yard', name: 'Yard' });
-    expect(index.getCamera('door')).toEqual(door);
-    expect(index.listCameras().map((c) => c.id)).toEqual(['door', 'yard']);
-    index.putCamera({ ...door, name: 'Front door' });
-    expect(index.getCamera<typeof door>('door')?.name).toBe('Front door');
-    expect(index.listCameras().map((c) => c.id)).toEqual(['door', 'yard']); // created order kept
-    expect(index.deleteCamera('door')).toBe(true);
-    expect(index.deleteCamera('door')).toBe(false);
-    expect(index.getCamera('door')).toBeUndefined();
-    expect(() => index.putCamera({ id: '../etc' })).toThrow(/cameraId/);
+    const door = { id: 'door', config, createdMs: 10, updatedMs: 10 };
+    index.cameras.insert(door);
+    index.cameras.insert({ id: 'yard', config: { name: 'Yard' }, createdMs: 20, updatedMs: 20 });
+    expect(index.cameras.get('door')).toEqual(door);
+    expect(index.cameras.list().map((c) => c.id)).toEqual(['door', 'yard']);
+    index.cameras.update({ ...door, config: { ...config, name: 'Front door' }, updatedMs: 30 });
+    expect(index.cameras.get('door')).toMatchObject({
+      config: { name: 'Front door' },
+      createdMs: 10,
+      updatedMs: 30,
+    });
+    expect(index.cameras.list().map((c) => c.id)).toEqual(['door', 'yard']); // created order kept
+    expect(() => index.cameras.insert(door)).toThrow(expect.objectContaining({ kind: 'conflict' }));
+    expect(() => index.cameras.update({ ...door, id: 'nope' })).toThrow(
+      expect.objectContaining({ kind: 'not_found' }),
+    );
+    expect(index.cameras.delete('door')).toBe(true);
+    expect(index.cameras.delete('door')).toBe(false);
+    expect(index.cameras.get('door')).toBeUndefined();
+    expect(() => index.cameras.insert({ ...door, id: '../etc' })).toThrow(/cameraId/);
   });
 });
 
@@ -276,16 +285,89 @@ describe('queryRanges', () => {
       }),
     ).toHaveLength(1);
   });
+});
 
-  it('splits a run where a segment is missing', () => {
+describe('run upkeep after deletes', () => {
+  const ranges = () =>
+    index.queryRanges({ cameraId: 'cam', stream: 'main', fromMs: 0, toMs: T0 * 2 });
+  const runs = () =>
+    index.db.prepare('SELECT id, start_ms AS s, end_ms AS e FROM runs ORDER BY start_ms').all() as {
+      id: number;
+      s: number;
+      e: number | null;
+    }[];
+  const M = 60_000;
+
+  it('splits a run at a hole; the later piece keeps the run id', () => {
     const ids = run('cam', 'main', T0, 3);
-    index.db.prepare('DELETE FROM segments WHERE id = ?').run(ids[1]);
-    expect(
-      index.queryRanges({ cameraId: 'cam', stream: 'main', fromMs: T0, toMs: T0 + 1e6 }),
-    ).toEqual([
-      { startMs: T0, endMs: T0 + 60_000 },
-      { startMs: T0 + 120_000, endMs: T0 + 180_000 },
+    const runId = index.getSegment(ids[0]!)!.runId;
+    expect(deleteSegmentRows(index, [ids[1]!])).toHaveLength(1);
+    expect(ranges()).toEqual([
+      { startMs: T0, endMs: T0 + M },
+      { startMs: T0 + 2 * M, endMs: T0 + 3 * M },
     ]);
+    const [first, second] = runs();
+    expect(second).toEqual({ id: runId, s: T0 + 2 * M, e: T0 + 3 * M });
+    expect(first).toMatchObject({ s: T0, e: T0 + M });
+    expect(index.getSegment(ids[0]!)!.runId).toBe(first!.id);
+  });
+
+  it('splits at several holes, trims heads and tails, and drops emptied runs', () => {
+    const ids = run('cam', 'main', T0, 6);
+    deleteSegmentRows(index, [ids[1]!, ids[3]!]);
+    expect(ranges()).toEqual([
+      { startMs: T0, endMs: T0 + M },
+      { startMs: T0 + 2 * M, endMs: T0 + 3 * M },
+      { startMs: T0 + 4 * M, endMs: T0 + 6 * M },
+    ]);
+    deleteSegmentRows(index, [ids[0]!, ids[5]!]); // a whole run, and the tail of another
+    expect(ranges()).toEqual([
+      { startMs: T0 + 2 * M, endMs: T0 + 3 * M },
+      { startMs: T0 + 4 * M, endMs: T0 + 5 * M },
+    ]);
+    expect(runs()).toHaveLength(2);
+    deleteSegmentRows(index, [ids[4]!, ids[2]!]);
+    expect(ranges()).toEqual([]);
+    expect(runs()).toHaveLength(0);
+  });
+
+  it('keeps a recording run going across a hole behind it', () => {
+    const runId = index.createRun({ cameraId: 'cam', stream: 'main', startMs: T0 });
+    const seg = (i: number) => {
+      const id = index.openSegment({
+        runId,
+        cameraId: 'cam',
+        stream: 'main',
+        startMs: T0 + i * M,
+        path: `recordings/${i}.mp4`,
+        initSize: 800,
+        codec: 'h264',
+      });
+      index.appendFragments(id, frags(60, i * 60 * 90_000));
+      return id;
+    };
+    const closed = [0, 1, 2].map((i) => {
+      const id = seg(i);
+      index.closeSegment(id);
+      return id;
+    });
+    const open = seg(3);
+    index.flush();
+    expect(ranges()).toEqual([{ startMs: T0, endMs: T0 + 4 * M }]); // an open run: end from its segments
+    deleteSegmentRows(index, [closed[1]!, open]); // open segments are never deleted
+    expect(index.getSegment(open)?.open).toBe(true);
+    expect(ranges()).toEqual([
+      { startMs: T0, endMs: T0 + M },
+      { startMs: T0 + 2 * M, endMs: T0 + 4 * M },
+    ]);
+    index.closeSegment(open);
+    index.closeSegment(seg(4)); // the recorder carries on with the same run id
+    index.closeRun(runId, T0 + 5 * M);
+    expect(ranges()).toEqual([
+      { startMs: T0, endMs: T0 + M },
+      { startMs: T0 + 2 * M, endMs: T0 + 5 * M },
+    ]);
+    expect(runs().find((r) => r.id === runId)).toEqual({ id: runId, s: T0 + 2 * M, e: T0 + 5 * M });
   });
 });
 

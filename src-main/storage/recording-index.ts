@@ -11,6 +11,8 @@ import { FragmentIndexEncoder, decodeFragmentIndex } from './fragment-index';
 import type { FragmentRecord } from './fragment-index';
 import { SegmentLeases } from './leases';
 import { checkSafeName } from './paths';
+import { prepareStatements } from './index-statements';
+import type { DbSegment } from './index-statements';
 import { migrate } from './schema';
 import type {
   OpenSegmentInput,
@@ -49,57 +51,6 @@ export function segmentEndMs(startMs: number, fragments: readonly FragmentRecord
   return startMs + Math.round((last.startPts90k + last.duration90k - first.startPts90k) / 90);
 }
 
-function prepareStatements(db: Database.Database) {
-  return {
-    insertStream: db.prepare('INSERT INTO streams (camera_id, name, created_ms) VALUES (?, ?, ?)'),
-    insertRun: db.prepare('INSERT INTO runs (stream_id, start_ms) VALUES (?, ?)'),
-    closeRun: db.prepare('UPDATE runs SET end_ms = ? WHERE id = ?'),
-    // A run starts where its first segment starts.
-    startRunAt: db.prepare(
-      'UPDATE runs SET start_ms = ? WHERE id = ? AND NOT EXISTS (SELECT 1 FROM segments WHERE run_id = runs.id)',
-    ),
-    runLastEnd: db
-      .prepare('SELECT end_ms FROM segments WHERE run_id = ? ORDER BY start_ms DESC LIMIT 1')
-      .pluck(),
-    runStream: db.prepare('SELECT stream_id FROM runs WHERE id = ?').pluck(),
-    insertSegment: db.prepare(
-      `INSERT INTO segments (stream_id, run_id, start_ms, end_ms, path, size_bytes, init_size, codec, open,
-         fragment_count, fragment_index) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    ),
-    setCodec: db.prepare('UPDATE streams SET codec = ? WHERE id = ?'),
-    updateSegment: db.prepare(
-      'UPDATE segments SET end_ms = ?, size_bytes = ?, fragment_count = ?, fragment_index = ? WHERE id = ?',
-    ),
-    closeSegment: db.prepare('UPDATE segments SET open = 0, end_ms = ? WHERE id = ?'),
-    rebuildSegment: db.prepare(
-      `UPDATE segments SET open = 0, end_ms = ?, size_bytes = ?, init_size = ?, fragment_count = ?,
-         fragment_index = ? WHERE id = ?`,
-    ),
-    setMeta: db.prepare(
-      'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
-    ),
-    ranges: db
-      .prepare(
-        `SELECT id, start_ms, end_ms FROM runs
-         WHERE stream_id = ? AND start_ms < ? AND (end_ms IS NULL OR end_ms > ?) ORDER BY start_ms`,
-      )
-      .raw(),
-    segments: db.prepare(
-      `SELECT id, run_id, start_ms, end_ms, path, size_bytes, init_size, codec, open, fragment_index
-       FROM segments WHERE stream_id = ? AND start_ms >= ? AND start_ms < ? ORDER BY start_ms`,
-    ),
-    segmentById: db.prepare(
-      `SELECT id, stream_id, run_id, start_ms, end_ms, path, size_bytes, init_size, codec, open, fragment_index
-       FROM segments WHERE id = ?`,
-    ),
-    usage: db.prepare(
-      `SELECT camera_id, name, total_bytes, segment_count,
-         (SELECT MIN(start_ms) FROM segments WHERE stream_id = streams.id) AS oldest
-       FROM streams ORDER BY camera_id, name`,
-    ),
-  };
-}
-
 export class RecordingIndex {
   /** @internal For storage's retention and recovery only. */
   readonly db: Database.Database;
@@ -120,14 +71,7 @@ export class RecordingIndex {
     this.clock = clock;
     this.stmt = prepareStatements(db);
     this.cameras = new SqliteCameraStore(db);
-    for (const row of db.prepare('SELECT id, camera_id, name FROM streams').all() as {
-      id: number;
-      camera_id: string;
-      name: string;
-    }[]) {
-      this.streamIds.set(`${row.camera_id}/${row.name}`, row.id);
-      this.streamRefs.set(row.id, { cameraId: row.camera_id, stream: row.name });
-    }
+    this.loadStreams();
     const max = db.prepare("SELECT value FROM meta WHERE key = 'max_segment_ms'").pluck().get() as
       number | undefined;
     this.maxSegmentMs = max ?? 0;
@@ -161,7 +105,27 @@ export class RecordingIndex {
 
   /** Runs fn in one transaction (nested calls join the outer one). */
   transaction<T>(fn: () => T): T {
-    return this.db.transaction(fn)();
+    try {
+      return this.db.transaction(fn)();
+    } catch (e) {
+      // A rollback may have undone streams this connection cached.
+      if (!this.db.inTransaction) this.loadStreams();
+      throw e;
+    }
+  }
+
+  private loadStreams(): void {
+    this.streamIds.clear();
+    this.streamRefs.clear();
+    const rows = this.db.prepare('SELECT id, camera_id, name FROM streams').all() as {
+      id: number;
+      camera_id: string;
+      name: string;
+    }[];
+    for (const row of rows) {
+      this.streamIds.set(`${row.camera_id}/${row.name}`, row.id);
+      this.streamRefs.set(row.id, { cameraId: row.camera_id, stream: row.name });
+    }
   }
 
   // ---- streams ----
@@ -264,8 +228,8 @@ export class RecordingIndex {
       s.firstPts90k ??= f.startPts90k;
       s.endPts90k = Math.max(s.endPts90k, f.startPts90k + f.duration90k);
       s.sizeBytes = Math.max(s.sizeBytes, f.offset + f.sizeBytes);
+      s.dirty = true;
     }
-    if (fragments.length > 0) s.dirty = true;
   }
 
   /** Writes every queued fragment update in one transaction; returns how many segments it updated. */
@@ -479,17 +443,4 @@ export class RecordingIndex {
   isWriting(segmentId: number): boolean {
     return this.openSegments.has(segmentId);
   }
-}
-
-interface DbSegment {
-  id: number;
-  run_id: number;
-  start_ms: number;
-  end_ms: number;
-  path: string;
-  size_bytes: number;
-  init_size: number;
-  codec: string;
-  open: number;
-  fragment_index: Uint8Array;
 }

@@ -9,7 +9,7 @@ import type { FragmentRecord } from './fragment-index';
 import { isSafeName, parseSegmentPath, resolveSegmentPath, RECORDINGS_DIR } from './paths';
 import { segmentEndMs } from './recording-index';
 import type { RecordingIndex } from './recording-index';
-import { completePendingDeletes } from './segment-deleter';
+import { completePendingDeletes, deleteSegmentRows } from './segment-deleter';
 import { diskError } from './segment-file-writer';
 
 /** The part of media/fmp4's scanFragments result recovery uses (injectable for tests). */
@@ -178,7 +178,7 @@ export function recover(opts: RecoverOptions): RecoveryReport {
     runsClosed: 0,
     emptyRunsDeleted: 0,
   };
-  const deleteRow = db.prepare('DELETE FROM segments WHERE id = ?');
+  const deleteRow = (id: number) => deleteSegmentRows(index, [id], { includeOpen: true });
 
   // 1. Segments left open: rescan, cut after the last whole fragment, rebuild the row, close.
   const open = db.prepare('SELECT id, path FROM segments WHERE open = 1').all() as {
@@ -190,13 +190,13 @@ export function recover(opts: RecoverOptions): RecoveryReport {
       throw new NvrError('conflict', 'recover() must run before recording starts');
     const abs = resolveSegmentPath(index.dataDir, row.path);
     if (!fs.existsSync(abs)) {
-      deleteRow.run(row.id);
+      deleteRow(row.id);
       report.missingFileRowsDeleted++;
       continue;
     }
     const scanned = scanAndTruncate(abs, scan);
     if (!scanned) {
-      deleteRow.run(row.id);
+      deleteRow(row.id);
       unlinkQuietly(abs);
       report.emptySegmentsDeleted++;
       continue;
@@ -218,9 +218,10 @@ export function recover(opts: RecoverOptions): RecoveryReport {
     const rows =
       streamId === undefined ? [] : (rowsOf.all(streamId) as { id: number; path: string }[]);
     const missing = rows.filter((r) => !files.has(r.path));
-    index.transaction(() => {
-      for (const r of missing) deleteRow.run(r.id);
-    });
+    deleteSegmentRows(
+      index,
+      missing.map((r) => r.id),
+    );
     report.missingFileRowsDeleted += missing.length;
     for (const r of rows) files.delete(r.path);
     for (const rel of [...files].sort()) {

@@ -58,8 +58,15 @@ const names = (segs: Seg[]) => segs.filter(exists).map((s) => s.name);
 
 describe('retention by age', () => {
   it("deletes segments past each camera's retentionDays, rows and files and empty day folders", () => {
-    index.putCamera({ id: 'short', recording: { retentionDays: 2 } });
-    index.putCamera({ id: 'long', recording: { retentionDays: 30 } });
+    const camera = (id: string, retentionDays: number) =>
+      index.cameras.insert({
+        id,
+        config: { recording: { retentionDays } },
+        createdMs: 0,
+        updatedMs: 0,
+      });
+    camera('short', 2);
+    camera('long', 30);
     const short = record('short', 'main', T0, 5, 2, DAY_MS); // one 2-s segment per day
     const long = record('long', 'main', T0, 5, 2, DAY_MS);
     const other = record('unknown', 'main', T0, 2, 2, DAY_MS); // no config: default applies
@@ -145,9 +152,9 @@ describe('retention under quota and free-space pressure', () => {
     }
   }
 
-  it('deletes the oldest first, sub before main of the same age (default)', () => {
+  it('can be told to delete the oldest first, sub before main of the same age', () => {
     const { all } = mainAndSub();
-    const mgr = new RetentionManager({ index, quotaBytes: Number.MAX_SAFE_INTEGER });
+    const mgr = new RetentionManager({ index, quotaBytes: Number.MAX_SAFE_INTEGER, streamOrder: 'sub-first' });
     expectOrder(mgr, all, [
       'cam/sub#0',
       'cam/sub#1',
@@ -159,12 +166,25 @@ describe('retention under quota and free-space pressure', () => {
     mgr.dispose();
   });
 
-  it('can be told to delete main before sub of the same age', () => {
+  it('keeps that order when candidates come one row per page', () => {
+    const { all } = mainAndSub();
+    const mgr = new RetentionManager({ index, quotaBytes: Number.MAX_SAFE_INTEGER, batchSize: 1, streamOrder: 'sub-first' });
+    expectOrder(mgr, all, [
+      'cam/sub#0',
+      'cam/sub#1',
+      'cam/main#0',
+      'cam/sub#2',
+      'cam/main#1',
+      'cam/main#2',
+    ]);
+    mgr.dispose();
+  });
+
+  it('deletes the oldest first, main before sub of the same age (default, DESIGN §4)', () => {
     const { all } = mainAndSub();
     const mgr = new RetentionManager({
       index,
       quotaBytes: Number.MAX_SAFE_INTEGER,
-      streamOrder: 'main-first',
     });
     expectOrder(mgr, all, [
       'cam/main#0',
@@ -200,7 +220,7 @@ describe('retention under quota and free-space pressure', () => {
       return { bsize: 1, bavail: capacity - used() };
     };
     const floor = capacity - used() + sub[0]!.sizeBytes + sub[1]!.sizeBytes; // two subs must go
-    const mgr = new RetentionManager({ index, minFreeBytes: floor, statfs });
+    const mgr = new RetentionManager({ index, minFreeBytes: floor, statfs, streamOrder: 'sub-first' });
     expect(mgr.bytesToFree()).toBe(sub[0]!.sizeBytes + sub[1]!.sizeBytes);
     expect(mgr.run()).toMatchObject({ deletedSegments: 2, byPressure: 2 });
     expect(names(all)).toEqual([...main.map((s) => s.name), 'cam/sub#2']);
@@ -212,7 +232,7 @@ describe('retention under quota and free-space pressure', () => {
 
   it('skips a held segment and takes the next one instead; the release deletes nothing more', () => {
     const { sub, all } = mainAndSub();
-    const mgr = new RetentionManager({ index, quotaBytes: Number.MAX_SAFE_INTEGER });
+    const mgr = new RetentionManager({ index, quotaBytes: Number.MAX_SAFE_INTEGER, streamOrder: 'sub-first' });
     const release = index.hold([sub[0]!.id]);
     const total = all.reduce((n, s) => n + s.sizeBytes, 0);
     mgr.configure({ quotaBytes: total - 1 });

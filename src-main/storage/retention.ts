@@ -29,11 +29,11 @@ export interface RetentionOptions {
   /** Free space of the volume holding `dir`; default fs.statfsSync. */
   statfs?: (dir: string) => FreeSpace;
   /**
-   * Which stream class goes first at the same age under quota/free-space pressure. The default
-   * ('sub-first') follows the storage issue; DESIGN §4 reads as 'main-first'.
+   * Which stream class goes first at the same age under quota/free-space pressure. Default
+   * 'main-first' (DESIGN §4: sub streams go after main streams of the same age, never before).
    */
   streamOrder?: 'sub-first' | 'main-first';
-  /** Rows deleted per transaction. Default 500. */
+  /** Rows read per page and deleted per transaction. Default 500. */
   batchSize?: number;
   /** Errors of a retention pass started by a lease release (no caller to throw to). */
   onError?: (e: unknown) => void;
@@ -152,10 +152,9 @@ export class RetentionManager {
     const fromOpt = this.opts.retentionDaysFor?.(cameraId);
     if (fromOpt !== undefined) return fromOpt;
     if (!this.opts.retentionDaysFor) {
-      const cam = this.index.getCamera<{ id: string; recording?: { retentionDays?: unknown } }>(
-        cameraId,
-      );
-      const days = cam?.recording?.retentionDays;
+      const config = this.index.cameras.get(cameraId)?.config as
+        { recording?: { retentionDays?: unknown } } | undefined;
+      const days = config?.recording?.retentionDays;
       if (typeof days === 'number') return days;
     }
     return this.opts.defaultRetentionDays;
@@ -240,15 +239,15 @@ export class RetentionManager {
    * never below its start, so a carried row is emitted once the next page starts after its key.
    */
   private *candidatesOldestFirst(): Generator<Candidate> {
-    const subFirst = (this.opts.streamOrder ?? 'sub-first') === 'sub-first';
+    const subFirst = (this.opts.streamOrder ?? 'main-first') === 'sub-first';
     const page = this.index.db.prepare(
       `SELECT id, stream_id, start_ms, end_ms, size_bytes, path, open FROM segments
-       WHERE (start_ms, id) > (?, ?) ORDER BY start_ms, id LIMIT 1000`,
+       WHERE (start_ms, id) > (?, ?) ORDER BY start_ms, id LIMIT ?`,
     );
     let carry: Candidate[] = [];
     let after: [number, number] = [Number.MIN_SAFE_INTEGER, 0];
     for (;;) {
-      const rows = page.all(after[0], after[1]) as DbRow[];
+      const rows = page.all(after[0], after[1], this.opts.batchSize ?? 500) as DbRow[];
       const bound = rows[0]?.start_ms ?? Infinity;
       const ready = carry.filter((c) => c.key < bound);
       carry = carry.filter((c) => c.key >= bound);

@@ -4,43 +4,60 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { resolveSegmentPath, RECORDINGS_DIR } from './paths';
 import type { RecordingIndex } from './recording-index';
+import { repairRuns } from './run-maintenance';
+import type { DeletedSegmentRef } from './run-maintenance';
 
 export interface DeletableSegment {
   id: number;
   path: string;
 }
 
-/** Removes the rows, then the files; returns the ids whose rows were deleted. */
+/**
+ * Deletes segment rows (closed ones only unless `includeOpen`) and repairs their runs, inside the
+ * caller's transaction. Returns the deleted rows. Touches no files.
+ */
+export function deleteSegmentRows(
+  index: RecordingIndex,
+  ids: readonly number[],
+  opts: { includeOpen?: boolean; tombstone?: boolean } = {},
+): (DeletedSegmentRef & { id: number; path: string })[] {
+  const db = index.db;
+  const row = db.prepare<
+    [number],
+    { run_id: number; start_ms: number; end_ms: number; path: string; open: number }
+  >('SELECT run_id, start_ms, end_ms, path, open FROM segments WHERE id = ?');
+  const del = db.prepare('DELETE FROM segments WHERE id = ?');
+  const tombstone = db.prepare('INSERT OR IGNORE INTO pending_deletes (path) VALUES (?)');
+  const deleted: (DeletedSegmentRef & { id: number; path: string })[] = [];
+  index.transaction(() => {
+    for (const id of ids) {
+      const r = row.get(id);
+      if (!r || (r.open === 1 && !opts.includeOpen)) continue;
+      del.run(id);
+      if (opts.tombstone) tombstone.run(r.path);
+      deleted.push({ id, runId: r.run_id, startMs: r.start_ms, endMs: r.end_ms, path: r.path });
+    }
+    repairRuns(index, deleted);
+  });
+  return deleted;
+}
+
+/** Removes closed segments: rows with tombstones in one transaction, then the files. Returns deleted ids. */
 export function deleteSegments(
   index: RecordingIndex,
   segments: readonly DeletableSegment[],
 ): number[] {
   if (segments.length === 0) return [];
-  const db = index.db;
-  const tombstone = db.prepare('INSERT OR IGNORE INTO pending_deletes (path) VALUES (?)');
-  const runOf = db.prepare('SELECT run_id FROM segments WHERE id = ?').pluck();
-  const del = db.prepare('DELETE FROM segments WHERE id = ? AND open = 0');
-  const dropRun = db.prepare(
-    `DELETE FROM runs WHERE id = ? AND end_ms IS NOT NULL
-       AND NOT EXISTS (SELECT 1 FROM segments WHERE run_id = runs.id)`,
+  const deleted = deleteSegmentRows(
+    index,
+    segments.map((s) => s.id),
+    { tombstone: true },
   );
-  const deleted: DeletableSegment[] = [];
-  index.transaction(() => {
-    const runs = new Set<number>();
-    for (const s of segments) {
-      const runId = runOf.get(s.id) as number | undefined;
-      if (runId === undefined || del.run(s.id).changes === 0) continue;
-      tombstone.run(s.path);
-      runs.add(runId);
-      deleted.push(s);
-    }
-    for (const runId of runs) dropRun.run(runId);
-  });
   unlinkAndClear(
     index,
-    deleted.map((s) => s.path),
+    deleted.map((d) => d.path),
   );
-  return deleted.map((s) => s.id);
+  return deleted.map((d) => d.id);
 }
 
 /** Unlinks files left by an interrupted delete; returns how many tombstones were cleared. */

@@ -10,13 +10,20 @@ import { NvrApiError } from './errors';
 
 describe('NVR_API_METHODS', () => {
   it('binds every method to a unique HTTP route', () => {
-    const routes = NVR_METHOD_NAMES.map((n) => `${NVR_API_METHODS[n].http.method} ${NVR_API_METHODS[n].http.path}`);
+    const routes = NVR_METHOD_NAMES.map(
+      (n) => `${NVR_API_METHODS[n].http.method} ${NVR_API_METHODS[n].http.path}`,
+    );
     expect(new Set(routes).size).toBe(routes.length);
-    for (const n of NVR_METHOD_NAMES) expect(NVR_API_METHODS[n].http.path.startsWith('/api/')).toBe(true);
+    for (const n of NVR_METHOD_NAMES)
+      expect(NVR_API_METHODS[n].http.path.startsWith('/api/')).toBe(true);
   });
 
   it('covers the DESIGN §7 routes', () => {
-    const routes = new Set(NVR_METHOD_NAMES.map((n) => `${NVR_API_METHODS[n].http.method} ${NVR_API_METHODS[n].http.path}`));
+    const routes = new Set(
+      NVR_METHOD_NAMES.map(
+        (n) => `${NVR_API_METHODS[n].http.method} ${NVR_API_METHODS[n].http.path}`,
+      ),
+    );
     for (const r of [
       'GET /api/health',
       'GET /api/cameras',
@@ -53,15 +60,26 @@ describe('NVR_API_METHODS', () => {
   });
 
   it('splits input over path, query and body', () => {
-    expect(toHttpRequest(NVR_API_METHODS.listRecordings.http, { id: 'a b', from: 1, to: 2, stream: 'sub' })).toEqual({
+    expect(
+      toHttpRequest(NVR_API_METHODS.listRecordings.http, {
+        id: 'a b',
+        from: 1,
+        to: 2,
+        stream: 'sub',
+      }),
+    ).toEqual({
       url: '/api/cameras/a%20b/recordings?from=1&to=2&stream=sub',
       body: undefined,
     });
-    expect(toHttpRequest(NVR_API_METHODS.updateCamera.http, { id: 'c', patch: { name: 'x' } })).toEqual({
+    expect(
+      toHttpRequest(NVR_API_METHODS.updateCamera.http, { id: 'c', patch: { name: 'x' } }),
+    ).toEqual({
       url: '/api/cameras/c',
       body: { name: 'x' },
     });
-    expect(toHttpRequest(NVR_API_METHODS.startLive.http, { id: 'c', stream: 'sub', offerSdp: 'v=0' })).toEqual({
+    expect(
+      toHttpRequest(NVR_API_METHODS.startLive.http, { id: 'c', stream: 'sub', offerSdp: 'v=0' }),
+    ).toEqual({
       url: '/api/cameras/c/whep?stream=sub',
       body: 'v=0',
     });
@@ -85,7 +103,9 @@ describe('events', () => {
     expect(parseNvrEvent({ type: 'camera.removed', payload: { id: '../x' } })).toBeUndefined();
     expect(parseNvrEvent({ type: 'nope', payload: {} })).toBeUndefined();
     expect(parseNvrEvent('x')).toBeUndefined();
-    expect(Object.keys(NVR_EVENTS)).toEqual(expect.arrayContaining(['camera.state', 'export.progress', 'system.stats']));
+    expect(Object.keys(NVR_EVENTS)).toEqual(
+      expect.arrayContaining(['camera.state', 'export.progress', 'system.stats']),
+    );
   });
 });
 
@@ -93,21 +113,38 @@ describe('createHttpClient', () => {
   it('calls routes from the table and maps error bodies to NvrApiError', async () => {
     const calls: { url: string; method: string; body?: string }[] = [];
     const fetch: FetchLike = async (url, init) => {
-      calls.push({ url, method: init.method, ...(init.body !== undefined ? { body: init.body } : {}) });
+      calls.push({
+        url,
+        method: init.method,
+        ...(init.body !== undefined ? { body: init.body } : {}),
+      });
       if (url.endsWith('/api/cameras/nope'))
         return {
           ok: false,
           status: 404,
           headers: { get: () => null },
-          text: async () => JSON.stringify({ error: { kind: 'not_found', message: 'no camera nope' } }),
+          text: async () =>
+            JSON.stringify({ error: { kind: 'not_found', message: 'no camera nope' } }),
         };
-      return { ok: true, status: 200, headers: { get: () => null }, text: async () => JSON.stringify({ ok: true, version: '1' }) };
+      return {
+        ok: true,
+        status: 200,
+        headers: { get: () => null },
+        text: async () => JSON.stringify({ ok: true, version: '1' }),
+      };
     };
     const api = createHttpClient({ baseUrl: 'http://h:1/', fetch });
     expect(await api.health()).toEqual({ ok: true, version: '1' });
     await api.updateCamera({ id: 'c', patch: { name: 'n' } });
-    expect(calls[1]).toEqual({ url: 'http://h:1/api/cameras/c', method: 'PATCH', body: '{"name":"n"}' });
-    await expect(api.getCamera({ id: 'nope' })).rejects.toMatchObject({ kind: 'not_found', status: 404 });
+    expect(calls[1]).toEqual({
+      url: 'http://h:1/api/cameras/c',
+      method: 'PATCH',
+      body: '{"name":"n"}',
+    });
+    await expect(api.getCamera({ id: 'nope' })).rejects.toMatchObject({
+      kind: 'not_found',
+      status: 404,
+    });
     await expect(api.getCamera({ id: 'nope' })).rejects.toBeInstanceOf(NvrApiError);
     expect(await api.getVodPlaylistUrl({ id: 'c', from: 1, to: 2 })).toEqual({
       url: 'http://h:1/api/cameras/c/hls/vod.m3u8?from=1&to=2',

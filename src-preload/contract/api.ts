@@ -3,6 +3,7 @@
 // server and the HTTP client are derived: no route or channel strings at call sites. Only zod here.
 import { z } from 'zod';
 import {
+  AddCameraFromProbeSchema,
   CameraIdSchema,
   CameraInputSchema,
   CameraPatchSchema,
@@ -19,6 +20,11 @@ import {
   LiveAnswerSchema,
   ProbeRequestSchema,
   ProbeResultSchema,
+  PtzInfoSchema,
+  PtzMoveSchema,
+  PtzPresetNameSchema,
+  PtzPresetSchema,
+  PtzPresetTokenSchema,
   RecordingRangesSchema,
   ResourceUrlSchema,
   SdpSchema,
@@ -59,7 +65,11 @@ export interface MethodSpec {
 
 const OkSchema = z.object({ ok: z.literal(true) });
 
-const windowShape = { from: TimeMsSchema, to: TimeMsSchema, stream: StreamNameSchema.default('main') };
+const windowShape = {
+  from: TimeMsSchema,
+  to: TimeMsSchema,
+  stream: StreamNameSchema.default('main'),
+};
 /** `{ id }` of a camera plus a time window `from < to` (the error names `to`). */
 const cameraWindow = z
   .object({ id: CameraIdSchema, ...windowShape })
@@ -69,10 +79,22 @@ const exportRef = z.object({ id: ExportIdSchema });
 
 /** Every NvrApi method: input schema, output schema and HTTP binding (DESIGN §7). */
 export const NVR_API_METHODS = {
-  health: { input: EmptyInputSchema, output: HealthSchema, http: { method: 'GET', path: '/api/health' } },
+  health: {
+    input: EmptyInputSchema,
+    output: HealthSchema,
+    http: { method: 'GET', path: '/api/health' },
+  },
 
-  listCameras: { input: EmptyInputSchema, output: z.array(CameraSchema), http: { method: 'GET', path: '/api/cameras' } },
-  getCamera: { input: CameraRefSchema, output: CameraSchema, http: { method: 'GET', path: '/api/cameras/:id' } },
+  listCameras: {
+    input: EmptyInputSchema,
+    output: z.array(CameraSchema),
+    http: { method: 'GET', path: '/api/cameras' },
+  },
+  getCamera: {
+    input: CameraRefSchema,
+    output: CameraSchema,
+    http: { method: 'GET', path: '/api/cameras/:id' },
+  },
   addCamera: {
     input: CameraInputSchema,
     output: CameraSchema,
@@ -83,7 +105,11 @@ export const NVR_API_METHODS = {
     output: CameraSchema,
     http: { method: 'PATCH', path: '/api/cameras/:id', body: 'patch' },
   },
-  deleteCamera: { input: CameraRefSchema, output: OkSchema, http: { method: 'DELETE', path: '/api/cameras/:id' } },
+  deleteCamera: {
+    input: CameraRefSchema,
+    output: OkSchema,
+    http: { method: 'DELETE', path: '/api/cameras/:id' },
+  },
   getCameraStatus: {
     input: CameraRefSchema,
     output: CameraStatusSchema,
@@ -97,9 +123,19 @@ export const NVR_API_METHODS = {
 
   /** WebRTC (WHEP): SDP offer in, SDP answer out; `sessionId` is the viewer for stopLive. */
   startLive: {
-    input: z.object({ id: CameraIdSchema, stream: StreamNameSchema.default('main'), offerSdp: SdpSchema }),
+    input: z.object({
+      id: CameraIdSchema,
+      stream: StreamNameSchema.default('main'),
+      offerSdp: SdpSchema,
+    }),
     output: LiveAnswerSchema,
-    http: { method: 'POST', path: '/api/cameras/:id/whep', body: 'offerSdp', sdp: true, status: 201 },
+    http: {
+      method: 'POST',
+      path: '/api/cameras/:id/whep',
+      body: 'offerSdp',
+      sdp: true,
+      status: 201,
+    },
   },
   stopLive: {
     input: z.object({ id: CameraIdSchema, sessionId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/) }),
@@ -136,9 +172,21 @@ export const NVR_API_METHODS = {
     output: ExportJobSchema,
     http: { method: 'POST', path: '/api/exports', body: '*', status: 201 },
   },
-  listExports: { input: EmptyInputSchema, output: z.array(ExportJobSchema), http: { method: 'GET', path: '/api/exports' } },
-  getExport: { input: exportRef, output: ExportJobSchema, http: { method: 'GET', path: '/api/exports/:id' } },
-  cancelExport: { input: exportRef, output: ExportJobSchema, http: { method: 'DELETE', path: '/api/exports/:id' } },
+  listExports: {
+    input: EmptyInputSchema,
+    output: z.array(ExportJobSchema),
+    http: { method: 'GET', path: '/api/exports' },
+  },
+  getExport: {
+    input: exportRef,
+    output: ExportJobSchema,
+    http: { method: 'GET', path: '/api/exports/:id' },
+  },
+  cancelExport: {
+    input: exportRef,
+    output: ExportJobSchema,
+    http: { method: 'DELETE', path: '/api/exports/:id' },
+  },
   /** The finished export's file (also given as `downloadUrl` on the job). */
   getExportFileUrl: {
     input: exportRef,
@@ -153,9 +201,62 @@ export const NVR_API_METHODS = {
     http: { method: 'POST', path: '/api/onvif/discover', body: '*' },
   },
   /** Device info and media profiles for a host and credentials. */
-  probe: { input: ProbeRequestSchema, output: ProbeResultSchema, http: { method: 'POST', path: '/api/onvif/probe', body: '*' } },
+  probe: {
+    input: ProbeRequestSchema,
+    output: ProbeResultSchema,
+    http: { method: 'POST', path: '/api/onvif/probe', body: '*' },
+  },
+  /** Probes a device and adds it as a camera (main + sub streams, credentials, name) in one call. */
+  addCameraFromProbe: {
+    input: AddCameraFromProbeSchema,
+    output: CameraSchema,
+    http: { method: 'POST', path: '/api/onvif/cameras', body: '*', status: 201 },
+  },
 
-  getSystem: { input: EmptyInputSchema, output: SystemInfoSchema, http: { method: 'GET', path: '/api/system' } },
+  /** PTZ of a camera added from ONVIF: what it supports and its presets (`supported: false` otherwise). */
+  getPtz: {
+    input: CameraRefSchema,
+    output: PtzInfoSchema,
+    http: { method: 'GET', path: '/api/cameras/:id/ptz' },
+  },
+  /** Continuous move until ptzStop (or `timeoutMs`). */
+  ptzMove: {
+    input: z.object({ id: CameraIdSchema, ...PtzMoveSchema.shape }),
+    output: OkSchema,
+    http: { method: 'POST', path: '/api/cameras/:id/ptz/move', body: '*' },
+  },
+  ptzStop: {
+    input: CameraRefSchema,
+    output: OkSchema,
+    http: { method: 'POST', path: '/api/cameras/:id/ptz/stop' },
+  },
+  ptzHome: {
+    input: CameraRefSchema,
+    output: OkSchema,
+    http: { method: 'POST', path: '/api/cameras/:id/ptz/home' },
+  },
+  listPtzPresets: {
+    input: CameraRefSchema,
+    output: z.object({ presets: z.array(PtzPresetSchema) }),
+    http: { method: 'GET', path: '/api/cameras/:id/ptz/presets' },
+  },
+  gotoPtzPreset: {
+    input: z.object({ id: CameraIdSchema, token: PtzPresetTokenSchema }),
+    output: OkSchema,
+    http: { method: 'POST', path: '/api/cameras/:id/ptz/presets/:token/goto' },
+  },
+  /** Saves the current position as a new preset. */
+  setPtzPreset: {
+    input: z.object({ id: CameraIdSchema, name: PtzPresetNameSchema }),
+    output: PtzPresetSchema,
+    http: { method: 'POST', path: '/api/cameras/:id/ptz/presets', body: '*', status: 201 },
+  },
+
+  getSystem: {
+    input: EmptyInputSchema,
+    output: SystemInfoSchema,
+    http: { method: 'GET', path: '/api/system' },
+  },
 } as const satisfies Record<string, MethodSpec>;
 
 export type NvrMethodName = keyof typeof NVR_API_METHODS;
@@ -171,10 +272,14 @@ export const NVR_METHOD_NAMES = Object.keys(NVR_API_METHODS) as NvrMethodName[];
 /** What a caller passes (defaults optional). */
 export type MethodInput<K extends NvrMethodName> = z.input<(typeof NVR_API_METHODS)[K]['input']>;
 /** What the implementation receives after validation (defaults filled in). */
-export type MethodParsedInput<K extends NvrMethodName> = z.output<(typeof NVR_API_METHODS)[K]['input']>;
+export type MethodParsedInput<K extends NvrMethodName> = z.output<
+  (typeof NVR_API_METHODS)[K]['input']
+>;
 export type MethodResult<K extends NvrMethodName> = z.output<(typeof NVR_API_METHODS)[K]['output']>;
 
-type CallSignature<In, Out> = undefined extends In ? (input?: In) => Promise<Out> : (input: In) => Promise<Out>;
+type CallSignature<In, Out> = undefined extends In
+  ? (input?: In) => Promise<Out>
+  : (input: In) => Promise<Out>;
 
 /** The request/response part of NvrApi, derived from the method table. */
 export type NvrMethods = { [K in NvrMethodName]: CallSignature<MethodInput<K>, MethodResult<K>> };
@@ -188,7 +293,9 @@ export interface NvrApi extends NvrMethods {
 }
 
 /** Implementation side: each handler receives the validated, defaults-filled input. */
-export type NvrHandlers = { [K in NvrMethodName]: (input: MethodParsedInput<K>) => Promise<MethodResult<K>> };
+export type NvrHandlers = {
+  [K in NvrMethodName]: (input: MethodParsedInput<K>) => Promise<MethodResult<K>>;
+};
 
 export function isNvrMethodName(value: unknown): value is NvrMethodName {
   return typeof value === 'string' && Object.hasOwn(NVR_API_METHODS, value);

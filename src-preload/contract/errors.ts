@@ -72,7 +72,13 @@ export class NvrApiError extends Error {
   }
 
   toJSON(): ApiErrorBody {
-    return { error: { kind: this.kind, message: this.message, ...(this.field ? { field: this.field } : {}) } };
+    return {
+      error: {
+        kind: this.kind,
+        message: this.message,
+        ...(this.field ? { field: this.field } : {}),
+      },
+    };
   }
 }
 

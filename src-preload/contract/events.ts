@@ -27,7 +27,11 @@ export const NVR_EVENTS = {
   'camera.updated': z.object({ camera: CameraSchema }),
   'camera.removed': z.object({ id: CameraIdSchema }),
   /** New recorded media: the recorded range of `stream` now reaches `endMs`. */
-  'recording.progress': z.object({ id: CameraIdSchema, stream: StreamNameSchema, endMs: z.number().int() }),
+  'recording.progress': z.object({
+    id: CameraIdSchema,
+    stream: StreamNameSchema,
+    endMs: z.number().int(),
+  }),
   'export.progress': ExportJobSchema,
   'discovery.result': z.object({ device: DiscoveredDeviceSchema }),
   'discovery.done': z.object({ count: z.number().int() }),

@@ -35,14 +35,26 @@ export interface HttpClientOptions {
 async function errorFrom(res: FetchResponseLike): Promise<NvrApiError> {
   const text = await res.text();
   try {
-    const body = JSON.parse(text) as { error?: { kind?: unknown; message?: unknown; field?: unknown } };
+    const body = JSON.parse(text) as {
+      error?: { kind?: unknown; message?: unknown; field?: unknown };
+    };
     const e = body.error;
     if (e && isErrorKind(e.kind) && typeof e.message === 'string')
-      return new NvrApiError(e.kind, e.message, typeof e.field === 'string' ? e.field : undefined, res.status);
+      return new NvrApiError(
+        e.kind,
+        e.message,
+        typeof e.field === 'string' ? e.field : undefined,
+        res.status,
+      );
   } catch {
     // not JSON: fall through
   }
-  return new NvrApiError('internal', `HTTP ${res.status}: ${text.slice(0, 200)}`, undefined, res.status);
+  return new NvrApiError(
+    'internal',
+    `HTTP ${res.status}: ${text.slice(0, 200)}`,
+    undefined,
+    res.status,
+  );
 }
 
 export function createHttpClient(options: HttpClientOptions): NvrApi {
@@ -61,7 +73,11 @@ export function createHttpClient(options: HttpClientOptions): NvrApi {
       headers['content-type'] = sdp ? 'application/sdp' : 'application/json';
       body = sdp ? String(req.body) : JSON.stringify(req.body);
     }
-    const res = await options.fetch(base + req.url, { method: binding.method, headers, ...(body !== undefined ? { body } : {}) });
+    const res = await options.fetch(base + req.url, {
+      method: binding.method,
+      headers,
+      ...(body !== undefined ? { body } : {}),
+    });
     if (!res.ok) throw await errorFrom(res);
     if ('sdp' in binding && binding.sdp) {
       const location = res.headers.get('location') ?? '';

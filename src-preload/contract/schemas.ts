@@ -14,7 +14,9 @@ export const CameraIdSchema = z
 /** An enum whose error lists the allowed values (and says "is required" when absent). */
 function oneOf<const T extends readonly [string, ...string[]]>(values: T) {
   const allowed = values.map((v) => `'${v}'`).join(', ');
-  return z.enum(values, { error: (iss) => (iss.input === undefined ? 'is required' : `must be one of ${allowed}`) });
+  return z.enum(values, {
+    error: (iss) => (iss.input === undefined ? 'is required' : `must be one of ${allowed}`),
+  });
 }
 
 export const StreamNameSchema = oneOf(['main', 'sub']);
@@ -29,7 +31,8 @@ export type RecordingMode = z.infer<typeof RecordingModeSchema>;
 export const VideoCodecSchema = z.enum(['h264', 'h265']);
 export type VideoCodecName = z.infer<typeof VideoCodecSchema>;
 
-const RTSP_URL = /^rtsps?:\/\/(?:[^\s/@]+@)?(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._~-]+)(?::\d{1,5})?(?:[/?#]\S*)?$/i;
+const RTSP_URL =
+  /^rtsps?:\/\/(?:[^\s/@]+@)?(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._~-]+)(?::\d{1,5})?(?:[/?#]\S*)?$/i;
 
 /** An RTSP URL (rtsp:// or rtsps://); credentials may be embedded but are better kept in username/password. */
 export const RtspUrlSchema = z
@@ -47,6 +50,9 @@ export const TimeMsSchema = z.preprocess(
     .min(0, { error: 'must be a time in ms since the epoch' })
     .max(8.64e15, { error: 'must be a time in ms since the epoch' }),
 );
+
+/** A host name or IP address (IPv6 in brackets). */
+const HOST = /^(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._-]+)$/;
 
 const nonEmptyName = z
   .string()
@@ -80,6 +86,15 @@ export type RecordingConfig = z.infer<typeof RecordingConfigSchema>;
 const usernameSchema = z.string().max(128, { error: 'must be at most 128 characters' });
 const passwordSchema = z.string().max(256, { error: 'must be at most 256 characters' });
 
+/** The ONVIF device a camera was added from: what PTZ commands reach (credentials are the camera's). */
+export const OnvifLinkSchema = z.object({
+  host: z.string().trim().regex(HOST, { error: 'must be a host name or IP address' }),
+  port: z.number().int().min(1).max(65535, { error: 'must be a port (1..65535)' }).default(80),
+  /** Media profile PTZ commands name (the main stream's). */
+  profileToken: z.string().max(64).optional(),
+});
+export type OnvifLink = z.infer<typeof OnvifLinkSchema>;
+
 /** POST /api/cameras body. `password` is write-only: it is never returned. */
 export const CameraInputSchema = z.object({
   name: nonEmptyName,
@@ -88,7 +103,13 @@ export const CameraInputSchema = z.object({
   username: usernameSchema.optional(),
   password: passwordSchema.optional(),
   transport: TransportSchema.default('auto'),
-  recording: RecordingConfigSchema.default({ mode: 'continuous', retentionDays: 30, recordSub: true }),
+  recording: RecordingConfigSchema.default({
+    mode: 'continuous',
+    retentionDays: 30,
+    recordSub: true,
+  }),
+  /** Set when the camera was added from an ONVIF probe (enables PTZ). */
+  onvif: OnvifLinkSchema.optional(),
 });
 /** What a caller sends (defaults optional). */
 export type CameraInput = z.input<typeof CameraInputSchema>;
@@ -135,7 +156,14 @@ export const CameraSchema = z.object({
   username: z.string().optional(),
   hasPassword: z.boolean(),
   transport: TransportSchema,
-  recording: z.object({ mode: RecordingModeSchema, retentionDays: z.number().int(), recordSub: z.boolean() }),
+  recording: z.object({
+    mode: RecordingModeSchema,
+    retentionDays: z.number().int(),
+    recordSub: z.boolean(),
+  }),
+  onvif: z
+    .object({ host: z.string(), port: z.number().int(), profileToken: z.string().optional() })
+    .optional(),
   createdMs: z.number().int(),
   updatedMs: z.number().int(),
 });
@@ -144,7 +172,13 @@ export type Camera = z.infer<typeof CameraSchema>;
 // ---------------------------------------------------------------------------------------------
 // Status
 
-export const CameraStateSchema = z.enum(['idle', 'connecting', 'streaming', 'reconnecting', 'failed']);
+export const CameraStateSchema = z.enum([
+  'idle',
+  'connecting',
+  'streaming',
+  'reconnecting',
+  'failed',
+]);
 export type CameraState = z.infer<typeof CameraStateSchema>;
 
 export const StatusErrorSchema = z.object({ kind: ErrorKindSchema, message: z.string() });
@@ -202,7 +236,10 @@ export type RecordingRanges = z.infer<typeof RecordingRangesSchema>;
 export const StreamQuerySchema = z.object({ stream: StreamNameSchema.default('main') });
 
 /** `?time&stream`: a live snapshot when `time` is absent. */
-export const SnapshotQuerySchema = z.object({ time: TimeMsSchema.optional(), stream: StreamNameSchema.default('main') });
+export const SnapshotQuerySchema = z.object({
+  time: TimeMsSchema.optional(),
+  stream: StreamNameSchema.default('main'),
+});
 export type SnapshotQuery = z.input<typeof SnapshotQuerySchema>;
 
 /** A resource the client loads itself (HLS playlist, JPEG, MP4): the API hands out its URL. */
@@ -262,13 +299,30 @@ export const ExportJobSchema = z.object({
 });
 export type ExportJob = z.infer<typeof ExportJobSchema>;
 
-export const ExportIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, { error: 'must be an export id' });
+export const ExportIdSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{1,64}$/, { error: 'must be an export id' });
 
 // ---------------------------------------------------------------------------------------------
 // ONVIF
 
 export const DiscoverRequestSchema = z.object({
   timeoutMs: z.number().int().min(500, { error: 'must be at least 500' }).max(30_000).default(3000),
+  /**
+   * Also probe these by unicast, for networks that block multicast: `10.0.0.5`, `10.0.0.5:3702` or a
+   * range such as `10.0.0.0/24` (at most 256 addresses in all).
+   */
+  unicastHosts: z
+    .array(
+      z
+        .string()
+        .trim()
+        .regex(/^(?:[A-Za-z0-9._-]+(?::\d{1,5})?|\d{1,3}(?:\.\d{1,3}){3}\/\d{1,2})$/, {
+          error: 'must be a host, host:port or IPv4 range (a.b.c.d/nn)',
+        }),
+    )
+    .max(32, { error: 'must list at most 32 hosts or ranges' })
+    .optional(),
 });
 export type DiscoverRequest = z.input<typeof DiscoverRequestSchema>;
 
@@ -282,13 +336,16 @@ export const DiscoveredDeviceSchema = z.object({
   name: z.string().optional(),
   hardware: z.string().optional(),
   scopes: z.array(z.string()).optional(),
+  /** From the ONVIF scopes (`onvif://www.onvif.org/mfr/…`, `…/hardware/…`) when the device states them. */
+  manufacturer: z.string().optional(),
+  model: z.string().optional(),
+  /** A camera with this device's address is already configured. */
+  alreadyAdded: z.boolean().optional(),
 });
 export type DiscoveredDevice = z.infer<typeof DiscoveredDeviceSchema>;
 
 export const DiscoveryResultSchema = z.object({ devices: z.array(DiscoveredDeviceSchema) });
 export type DiscoveryResult = z.infer<typeof DiscoveryResultSchema>;
-
-const HOST = /^(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._-]+)$/;
 
 export const ProbeRequestSchema = z.object({
   host: z.string().trim().regex(HOST, { error: 'must be a host name or IP address' }),
@@ -317,11 +374,87 @@ export const MediaProfileSchema = z.object({
   bitrateKbps: z.number().optional(),
   /** Stream URI without credentials. */
   rtspUrl: z.string().optional(),
+  /** Snapshot (JPEG over HTTP) URI without credentials, when the device offers one. */
+  snapshotUrl: z.string().optional(),
+  /** The profile has a PTZ configuration. */
+  ptz: z.boolean().optional(),
 });
 export type MediaProfile = z.infer<typeof MediaProfileSchema>;
 
-export const ProbeResultSchema = z.object({ device: DeviceInfoSchema, profiles: z.array(MediaProfileSchema) });
+export const ProbeResultSchema = z.object({
+  device: DeviceInfoSchema,
+  profiles: z.array(MediaProfileSchema),
+  /** Where the device was reached (stream URIs are corrected to this host). */
+  host: z.string().optional(),
+  port: z.number().int().optional(),
+  /** From the device's `onvif://www.onvif.org/name/…` scope. */
+  name: z.string().optional(),
+  /** Which media service answered: Media2 (ver20) where offered, else Media1 (ver10). */
+  mediaService: z.enum(['media2', 'media1']).optional(),
+  /** Tokens of the profiles chosen as the main (largest) and sub (smallest) stream. */
+  mainProfile: z.string().optional(),
+  subProfile: z.string().optional(),
+  /** How the device accepted the credentials (WS-Security PasswordDigest, PasswordText, or none needed). */
+  authMode: z.enum(['digest', 'text', 'none']).optional(),
+  /** The camera's clock minus ours, in ms. */
+  clockSkewMs: z.number().optional(),
+  ptz: z.object({ supported: z.boolean() }).optional(),
+  /** Things the user should know (clock skew, corrected hosts, profiles without a stream). */
+  warnings: z.array(z.string()).optional(),
+});
 export type ProbeResult = z.infer<typeof ProbeResultSchema>;
+
+/** POST /api/onvif/cameras: probe a device and add it as a camera in one call. */
+export const AddCameraFromProbeSchema = ProbeRequestSchema.extend({
+  /** Default: the device's ONVIF name, else manufacturer and model, else the host. */
+  name: nonEmptyName.optional(),
+  /** Profile tokens; default the largest profile as main and the smallest as sub. `subProfile: null`: no sub stream. */
+  mainProfile: z.string().max(64).optional(),
+  subProfile: z.string().max(64).nullable().optional(),
+  transport: TransportSchema.optional(),
+  recording: RecordingConfigSchema.optional(),
+});
+export type AddCameraFromProbe = z.input<typeof AddCameraFromProbeSchema>;
+
+// ---------------------------------------------------------------------------------------------
+// PTZ
+
+export const PtzPresetSchema = z.object({ token: z.string(), name: z.string() });
+export type PtzPreset = z.infer<typeof PtzPresetSchema>;
+
+/** A preset token as a path parameter (no XML metacharacters: it goes into a SOAP request). */
+export const PtzPresetTokenSchema = z
+  .string()
+  .trim()
+  .min(1, { error: 'must not be empty' })
+  .max(64, { error: 'must be at most 64 characters' })
+  .regex(/^[^<>&"']+$/, { error: 'must not contain < > & " or \'' });
+
+export const PtzPresetNameSchema = nonEmptyName;
+
+export const PtzInfoSchema = z.object({
+  supported: z.boolean(),
+  /** GotoHomePosition is available. */
+  home: z.boolean(),
+  maxPresets: z.number().int().optional(),
+  presets: z.array(PtzPresetSchema),
+});
+export type PtzInfo = z.infer<typeof PtzInfoSchema>;
+
+const velocity = z
+  .number()
+  .min(-1, { error: 'must be between -1 and 1' })
+  .max(1, { error: 'must be between -1 and 1' })
+  .default(0);
+
+/** Continuous move: speeds from -1 to 1 (pan left…right, tilt down…up, zoom out…in) until stop or `timeoutMs`. */
+export const PtzMoveSchema = z.object({
+  pan: velocity,
+  tilt: velocity,
+  zoom: velocity,
+  timeoutMs: z.number().int().min(100, { error: 'must be at least 100' }).max(60_000).optional(),
+});
+export type PtzMove = z.input<typeof PtzMoveSchema>;
 
 // ---------------------------------------------------------------------------------------------
 // System
@@ -335,7 +468,11 @@ export const SystemInfoSchema = z.object({
     /** Bytes used by the recordings folder. */
     recordingsBytes: z.number(),
   }),
-  cpu: z.object({ cores: z.number().int(), percent: z.number(), loadAvg: z.array(z.number()).optional() }),
+  cpu: z.object({
+    cores: z.number().int(),
+    percent: z.number(),
+    loadAvg: z.array(z.number()).optional(),
+  }),
   memory: z.object({ totalBytes: z.number(), freeBytes: z.number(), rssBytes: z.number() }),
   cameras: z.array(z.object({ id: z.string(), bitrateKbps: z.number() })),
 });

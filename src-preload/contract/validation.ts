@@ -15,7 +15,11 @@ const TYPE_MESSAGES: Record<string, string> = {
 };
 
 /** Per-parse error map: "is required" for absent values, short type messages otherwise. */
-export const inputErrorMap = (issue: { code?: string; input?: unknown; expected?: string }): string | undefined => {
+export const inputErrorMap = (issue: {
+  code?: string;
+  input?: unknown;
+  expected?: string;
+}): string | undefined => {
   if (issue.code !== 'invalid_type') return undefined;
   if (issue.input === undefined) return 'is required';
   return TYPE_MESSAGES[issue.expected ?? ''] ?? `must be ${issue.expected ?? 'valid'}`;
@@ -30,20 +34,24 @@ export function fieldName(path: readonly PropertyKey[]): string {
  * Turns zod issues into one ApiError: `field` names the first bad field, the message lists up to three
  * issues as `field: message`. `dropPrefix` removes a leading key (the body key of an HTTP binding); the key alone becomes `body`.
  */
-export function issuesToApiError(issues: readonly z.core.$ZodIssue[], dropPrefix?: string): ApiErrorInfo {
+export function issuesToApiError(
+  issues: readonly z.core.$ZodIssue[],
+  dropPrefix?: string,
+): ApiErrorInfo {
   const parts = issues.slice(0, 3).map((issue) => {
     let path = issue.path;
     if (dropPrefix && path[0] === dropPrefix) path = path.length > 1 ? path.slice(1) : ['body'];
     return { field: fieldName(path), message: issue.message };
   });
   const first = parts[0];
-  const message = parts.map((p) => (p.field ? `${p.field}: ${p.message}` : p.message)).join('; ') || 'invalid input';
+  const message =
+    parts.map((p) => (p.field ? `${p.field}: ${p.message}` : p.message)).join('; ') ||
+    'invalid input';
   return { kind: 'bad_request', message, ...(first?.field ? { field: first.field } : {}) };
 }
 
 export type ValidationResult<K extends NvrMethodName> =
-  | { ok: true; value: MethodParsedInput<K> }
-  | { ok: false; error: ApiErrorInfo };
+  { ok: true; value: MethodParsedInput<K> } | { ok: false; error: ApiErrorInfo };
 
 /** Validates the raw input of a method with its schema; a failure is a value naming the field. */
 export function validateInput<K extends NvrMethodName>(
@@ -80,7 +88,8 @@ function encodeQuery(entries: [string, unknown][]): string {
 
 /** Splits an input over path, query and body the way the server reads it back (see HttpBinding). */
 export function toHttpRequest(binding: HttpBinding, input: unknown): HttpRequestParts {
-  const values: Record<string, unknown> = typeof input === 'object' && input !== null ? { ...input } : {};
+  const values: Record<string, unknown> =
+    typeof input === 'object' && input !== null ? { ...input } : {};
   let path = binding.path;
   for (const name of pathParams(binding.path)) {
     path = path.replace(`:${name}`, encodeURIComponent(String(values[name] ?? '')));

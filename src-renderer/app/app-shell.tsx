@@ -8,6 +8,7 @@ import { timeStore, useCameras, useConnection } from '../stores';
 import { useApi } from './api-context';
 import { Sidebar } from './sidebar';
 import { TopBar } from './top-bar';
+import './shell.css';
 import { useHotkeys } from './use-hotkeys';
 
 type Panel = 'export' | 'settings' | 'add-camera' | { camera: string } | null;

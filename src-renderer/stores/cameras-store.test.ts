@@ -33,21 +33,17 @@ describe('cameras store', () => {
     const store = createCamerasStore();
     store.getState().setCameras([cam('a', 'Door')]);
     expect(
-      store
-        .getState()
-        .applyEvent({
-          type: 'camera.stats',
-          payload: { id: 'a', streams: { main: { state: 'streaming', fps: 10 } } },
-        }),
+      store.getState().applyEvent({
+        type: 'camera.stats',
+        payload: { id: 'a', streams: { main: { state: 'streaming', fps: 10 } } },
+      }),
     ).toBe(false);
     store.getState().applyEvent({ type: 'camera.state', payload: { id: 'a', status: streaming } });
     expect(store.getState().statuses.a?.state).toBe('streaming');
-    store
-      .getState()
-      .applyEvent({
-        type: 'camera.stats',
-        payload: { id: 'a', streams: { main: { state: 'streaming', fps: 12 } } },
-      });
+    store.getState().applyEvent({
+      type: 'camera.stats',
+      payload: { id: 'a', streams: { main: { state: 'streaming', fps: 12 } } },
+    });
     // stats merge into the stream: fps updated, bitrate kept
     expect(store.getState().statuses.a?.streams.main).toMatchObject({ fps: 12, bitrateKbps: 1100 });
     store.getState().applyEvent({ type: 'camera.added', payload: { camera: cam('b', 'Attic') } });

@@ -64,6 +64,25 @@ describe('RtspClient bad input', () => {
     expect(Date.now() - started).toBeLessThan(2000);
   });
 
+  it('a TCP connect that never completes → timeout on connect', async () => {
+    const err = await connectError(
+      client('rtsp://10.255.255.1/x', { timeoutMs: 200, openSocket: () => new net.Socket() }),
+    );
+    expect(isNvrError(err, 'timeout')).toBe(true);
+    expect(isNvrError(err) && err.context.method).toBe('connect');
+  });
+
+  it('an AbortSignal cancels a connect that hangs', async () => {
+    camera = await startFakeCamera({});
+    const controller = new AbortController();
+    const c = client(camera.url, { timeoutMs: 10_000, signal: controller.signal });
+    const pending = connectError(c);
+    await expect.poll(() => camera!.requests.length).toBe(1);
+    controller.abort();
+    const err = await pending;
+    expect(isNvrError(err, 'cancelled')).toBe(true);
+  });
+
   it.each([
     ['binary garbage', '\u0000\u00ff\u0013GARBAGE\r\n\r\n'],
     ['an HTTP answer', 'HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n'],

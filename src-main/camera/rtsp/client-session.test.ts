@@ -177,6 +177,27 @@ describe('RtspCameraSession (fake client, manual clock)', () => {
     await session.stop();
   });
 
+  it('transport auto: once a connection settled on TCP, reconnects go straight to TCP', async () => {
+    const transports: (string | undefined)[] = [];
+    const clock = new ManualClock();
+    const session = new RtspCameraSession({
+      url: 'rtsp://cam.local/ch1',
+      transport: 'auto',
+      clock,
+      initialBackoffMs: 10,
+      createClient: (o) => {
+        transports.push(o.transport);
+        return new FakeClient(() => Promise.resolve({ ...TRACK, transport: 'tcp' }));
+      },
+    });
+    session.start();
+    await clock.advance(0);
+    await clock.advance(10_000); // watchdog: no data → reconnect
+    await clock.advance(100);
+    expect(transports).toEqual(['auto', 'tcp']);
+    await session.stop();
+  });
+
   it('timestamp jumps and SSRC changes start new runs; stats follow the frames', async () => {
     const { clock, clients, runs, session } = fakeSession([ok]);
     session.start();

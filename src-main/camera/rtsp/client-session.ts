@@ -109,6 +109,7 @@ export class RtspCameraSession extends EventEmitter<RtspCameraSessionEvents> {
   private pendingRun: RunReason | undefined = 'start';
   private lastPts90k: number | undefined;
   private lastAuWallMs = 0;
+  private preferTcp = false;
 
   constructor(private readonly options: RtspCameraSessionOptions) {
     super();
@@ -157,7 +158,8 @@ export class RtspCameraSession extends EventEmitter<RtspCameraSessionEvents> {
     const create = this.options.createClient ?? ((o: RtspClientOptions) => new RtspClient(o));
     let client: RtspClientLike;
     try {
-      client = create(this.options);
+      // After 'auto' settled on TCP once, reconnects skip the UDP attempt.
+      client = create(this.preferTcp ? { ...this.options, transport: 'tcp' } : this.options);
     } catch (e) {
       this.lost(toNvrError(e, this.options.url)); // a bad URL: shown as failed, retried slowly
       return;
@@ -187,13 +189,14 @@ export class RtspCameraSession extends EventEmitter<RtspCameraSessionEvents> {
       const track = await client.connect();
       if (generation !== this.generation) return;
       this.trackValue = track;
+      if ((this.options.transport ?? 'auto') === 'auto' && track.transport === 'tcp')
+        this.preferTcp = true;
       this.emit('track', track);
       this.armWatchdog(generation);
       // Streaming starts with the first access unit; 'connecting' until then.
     } catch (e) {
       if (generation !== this.generation) return;
-      await client.close().catch(() => undefined);
-      this.lost(toNvrError(e, this.options.url));
+      this.lost(toNvrError(e, this.options.url)); // closes the client
     }
   }
 

@@ -5,10 +5,11 @@ import { EventEmitter } from 'node:events';
 import { isIP } from 'node:net';
 import { NvrError, isNvrError, redactUrl } from '../../base';
 import type { AccessUnit } from '../../media';
-import { parseSdp, resolveControlUrl, videoTrackFromSdp } from '../../media/sdp';
-import type { Sdp, SdpVideoTrack } from '../../media/sdp';
+import { resolveControlUrl } from '../../media/sdp';
 import { RtspConnection } from './client-connection';
+import { contextOf, pickVideo, readDescribe, readSession } from './client-describe';
 import { accessUnitIterator } from './client-iterator';
+import { SessionTimers } from './client-timers';
 import { TrackReceiver } from './client-track';
 import { defaultSocketOpener, systemClock } from './client-types';
 import type {
@@ -18,9 +19,8 @@ import type {
   RtspClientStats,
   TrackInfo,
 } from './client-types';
-import { parseMethodList, parseSessionHeader, parseTransport } from './headers';
-import type { SessionHeader } from './headers';
-import { bodyText, encodeInterleaved, getHeader } from './message';
+import { parseMethodList, parseTransport } from './headers';
+import { encodeInterleaved, getHeader } from './message';
 import type { RtspResponse } from './message';
 import { isLoopback, parseRtspUrl } from './client-url';
 import type { ParsedUrl } from './client-url';
@@ -38,7 +38,7 @@ export class RtspClient extends EventEmitter<RtspClientEvents> {
   private receiver: TrackReceiver | undefined;
   private publicMethods: string[] = [];
   private playUrl = '';
-  private timers: unknown[] = [];
+  private timers: SessionTimers | undefined;
   private state: 'new' | 'connecting' | 'playing' | 'closed' = 'new';
   private transport: Attempt | undefined;
   private firstRtp: (() => void) | undefined;
@@ -125,8 +125,8 @@ export class RtspClient extends EventEmitter<RtspClientEvents> {
     this.publicMethods = parseMethodList(getHeader(options.headers, 'public') ?? '');
 
     const describe = await conn.request('DESCRIBE', url, [['Accept', 'application/sdp']]);
-    const { sdp, base } = this.readDescribe(conn, describe);
-    const sdpTrack = this.pickVideo(conn, sdp, describe);
+    const { sdp, base } = readDescribe(conn, describe, this.target.url);
+    const sdpTrack = pickVideo(conn, sdp, describe);
     const controlUrl = resolveControlUrl(base, sdpTrack.control);
     this.playUrl = resolveControlUrl(base, sdp.control);
 
@@ -153,53 +153,6 @@ export class RtspClient extends EventEmitter<RtspClientEvents> {
     this.state = 'playing';
     this.startTimers(conn, timeoutSec);
     return receiver.info;
-  }
-
-  private readDescribe(conn: RtspConnection, res: RtspResponse): { sdp: Sdp; base: string } {
-    let sdp: Sdp;
-    try {
-      sdp = parseSdp(bodyText(res));
-    } catch (e) {
-      throw conn.error(
-        'protocol',
-        `DESCRIBE answer is not SDP: ${e instanceof Error ? e.message : String(e)}`,
-        contextOf(res, 'DESCRIBE'),
-        e,
-      );
-    }
-    const header =
-      getHeader(res.headers, 'content-base') ?? getHeader(res.headers, 'content-location');
-    let base = this.target.url;
-    if (header !== undefined && header !== '') {
-      try {
-        base = new URL(header, this.target.url).href;
-      } catch {
-        base = this.target.url;
-      }
-    }
-    return { sdp, base };
-  }
-
-  private pickVideo(conn: RtspConnection, sdp: Sdp, res: RtspResponse): SdpVideoTrack {
-    const media = sdp.media.find((m) => m.type.toLowerCase() === 'video');
-    const context = contextOf(res, 'DESCRIBE');
-    if (!media)
-      throw conn.error('protocol', 'no video track in the SDP', {
-        ...context,
-        media: sdp.media.map((m) => m.type).join(','),
-      });
-    try {
-      return videoTrackFromSdp(media);
-    } catch (e) {
-      if (isNvrError(e, 'unsupported_codec'))
-        throw conn.error('unsupported_codec', e.message, { ...e.context, ...context }, e);
-      throw conn.error(
-        'protocol',
-        `bad video track in the SDP: ${e instanceof Error ? e.message : String(e)}`,
-        context,
-        e,
-      );
-    }
   }
 
   private async setup(
@@ -307,40 +260,22 @@ export class RtspClient extends EventEmitter<RtspClientEvents> {
   }
 
   private startTimers(conn: RtspConnection, timeoutSec: number): void {
-    const keepaliveMs = Math.max(500, (timeoutSec * 1000) / 2);
-    let useGetParameter = this.publicMethods.includes('GET_PARAMETER');
-    const keepalive = (): void => {
-      const method = useGetParameter ? 'GET_PARAMETER' : 'OPTIONS';
-      conn
-        .request(method, method === 'OPTIONS' ? this.target.url : this.playUrl, [], () => true)
-        .then(
-          (res) => {
-            if (res.statusCode >= 400 && useGetParameter) useGetParameter = false;
-            if (this.state === 'playing')
-              this.timers.push(this.clock.setTimeout(keepalive, keepaliveMs));
-          },
-          (e: unknown) => {
-            if (this.state !== 'playing' || !isNvrError(e) || e.kind === 'cancelled') return;
-            conn.fail(
-              isNvrError(e, 'timeout')
-                ? conn.error('timeout', `keepalive ${method} left unanswered`, e.context)
-                : e,
-            );
-          },
-        );
-    };
-    this.timers.push(this.clock.setTimeout(keepalive, keepaliveMs));
-    const rrMs = this.options.receiverReportIntervalMs ?? 5000;
-    const report = (): void => {
-      if (this.state !== 'playing') return;
-      const rr = this.receiver?.receiverReport(this.clock.nowMs());
-      if (rr) {
+    this.timers = new SessionTimers({
+      clock: this.clock,
+      conn,
+      timeoutSec,
+      useGetParameter: this.publicMethods.includes('GET_PARAMETER'),
+      optionsUrl: this.target.url,
+      playUrl: this.playUrl,
+      receiverReportIntervalMs: this.options.receiverReportIntervalMs ?? 5000,
+      isPlaying: () => this.state === 'playing',
+      sendReceiverReport: () => {
+        const rr = this.receiver?.receiverReport(this.clock.nowMs());
+        if (!rr) return;
         if (this.udp) this.udp.sendRtcp(rr);
         else conn.write(encodeInterleaved(this.rtcpChannel, rr));
-      }
-      this.timers.push(this.clock.setTimeout(report, rrMs));
-    };
-    this.timers.push(this.clock.setTimeout(report, rrMs));
+      },
+    });
   }
 
   private onConnectionLost(conn: RtspConnection, err: NvrError): void {
@@ -368,8 +303,8 @@ export class RtspClient extends EventEmitter<RtspClientEvents> {
   }
 
   private shutdown(): void {
-    for (const t of this.timers) this.clock.clearTimeout(t);
-    this.timers = [];
+    this.timers?.stop();
+    this.timers = undefined;
     this.firstRtp = undefined;
     this.udp?.close();
     this.udp = undefined;
@@ -387,12 +322,14 @@ export class RtspClient extends EventEmitter<RtspClientEvents> {
     this.state = 'closed';
     const conn = this.conn;
     if (wasPlaying && conn && !conn.isClosed && conn.sessionId !== undefined) {
+      let timer: unknown;
       await Promise.race([
         conn.request('TEARDOWN', this.playUrl, [], () => true).catch(() => undefined),
-        new Promise<void>((resolve) =>
-          this.clock.setTimeout(resolve, Math.min(this.timeoutMs, 2000)),
-        ),
+        new Promise<void>((resolve) => {
+          timer = this.clock.setTimeout(resolve, Math.min(this.timeoutMs, 2000));
+        }),
       ]);
+      this.clock.clearTimeout(timer);
     }
     this.shutdown();
     this.options.signal?.removeEventListener('abort', this.onAbort);
@@ -406,25 +343,5 @@ export class RtspClient extends EventEmitter<RtspClientEvents> {
    */
   accessUnits(maxQueued = 256): AsyncIterableIterator<{ au: AccessUnit; track: TrackInfo }> {
     return accessUnitIterator(this, () => this.state === 'closed', maxQueued);
-  }
-}
-
-function contextOf(res: RtspResponse, method: string): Record<string, string | number | undefined> {
-  return { method, cseq: getHeader(res.headers, 'cseq'), statusCode: res.statusCode };
-}
-
-function readSession(conn: RtspConnection, res: RtspResponse): SessionHeader {
-  const header = getHeader(res.headers, 'session');
-  if (header === undefined)
-    throw conn.error('protocol', 'SETUP answer has no Session header', contextOf(res, 'SETUP'));
-  try {
-    return parseSessionHeader(header);
-  } catch (e) {
-    throw conn.error(
-      'protocol',
-      'bad Session header in the SETUP answer',
-      contextOf(res, 'SETUP'),
-      e,
-    );
   }
 }

@@ -56,3 +56,31 @@ export type { RtspServerOptions, RtspServerStats, MountStats } from './server';
 export { RtspServer } from './server';
 export type { Clock as ServerClock } from './mounts';
 export { payloadHasKeyframe } from './rtp-keyframe';
+// RTSP client (one camera stream) and the camera session that keeps it flowing.
+export type {
+  Clock as ClientClock,
+  SocketOpener,
+  RtspTransport,
+  RtspClientOptions,
+  RtspClientStats,
+  RtspClientEvents,
+  TrackInfo,
+  ParameterSetsInfo,
+  DiscontinuityReason,
+} from './client-types';
+export { systemClock, defaultSocketOpener } from './client-types';
+export { RtspClient } from './client';
+export { parseRtspUrl } from './client-url';
+export type { ParsedUrl } from './client-url';
+export type { AccessUnitItem } from './client-iterator';
+export type {
+  CameraSessionState,
+  CameraSessionError,
+  RunReason,
+  RunInfo,
+  RtspClientLike,
+  RtspCameraSessionOptions,
+  RtspCameraSessionEvents,
+} from './client-session';
+export { RtspCameraSession, userMessage } from './client-session';
+export type { CameraStreamStats } from './client-stats';

@@ -12,6 +12,7 @@ import {
 import { IconWarning } from '../../components';
 import { fitGrid } from './fit-grid';
 import { CameraTile } from './camera-tile';
+import './grid.css';
 
 const GAP_PX = 4;
 const PAD_PX = 6;

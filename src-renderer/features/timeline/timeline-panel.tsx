@@ -19,6 +19,7 @@ import {
 import { HEADER_PX, ROW_PX, drawTimeline, type TimelineRow } from './draw-timeline';
 import { msAt } from './ticks';
 import { useRecordings } from './use-recordings';
+import './timeline.css';
 
 const MAX_ROWS = 8;
 

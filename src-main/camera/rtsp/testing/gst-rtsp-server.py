@@ -30,6 +30,8 @@ def parse_args():
     # 'aggregate': STAP-A/AP with SPS/PPS (and VPS) before every IDR; 'sdp-only': parameter sets
     # only in the SDP (config-interval=0, no aggregation), a quirk of some cameras.
     p.add_argument('--packetization', choices=['aggregate', 'sdp-only'], default='aggregate')
+    # Shared: one pipeline for all clients (a joining client may force an extra keyframe).
+    p.add_argument('--shared', action='store_true')
     return p.parse_args()
 
 
@@ -67,7 +69,7 @@ def main():
 
     factory = GstRtspServer.RTSPMediaFactory()
     factory.set_launch(launch_line(a))
-    factory.set_shared(True)
+    factory.set_shared(a.shared)
     protocols = GstRtsp.RTSPLowerTrans(0)
     for name in a.protocols.split(','):
         if name == 'tcp':

@@ -19,6 +19,8 @@ export interface GstServerOptions {
   password?: string;
   /** 'aggregate' (default): STAP-A/AP + in-band parameter sets; 'sdp-only': parameter sets only in the SDP. */
   packetization?: 'aggregate' | 'sdp-only';
+  /** One pipeline for every client (default: one per client, so keyframe spacing stays exact). */
+  shared?: boolean;
   /** Milliseconds to wait for the server to report its port (default 15 s). */
   startTimeoutMs?: number;
 }
@@ -55,6 +57,7 @@ export async function startGstServer(opts: GstServerOptions = {}): Promise<GstSe
   add('--user', opts.user);
   add('--password', opts.password);
   add('--packetization', opts.packetization);
+  if (opts.shared) args.push('--shared');
 
   // stdin stays a pipe: the script exits when it closes, so a crashed test never leaks the server.
   const child = spawn(PYTHON, args, { stdio: ['pipe', 'pipe', 'pipe'] });

@@ -1,0 +1,86 @@
+// Reading the DESCRIBE and SETUP answers for the RTSP client: SDP, base URL (Content-Base, then
+// Content-Location, then the request URL), the first video track, the Session header. Turns every
+// problem into an NvrError with the request's context; no I/O.
+import { isNvrError } from '../../base';
+import { parseSdp, videoTrackFromSdp } from '../../media/sdp';
+import type { Sdp, SdpVideoTrack } from '../../media/sdp';
+import type { RtspConnection } from './client-connection';
+import { parseSessionHeader } from './headers';
+import type { SessionHeader } from './headers';
+import { bodyText, getCSeq, getHeader } from './message';
+import type { RtspResponse } from './message';
+
+/** Parses the SDP of a DESCRIBE answer and finds the base URL for relative controls. */
+export function readDescribe(
+  conn: RtspConnection,
+  res: RtspResponse,
+  requestUrl: string,
+): { sdp: Sdp; base: string } {
+  let sdp: Sdp;
+  try {
+    sdp = parseSdp(bodyText(res));
+  } catch (e) {
+    throw conn.error(
+      'protocol',
+      `DESCRIBE answer is not SDP: ${e instanceof Error ? e.message : String(e)}`,
+      contextOf(res, 'DESCRIBE'),
+      e,
+    );
+  }
+  const header =
+    getHeader(res.headers, 'content-base') ?? getHeader(res.headers, 'content-location');
+  let base = requestUrl;
+  if (header !== undefined && header !== '') {
+    try {
+      base = new URL(header, requestUrl).href;
+    } catch {
+      base = requestUrl;
+    }
+  }
+  return { sdp, base };
+}
+
+export function pickVideo(conn: RtspConnection, sdp: Sdp, res: RtspResponse): SdpVideoTrack {
+  const media = sdp.media.find((m) => m.type.toLowerCase() === 'video');
+  const context = contextOf(res, 'DESCRIBE');
+  if (!media)
+    throw conn.error('protocol', 'no video track in the SDP', {
+      ...context,
+      media: sdp.media.map((m) => m.type).join(','),
+    });
+  try {
+    return videoTrackFromSdp(media);
+  } catch (e) {
+    if (isNvrError(e, 'unsupported_codec'))
+      throw conn.error('unsupported_codec', e.message, { ...e.context, ...context }, e);
+    throw conn.error(
+      'protocol',
+      `bad video track in the SDP: ${e instanceof Error ? e.message : String(e)}`,
+      context,
+      e,
+    );
+  }
+}
+
+export function contextOf(
+  res: RtspResponse,
+  method: string,
+): Record<string, string | number | undefined> {
+  return { method, cseq: getCSeq(res), statusCode: res.statusCode };
+}
+
+export function readSession(conn: RtspConnection, res: RtspResponse): SessionHeader {
+  const header = getHeader(res.headers, 'session');
+  if (header === undefined)
+    throw conn.error('protocol', 'SETUP answer has no Session header', contextOf(res, 'SETUP'));
+  try {
+    return parseSessionHeader(header);
+  } catch (e) {
+    throw conn.error(
+      'protocol',
+      'bad Session header in the SETUP answer',
+      contextOf(res, 'SETUP'),
+      e,
+    );
+  }
+}

@@ -1,0 +1,7 @@
+// src-main/recorder: recording pipeline (a StreamHub consumer writing fMP4 segments) and the recording
+// workers; the engine-thread RecordingService applies their events to the SQLite index.
+export { RecordingService } from './recording-service';
+export type { RecordingServiceOptions } from './recording-service';
+export { StreamRecorder } from './stream-recorder';
+export type { StreamRecorderOptions } from './stream-recorder';
+export type { StreamJob, StreamName, StreamReport, RecorderEvent } from './protocol';
