@@ -31,7 +31,35 @@ export interface HandlerDeps {
   cameraStatus?: (id: string) => CameraStatus | undefined;
   /** Bytes the recordings take (from storage); 0 until storage exists. */
   recordingsBytes?: () => number;
+  /** ONVIF handlers (camera/onvif); without them those methods answer `not_implemented`. */
+  onvif?: Pick<NvrHandlers, OnvifMethodName>;
 }
+
+/** The methods camera/onvif implements (the same list as its ONVIF_METHODS). */
+type OnvifMethodName =
+  | 'discover'
+  | 'probe'
+  | 'addCameraFromProbe'
+  | 'getPtz'
+  | 'ptzMove'
+  | 'ptzStop'
+  | 'ptzHome'
+  | 'listPtzPresets'
+  | 'gotoPtzPreset'
+  | 'setPtzPreset';
+
+const onvifNotImplemented: Pick<NvrHandlers, OnvifMethodName> = {
+  discover: async () => notImplemented('ONVIF discovery'),
+  probe: async () => notImplemented('ONVIF probing'),
+  addCameraFromProbe: async () => notImplemented('ONVIF probing'),
+  getPtz: async () => notImplemented('PTZ'),
+  ptzMove: async () => notImplemented('PTZ'),
+  ptzStop: async () => notImplemented('PTZ'),
+  ptzHome: async () => notImplemented('PTZ'),
+  listPtzPresets: async () => notImplemented('PTZ'),
+  gotoPtzPreset: async () => notImplemented('PTZ'),
+  setPtzPreset: async () => notImplemented('PTZ'),
+};
 
 function notImplemented(what: string): never {
   throw new NvrError('not_implemented', `${what} is not implemented yet`);
@@ -133,8 +161,7 @@ export function createHandlers(deps: HandlerDeps): NvrHandlers {
       throw new NvrError('not_found', `no export ${id}`, { field: 'id' });
     },
 
-    discover: async () => notImplemented('ONVIF discovery'),
-    probe: async () => notImplemented('ONVIF probing'),
+    ...(deps.onvif ?? onvifNotImplemented),
 
     getSystem: async (): Promise<SystemInfo> => {
       const disk = diskUsage(deps.dataDir);

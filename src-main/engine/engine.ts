@@ -4,9 +4,10 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { DisposableStore, createLogger, systemClock } from '../base';
 import type { Clock, Logger } from '../base';
+import { OnvifService, createOnvifHandlers, isDeviceAdded } from '../camera/onvif';
 import { createHttpServer } from '../server';
 import type { HttpServer, ResourceHandlers } from '../server';
-import type { NvrApi } from '../../src-preload/contract';
+import type { NvrApi, NvrHandlers } from '../../src-preload/contract';
 import { bindApi, createHandlers } from './api-handlers';
 import { MemoryCameraStore } from './camera-store';
 import type { CameraStore } from './camera-store';
@@ -25,6 +26,8 @@ export interface EngineDeps {
   /** The RTSP server behind `--demo` (the project's RtspServer by default). */
   createDemoServer?: () => DemoRtspServer;
   version?: string;
+  /** ONVIF discovery, probing and PTZ (a real OnvifService by default). */
+  onvifService?: OnvifService;
   /** Period of `system.stats` events while anyone listens; 5 s by default, 0 turns them off. */
   statsIntervalMs?: number;
 }
@@ -64,7 +67,28 @@ export function createEngine(config: EngineConfig, deps: EngineDeps = {}): Engin
   let state: 'new' | 'starting' | 'running' | 'stopping' | 'stopped' = 'new';
   let stopped: Promise<void> | undefined;
 
-  const handlers = createHandlers({
+  const onvifService =
+    deps.onvifService ??
+    new OnvifService({
+      isAlreadyAdded: (host, device) =>
+        isDeviceAdded(
+          store.list().map((c) => c.config),
+          host,
+          device,
+        ),
+      nowMs: () => clock.nowMs(),
+      monotonicMs: () => clock.monotonicMs(),
+    });
+  disposables.defer(() => onvifService.close());
+  const onvif = createOnvifHandlers({
+    service: onvifService,
+    getCameraConfig: (id) => store.get(id)?.config,
+    addCamera: (config) => handlers.addCamera(config),
+    emit: (type, payload) => events.emit(type, payload),
+  });
+
+  const handlers: NvrHandlers = createHandlers({
+    onvif,
     store,
     bus: events,
     clock,
@@ -105,7 +129,7 @@ export function createEngine(config: EngineConfig, deps: EngineDeps = {}): Engin
       if (statsIntervalMs > 0) {
         const timer = setInterval(() => {
           if (events.size === 0) return;
-          handlers.getSystem().then(
+          handlers.getSystem(undefined).then(
             (info) => events.emit('system.stats', info),
             (err: unknown) => logger.warn({ err }, 'system stats failed'),
           );

@@ -1,6 +1,8 @@
 // What a recording worker reports to the engine thread, and what the engine asks of it. Plain data
 // (structured-clone safe): the same messages flow over a worker's port or a direct call in-thread.
 import type { ErrorKind } from '../base';
+import type { StreamTrack } from '../camera';
+import type { AccessUnit } from '../media';
 import type { FragmentRecord } from '../storage';
 
 export type StreamName = 'main' | 'sub';
@@ -56,9 +58,21 @@ export interface StreamReport {
 export type WorkerCommand =
   | { type: 'start'; job: StreamJob }
   | { type: 'stop'; cameraId: string; stream: StreamName }
+  /** Mirror a stream's hub into the engine thread (live viewers, snapshots): GOP first, then live. */
+  | { type: 'tap.open'; cameraId: string; stream: StreamName }
+  | { type: 'tap.close'; cameraId: string; stream: StreamName }
   | { type: 'shutdown' };
 
+/** What flows through a tap: the hub's track, its units, its run breaks. */
+export type TapMessage =
+  | { type: 'tap.track'; cameraId: string; stream: StreamName; track: StreamTrack }
+  | { type: 'tap.au'; cameraId: string; stream: StreamName; au: AccessUnit }
+  | { type: 'tap.break'; cameraId: string; stream: StreamName }
+  /** The cached keyframe group has been sent: the mirror is as good as the worker's hub. */
+  | { type: 'tap.ready'; cameraId: string; stream: StreamName };
+
 export type WorkerMessage =
+  | TapMessage
   | { type: 'events'; events: RecorderEvent[] }
   | { type: 'reports'; reports: StreamReport[] }
   | { type: 'stopped'; cameraId: string; stream: StreamName }

@@ -77,4 +77,23 @@ describe.each([0, 1])('RecordingService with %i worker thread(s)', (workers) => 
     }
     expect(reports.filter((r) => r.cameraId === 'door' && r.state === 'streaming').at(-1)).toMatchObject({ codec: 'h264', width: 640, height: 360 });
   });
+
+  it('mirrors a stream hub into this thread with the cached keyframe group first', async () => {
+    const { service, port, reports } = await setup(workers);
+    service.start({ cameraId: 'door', stream: 'sub', url: `rtsp://127.0.0.1:${port}/door/sub`, transport: 'tcp', record: false });
+    await waitFor(() => reports.some((r) => r.cameraId === 'door' && r.framesReceived > 20));
+    const { hub, release } = await service.openHub('door', 'sub');
+    expect(hub.track).toMatchObject({ codec: 'h264', width: 640, height: 360 });
+    expect(hub.gop.length).toBeGreaterThan(0);
+    expect(hub.gop[0]!.isKeyframe).toBe(true);
+    const seen: number[] = [];
+    const off = hub.subscribe({ name: 'viewer', push: (au) => (seen.push(au.pts90k), true) });
+    expect(seen.length).toBe(hub.gop.length); // the group at once, without waiting for a keyframe
+    await waitFor(() => seen.length > hub.gop.length + 10);
+    expect(seen.every((pts, i) => i === 0 || pts > seen[i - 1]!)).toBe(true);
+    off();
+    release();
+    await expect(service.openHub('nope', 'main')).rejects.toMatchObject({ kind: 'not_found' });
+    await service.close();
+  });
 });

@@ -6,7 +6,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { Clock, Logger } from '../base';
+import { NvrError, type Clock, type Logger } from '../base';
+import { StreamHub } from '../camera';
 import type { RecordingIndex } from '../storage';
 import { IndexWriter } from './index-writer';
 import type { StreamJob, StreamName, StreamReport, WorkerCommand, WorkerMessage } from './protocol';
@@ -47,7 +48,15 @@ function spawnWorker(options: { name: string; workerData: unknown }): Worker {
   return new Worker(code, { ...options, eval: true });
 }
 
+interface Mirror {
+  hub: StreamHub;
+  users: number;
+  ready: Promise<void>;
+  markReady: () => void;
+}
+
 export class RecordingService {
+  private readonly mirrors = new Map<string, Mirror>();
   private readonly writer: IndexWriter;
   private readonly slots: WorkerSlot[] = [];
   private readonly assigned = new Map<string, WorkerSlot>();
@@ -89,7 +98,47 @@ export class RecordingService {
     this.assigned.delete(k);
     slot.streams.delete(k);
     this.reports.delete(k);
+    const mirror = this.mirrors.get(k);
+    if (mirror) {
+      this.mirrors.delete(k);
+      mirror.hub.breakRun();
+      mirror.markReady();
+    }
     slot.send({ type: 'stop', cameraId, stream });
+  }
+
+  /**
+   * A StreamHub in this thread mirroring the worker's hub of a stream (live viewers, snapshots). It
+   * resolves once the cached keyframe group has arrived, so a subscriber starts at once. Each call
+   * takes a reference; the tap closes when the last one is released.
+   */
+  async openHub(cameraId: string, stream: StreamName): Promise<{ hub: StreamHub; release: () => void }> {
+    const k = key(cameraId, stream);
+    const slot = this.assigned.get(k);
+    if (!slot) throw new NvrError('not_found', `stream ${stream} of camera ${cameraId} is not running`, { cameraId, stream });
+    let mirror = this.mirrors.get(k);
+    if (!mirror) {
+      let markReady!: () => void;
+      const ready = new Promise<void>((resolve) => (markReady = resolve));
+      const created: Mirror = { hub: new StreamHub(), users: 0, ready, markReady };
+      mirror = created;
+      this.mirrors.set(k, created);
+      slot.send({ type: 'tap.open', cameraId, stream });
+    }
+    mirror.users++;
+    await mirror.ready;
+    let released = false;
+    const owned = mirror;
+    return {
+      hub: owned.hub,
+      release: () => {
+        if (released) return;
+        released = true;
+        if (--owned.users > 0 || this.mirrors.get(k) !== owned) return;
+        this.mirrors.delete(k);
+        this.assigned.get(k)?.send({ type: 'tap.close', cameraId, stream });
+      },
+    };
   }
 
   report(cameraId: string, stream: StreamName): StreamReport | undefined {
@@ -126,6 +175,18 @@ export class RecordingService {
 
   private onMessage(msg: WorkerMessage): void {
     switch (msg.type) {
+      case 'tap.track':
+        this.mirrors.get(key(msg.cameraId, msg.stream))?.hub.setTrack(msg.track);
+        return;
+      case 'tap.au':
+        this.mirrors.get(key(msg.cameraId, msg.stream))?.hub.publish(msg.au);
+        return;
+      case 'tap.break':
+        this.mirrors.get(key(msg.cameraId, msg.stream))?.hub.breakRun();
+        return;
+      case 'tap.ready':
+        this.mirrors.get(key(msg.cameraId, msg.stream))?.markReady();
+        return;
       case 'events':
         this.writer.apply(msg.events);
         return;

@@ -21,6 +21,8 @@ interface StreamWork {
   hub: StreamHub;
   recorder: StreamRecorder | undefined;
   track: StreamTrack | undefined;
+  /** Unsubscribes the tap that mirrors this hub into the engine thread, when one is open. */
+  closeTap: (() => void) | undefined;
 }
 
 const key = (cameraId: string, stream: StreamName) => `${cameraId}/${stream}`;
@@ -74,6 +76,15 @@ export class RecordingWorkerCore {
           this.opts.post({ type: 'stopped', cameraId: cmd.cameraId, stream: cmd.stream }),
         );
         return;
+      case 'tap.open':
+        this.openTap(cmd.cameraId, cmd.stream);
+        return;
+      case 'tap.close': {
+        const work = this.streams.get(key(cmd.cameraId, cmd.stream));
+        work?.closeTap?.();
+        if (work) work.closeTap = undefined;
+        return;
+      }
       case 'shutdown':
         void this.shutdown().then(() => this.opts.post({ type: 'shutdown.done' }));
         return;
@@ -95,7 +106,7 @@ export class RecordingWorkerCore {
       ...(job.password !== undefined ? { password: job.password } : {}),
     });
     const hub = new StreamHub();
-    const work: StreamWork = { job, session, hub, recorder: undefined, track: undefined };
+    const work: StreamWork = { job, session, hub, recorder: undefined, track: undefined, closeTap: undefined };
     if (job.record) {
       work.recorder = new StreamRecorder({
         dataDir: this.opts.dataDir,
@@ -122,10 +133,38 @@ export class RecordingWorkerCore {
     session.start();
   }
 
+  /** Mirrors the hub to the engine thread: its track, the cached keyframe group at once, then live. */
+  private openTap(cameraId: string, stream: StreamName): void {
+    const work = this.streams.get(key(cameraId, stream));
+    const post = this.opts.post;
+    if (!work) {
+      post({ type: 'tap.ready', cameraId, stream });
+      return;
+    }
+    work.closeTap?.();
+    let sentTrack: StreamTrack | undefined;
+    work.closeTap = work.hub.subscribe({
+      name: 'tap',
+      push(au, track) {
+        if (track !== sentTrack) {
+          sentTrack = track;
+          post({ type: 'tap.track', cameraId, stream, track });
+        }
+        post({ type: 'tap.au', cameraId, stream, au });
+        return true;
+      },
+      onRunBreak() {
+        post({ type: 'tap.break', cameraId, stream });
+      },
+    });
+    post({ type: 'tap.ready', cameraId, stream });
+  }
+
   private async stop(cameraId: string, stream: StreamName): Promise<void> {
     const work = this.streams.get(key(cameraId, stream));
     if (!work) return;
     this.streams.delete(key(cameraId, stream));
+    work.closeTap?.();
     await work.session.stop();
     work.session.removeAllListeners();
     work.recorder?.close();

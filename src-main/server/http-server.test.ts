@@ -243,8 +243,13 @@ describe('HTTP API (inject)', () => {
     });
     expect(whep.statusCode).toBe(501);
     expect(whep.json().error.kind).toBe('not_implemented');
-    const discover = await inject({ method: 'POST', url: '/api/onvif/discover', payload: {} });
-    expect(discover.statusCode).toBe(501);
+    const exported = await inject({
+      method: 'POST',
+      url: '/api/exports',
+      payload: { cameraIds: ['yard'], from: 1, to: 2 },
+    });
+    expect(exported.statusCode).toBe(501);
+    expect(exported.json().error.message).toBe('Export is not implemented yet');
   });
 
   it('serves resource routes through their handlers with validated input', async () => {
