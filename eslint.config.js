@@ -7,7 +7,15 @@ import layers from './scripts/eslint/layers.js';
 
 export default tseslint.config(
   {
-    ignores: ['node_modules/', 'dist/', '.tsbuild/', 'bench/results/', 'test-results/', 'playwright-report/', 'e2e/artifacts/'],
+    ignores: [
+      'node_modules/',
+      'dist/',
+      '.tsbuild/',
+      'bench/results/',
+      'test-results/',
+      'playwright-report/',
+      'e2e/artifacts/',
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,
@@ -16,7 +24,10 @@ export default tseslint.config(
     plugins: { layers },
     rules: {
       'layers/imports': 'error',
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
       '@typescript-eslint/consistent-type-imports': 'error',
       'no-console': 'off',
     },

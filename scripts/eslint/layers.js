@@ -31,13 +31,38 @@ function resolveLocal(fromFile, spec) {
 const MEDIA_NODE_ALLOWED = new Set(['node:buffer', 'buffer']);
 
 /** Test code (specs, their helpers and fixtures) may do I/O to drive the module it tests. */
-const isTestFile = (file) => /(\.test\.tsx?|\/test-support\.ts)$/.test(file) || /\/(testing|fixtures)\//.test(file);
+const isTestFile = (file) =>
+  /(\.test\.tsx?|\/test-support\.ts)$/.test(file) || /\/(testing|fixtures)\//.test(file);
 
 /** Returns a message when `importer` may not import `spec` (resolved to `target` if local). */
 function check(importer, spec, target, isTypeOnly) {
   const testFile = isTestFile(importer);
-  const pkg = target ? null : spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0];
-  const isBuiltin = !target && (spec.startsWith('node:') || ['fs', 'net', 'dgram', 'child_process', 'worker_threads', 'os', 'path', 'http', 'https', 'crypto', 'events', 'stream', 'url', 'util', 'timers', 'buffer'].includes(spec.split('/')[0]));
+  const pkg = target
+    ? null
+    : spec.startsWith('@')
+      ? spec.split('/').slice(0, 2).join('/')
+      : spec.split('/')[0];
+  const isBuiltin =
+    !target &&
+    (spec.startsWith('node:') ||
+      [
+        'fs',
+        'net',
+        'dgram',
+        'child_process',
+        'worker_threads',
+        'os',
+        'path',
+        'http',
+        'https',
+        'crypto',
+        'events',
+        'stream',
+        'url',
+        'util',
+        'timers',
+        'buffer',
+      ].includes(spec.split('/')[0]));
 
   // Rule 2: electron only in the app layer (and the preload, which needs contextBridge).
   if (pkg === 'electron') {
@@ -50,7 +75,7 @@ function check(importer, spec, target, isTypeOnly) {
   if (pkg === 'better-sqlite3' && !under(importer, 'src-main/storage'))
     return 'Only src-main/storage touches SQLite: one owner for the index keeps transactions, migrations and crash recovery in one place. Call a storage function instead (DESIGN §2 rule 4).';
   if (pkg === 'werift' && !under(importer, 'src-main/live'))
-    return 'Only src-main/live touches werift: WebRTC stays a replaceable hub consumer. Use the live module\'s API instead (DESIGN §2 rule 4).';
+    return "Only src-main/live touches werift: WebRTC stays a replaceable hub consumer. Use the live module's API instead (DESIGN §2 rule 4).";
 
   // Rule 1: base imports nothing; media imports nothing from the rest of src-main and does no I/O.
   if (under(importer, 'src-main/base')) {
@@ -87,11 +112,21 @@ function check(importer, spec, target, isTypeOnly) {
   // The engine never reaches into the Electron app; preload and main never into the renderer.
   if (target && under(target, 'src-main/app') && !under(importer, 'src-main/app'))
     return 'Nothing imports src-main/app: the app layer depends on the engine, never the other way round, so the engine runs headless (DESIGN §1).';
-  if (target && under(importer, 'src-main') && !under(target, 'src-main') && !under(target, 'src-preload/contract') && !under(target, 'native'))
+  if (
+    target &&
+    under(importer, 'src-main') &&
+    !under(target, 'src-main') &&
+    !under(target, 'src-preload/contract') &&
+    !under(target, 'native')
+  )
     return 'src-main may import only itself, src-preload/contract and native/: the renderer and the preload are other processes (DESIGN §1).';
 
   // Siblings: recorder and live are both hub consumers; neither imports the other.
-  if (target && ((under(importer, 'src-main/recorder') && under(target, 'src-main/live')) || (under(importer, 'src-main/live') && under(target, 'src-main/recorder'))))
+  if (
+    target &&
+    ((under(importer, 'src-main/recorder') && under(target, 'src-main/live')) ||
+      (under(importer, 'src-main/live') && under(target, 'src-main/recorder')))
+  )
     return 'recorder and live are sibling StreamHub consumers: neither imports the other; share code through camera/ or media/ (DESIGN §2).';
 
   // Rule 5: cross into another module only through its index.ts.
@@ -124,7 +159,8 @@ const importsRule = {
     const typeOnly = (node) =>
       node.importKind === 'type' ||
       node.exportKind === 'type' ||
-      (node.specifiers?.length > 0 && node.specifiers.every((s) => s.importKind === 'type' || s.exportKind === 'type'));
+      (node.specifiers?.length > 0 &&
+        node.specifiers.every((s) => s.importKind === 'type' || s.exportKind === 'type'));
     return {
       ImportDeclaration(node) {
         report(node, node.source.value, typeOnly(node));
@@ -139,7 +175,11 @@ const importsRule = {
         if (node.source.type === 'Literal') report(node, node.source.value, false);
       },
       CallExpression(node) {
-        if (node.callee.type === 'Identifier' && node.callee.name === 'require' && node.arguments[0]?.type === 'Literal')
+        if (
+          node.callee.type === 'Identifier' &&
+          node.callee.name === 'require' &&
+          node.arguments[0]?.type === 'Literal'
+        )
           report(node, node.arguments[0].value, false);
       },
     };

@@ -6,7 +6,9 @@ const eslint = new ESLint({ cwd: process.cwd() });
 
 async function lint(filePath: string, code: string): Promise<string[]> {
   const [result] = await eslint.lintText(code, { filePath });
-  return (result?.messages ?? []).filter((m) => m.ruleId === 'layers/imports').map((m) => m.message);
+  return (result?.messages ?? [])
+    .filter((m) => m.ruleId === 'layers/imports')
+    .map((m) => m.message);
 }
 
 describe('layering rules', () => {
@@ -23,9 +25,15 @@ describe('layering rules', () => {
   });
 
   it('keeps media pure (rule 1)', async () => {
-    expect(await lint('src-main/media/h264/x.ts', "import { createSocket } from 'node:dgram';\n")).toHaveLength(1);
-    expect((await lint('src-main/media/h264/x.ts', "import { x } from '../../storage';\n"))[0]).toMatch(/pure/);
-    expect(await lint('src-main/media/h264/x.ts', "import { NvrError } from '../../base';\n")).toEqual([]);
+    expect(
+      await lint('src-main/media/h264/x.ts', "import { createSocket } from 'node:dgram';\n"),
+    ).toHaveLength(1);
+    expect(
+      (await lint('src-main/media/h264/x.ts', "import { x } from '../../storage';\n"))[0],
+    ).toMatch(/pure/);
+    expect(
+      await lint('src-main/media/h264/x.ts', "import { NvrError } from '../../base';\n"),
+    ).toEqual([]);
   });
 
   it('keeps base at the bottom (rule 1)', async () => {
@@ -34,31 +42,62 @@ describe('layering rules', () => {
   });
 
   it('lets only the renderer import types from the contract (rule 3)', async () => {
-    expect(await lint('src-renderer/x.ts', "import { NVR_API_METHODS } from '../src-preload/contract';\n")).toHaveLength(1);
-    expect(await lint('src-renderer/x.ts', "import type { NvrApi } from '../src-preload/contract';\n")).toEqual([]);
-    expect(await lint('src-renderer/x.ts', "import { x } from '../src-main/engine';\n")).toHaveLength(1);
+    expect(
+      await lint(
+        'src-renderer/x.ts',
+        "import { NVR_API_METHODS } from '../src-preload/contract';\n",
+      ),
+    ).toHaveLength(1);
+    expect(
+      await lint('src-renderer/x.ts', "import type { NvrApi } from '../src-preload/contract';\n"),
+    ).toEqual([]);
+    expect(
+      await lint('src-renderer/x.ts', "import { x } from '../src-main/engine';\n"),
+    ).toHaveLength(1);
   });
 
   it('gives SQLite and werift one owner each (rule 4)', async () => {
-    expect((await lint('src-main/engine/x.ts', "import Database from 'better-sqlite3';\n"))[0]).toMatch(/storage/);
-    expect(await lint('src-main/storage/x.ts', "import Database from 'better-sqlite3';\n")).toEqual([]);
-    expect((await lint('src-main/recorder/x.ts', "import { RTCPeerConnection } from 'werift';\n"))[0]).toMatch(/live/);
+    expect(
+      (await lint('src-main/engine/x.ts', "import Database from 'better-sqlite3';\n"))[0],
+    ).toMatch(/storage/);
+    expect(await lint('src-main/storage/x.ts', "import Database from 'better-sqlite3';\n")).toEqual(
+      [],
+    );
+    expect(
+      (await lint('src-main/recorder/x.ts', "import { RTCPeerConnection } from 'werift';\n"))[0],
+    ).toMatch(/live/);
   });
 
   it('crosses modules only through their index (rule 5)', async () => {
-    expect((await lint('src-main/engine/x.ts', "import { x } from '../base/errors';\n"))[0]).toMatch(/index\.ts/);
+    expect(
+      (await lint('src-main/engine/x.ts', "import { x } from '../base/errors';\n"))[0],
+    ).toMatch(/index\.ts/);
     expect(await lint('src-main/engine/x.ts', "import { x } from '../base';\n")).toEqual([]);
   });
 
   it('keeps recorder and live apart', async () => {
-    expect((await lint('src-main/recorder/x.ts', "import { x } from '../live';\n"))[0]).toMatch(/sibling/);
+    expect((await lint('src-main/recorder/x.ts', "import { x } from '../live';\n"))[0]).toMatch(
+      /sibling/,
+    );
   });
 });
 
 describe('test code', () => {
   it('may drive a pure module with I/O, but production code may not', async () => {
-    expect(await lint('src-main/media/fmp4/x.test.ts', "import { execFileSync } from 'node:child_process';\n")).toEqual([]);
-    expect(await lint('src-main/media/fmp4/x.ts', "import { execFileSync } from 'node:child_process';\n")).toHaveLength(1);
-    expect(await lint('src-main/media/fmp4/x.test.ts', "import { x } from '../../storage';\n")).toHaveLength(1);
+    expect(
+      await lint(
+        'src-main/media/fmp4/x.test.ts',
+        "import { execFileSync } from 'node:child_process';\n",
+      ),
+    ).toEqual([]);
+    expect(
+      await lint(
+        'src-main/media/fmp4/x.ts',
+        "import { execFileSync } from 'node:child_process';\n",
+      ),
+    ).toHaveLength(1);
+    expect(
+      await lint('src-main/media/fmp4/x.test.ts', "import { x } from '../../storage';\n"),
+    ).toHaveLength(1);
   });
 });

@@ -32,7 +32,9 @@ function startEngine(): Promise<{ child: UtilityProcess; url: string }> {
       const match = /listening on (http:\/\/\S+)/.exec(buffered);
       if (match?.[1]) resolve({ child, url: match[1] });
     });
-    child.once('exit', (code) => reject(new Error(`engine exited with code ${code} before listening`)));
+    child.once('exit', (code) =>
+      reject(new Error(`engine exited with code ${code} before listening`)),
+    );
   });
 }
 
@@ -68,7 +70,14 @@ function registerIpc(api: NvrApi, win: BrowserWindow): void {
       const parsed = NVR_API_METHODS[method].input.safeParse(input ?? {});
       if (!parsed.success) {
         const issue = parsed.error.issues[0];
-        return { ok: false, error: { kind: 'bad_request', message: issue?.message ?? 'bad input', field: issue?.path.join('.') } };
+        return {
+          ok: false,
+          error: {
+            kind: 'bad_request',
+            message: issue?.message ?? 'bad input',
+            field: issue?.path.join('.'),
+          },
+        };
       }
       try {
         const call = api[method] as (i: unknown) => Promise<unknown>;

@@ -75,7 +75,12 @@ describe('StreamHub', () => {
     const hub = new StreamHub();
     hub.setTrack(track);
     const ok = collector('ok');
-    hub.subscribe({ name: 'bad', push: () => { throw new Error('boom'); } });
+    hub.subscribe({
+      name: 'bad',
+      push: () => {
+        throw new Error('boom');
+      },
+    });
     hub.subscribe(ok.consumer);
     for (let i = 0; i < 6; i++) hub.publish(unit(i));
     expect(ok.got).toHaveLength(6);

@@ -31,6 +31,16 @@ export interface HandlerDeps {
   cameraStatus?: (id: string) => CameraStatus | undefined;
   /** Bytes the recordings take (from storage); 0 until storage exists. */
   recordingsBytes?: () => number;
+  /** Recorded ranges of a camera stream over a window (from the index). */
+  recordedRanges?: (
+    cameraId: string,
+    stream: 'main' | 'sub',
+    fromMs: number,
+    toMs: number,
+  ) => { startMs: number; endMs: number }[];
+  /** A camera was added or edited (recording applies the change live), or removed. */
+  onCameraChanged?: (camera: StoredCamera) => void;
+  onCameraRemoved?: (id: string) => void;
   /** ONVIF handlers (camera/onvif); without them those methods answer `not_implemented`. */
   onvif?: Pick<NvrHandlers, OnvifMethodName>;
 }
@@ -93,6 +103,7 @@ export function createHandlers(deps: HandlerDeps): NvrHandlers {
       const id = cameraIdFromName(config.name, (candidate) => store.get(candidate) !== undefined);
       const stored: StoredCamera = { id, config, createdMs: nowMs, updatedMs: nowMs };
       store.insert(stored);
+      deps.onCameraChanged?.(stored);
       const camera = toApiCamera(stored);
       deps.logger.info({ camera: id }, 'camera added');
       bus.emit('camera.added', { camera });
@@ -106,6 +117,7 @@ export function createHandlers(deps: HandlerDeps): NvrHandlers {
         updatedMs: clock.nowMs(),
       };
       store.update(next);
+      deps.onCameraChanged?.(next);
       const camera = toApiCamera(next);
       bus.emit('camera.updated', { camera });
       return camera;
@@ -113,6 +125,7 @@ export function createHandlers(deps: HandlerDeps): NvrHandlers {
     deleteCamera: async ({ id }) => {
       mustGet(id);
       store.delete(id);
+      deps.onCameraRemoved?.(id);
       deps.logger.info({ camera: id }, 'camera removed');
       bus.emit('camera.removed', { id });
       return { ok: true };
@@ -121,10 +134,9 @@ export function createHandlers(deps: HandlerDeps): NvrHandlers {
       mustGet(id);
       return statusOf(id);
     },
-    // Nothing records yet (the recorder comes with storage), so no camera has recorded ranges.
-    listRecordings: async ({ id }) => {
+    listRecordings: async ({ id, stream, from, to }) => {
       mustGet(id);
-      return { ranges: [] };
+      return { ranges: deps.recordedRanges?.(id, stream, from, to) ?? [] };
     },
 
     startLive: async ({ id }) => {

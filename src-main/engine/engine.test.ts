@@ -65,11 +65,14 @@ describe('engine', () => {
       kind: 'bad_request',
       context: { field: 'streams.main.url' },
     });
-    const cam = await engine.api.addCamera({ name: 'X', streams: { main: { url: 'rtsp://h/x' } } });
+    const cam = await engine.api.addCamera({
+      name: 'X',
+      streams: { main: { url: 'rtsp://127.0.0.1:1/x' } },
+    });
     await engine.api.updateCamera({ id: cam.id, patch: { name: 'Y' } });
     await engine.api.deleteCamera({ id: cam.id });
     off();
-    await engine.api.addCamera({ name: 'Z', streams: { main: { url: 'rtsp://h/z' } } });
+    await engine.api.addCamera({ name: 'Z', streams: { main: { url: 'rtsp://127.0.0.1:1/z' } } });
     expect(events.map((e) => e.type)).toEqual(['camera.added', 'camera.updated', 'camera.removed']);
     await expect(engine.api.getLivePlaylistUrl({ id: 'z' })).rejects.toMatchObject({
       kind: 'unavailable',

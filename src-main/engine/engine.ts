@@ -10,7 +10,9 @@ import type { HttpServer, ResourceHandlers } from '../server';
 import type { NvrApi, NvrHandlers } from '../../src-preload/contract';
 import { bindApi, createHandlers } from './api-handlers';
 import { MemoryCameraStore } from './camera-store';
-import type { CameraStore } from './camera-store';
+import type { CameraStore, StoredCamera } from './camera-store';
+import { EngineRecording } from './recording';
+import type { RecordingOptions } from './recording';
 import type { EngineConfig } from './config';
 import { startDemo } from './demo';
 import type { DemoRtspServer } from './demo';
@@ -30,6 +32,8 @@ export interface EngineDeps {
   onvifService?: OnvifService;
   /** Period of `system.stats` events while anyone listens; 5 s by default, 0 turns them off. */
   statsIntervalMs?: number;
+  /** Recording options (workers, segment length, quota); `false` runs the engine without recording. */
+  recording?: Omit<RecordingOptions, 'dataDir' | 'logger' | 'clock' | 'bus'> | false;
 }
 
 export interface Engine {
@@ -58,9 +62,23 @@ export function createEngine(config: EngineConfig, deps: EngineDeps = {}): Engin
   const logger = deps.logger ?? createLogger({ level: config.logLevel });
   const clock = deps.clock ?? systemClock;
   const version = deps.version ?? readVersion();
-  const store = deps.cameraStore ?? new MemoryCameraStore();
   const events = new EventBus(logger.child({ module: 'events' }));
   const disposables = new DisposableStore();
+  // Recording owns the index (SQLite): cameras persist there unless a store is injected.
+  const recording =
+    deps.recording === false
+      ? undefined
+      : new EngineRecording({
+          dataDir: config.dataDir,
+          logger: logger.child({ module: 'recording' }),
+          clock,
+          bus: events,
+          ...deps.recording,
+        });
+  if (recording) disposables.defer(() => recording.close());
+  const store: CameraStore =
+    deps.cameraStore ??
+    (recording ? (recording.index.cameras as CameraStore) : new MemoryCameraStore());
 
   let server: HttpServer | undefined;
   let url: string | undefined;
@@ -96,6 +114,20 @@ export function createEngine(config: EngineConfig, deps: EngineDeps = {}): Engin
     version,
     dataDir: config.dataDir,
     baseUrl: () => (url ? dialableUrl(url, config.host) : undefined),
+    ...(recording
+      ? {
+          cameraStatus: (id: string) => recording.status(id),
+          recordingsBytes: () => recording.recordingsBytes(),
+          recordedRanges: (
+            cameraId: string,
+            stream: 'main' | 'sub',
+            fromMs: number,
+            toMs: number,
+          ) => recording.index.queryRanges({ cameraId, stream, fromMs, toMs }),
+          onCameraChanged: (camera: StoredCamera) => recording.apply(camera),
+          onCameraRemoved: (id: string) => recording.remove(id),
+        }
+      : {}),
   });
   const api = bindApi(handlers, (listener) => events.subscribe(listener));
 
@@ -122,8 +154,15 @@ export function createEngine(config: EngineConfig, deps: EngineDeps = {}): Engin
           deps.createDemoServer,
         );
         disposables.add({ dispose: () => demo.close() });
-        for (const camera of demo.cameras) await api.addCamera(camera);
+        // Demo cameras keep their ids across restarts: the same name gets its new URLs.
+        for (const camera of demo.cameras) {
+          const existing = store.list().find((c) => c.config.name === camera.name);
+          if (existing)
+            await api.updateCamera({ id: existing.id, patch: { streams: camera.streams } });
+          else await api.addCamera(camera);
+        }
       }
+      if (recording) for (const camera of store.list()) recording.apply(camera);
 
       const statsIntervalMs = deps.statsIntervalMs ?? 5000;
       if (statsIntervalMs > 0) {

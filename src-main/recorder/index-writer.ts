@@ -45,7 +45,10 @@ export class IndexWriter {
   private applyOne(e: RecorderEvent): void {
     switch (e.type) {
       case 'run.start':
-        this.runs.set(e.runToken, this.index.createRun({ cameraId: e.cameraId, stream: e.stream, startMs: e.startMs }));
+        this.runs.set(
+          e.runToken,
+          this.index.createRun({ cameraId: e.cameraId, stream: e.stream, startMs: e.startMs }),
+        );
         return;
       case 'segment.open': {
         const runId = this.runs.get(e.runToken);

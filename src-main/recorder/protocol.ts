@@ -34,7 +34,13 @@ export type RecorderEvent =
     }
   | { type: 'fragment'; segToken: string; fragment: FragmentRecord; endMs: number }
   | { type: 'segment.close'; segToken: string; endMs: number }
-  | { type: 'recorder.error'; cameraId: string; stream: StreamName; kind: ErrorKind; message: string };
+  | {
+      type: 'recorder.error';
+      cameraId: string;
+      stream: StreamName;
+      kind: ErrorKind;
+      message: string;
+    };
 
 /** Per stream state and statistics, reported about once a second. */
 export interface StreamReport {

@@ -51,36 +51,95 @@ async function waitFor(check: () => boolean, timeoutMs = 15_000): Promise<void> 
 describe.each([0, 1])('RecordingService with %i worker thread(s)', (workers) => {
   it('records H.264 and H.265 into playable segments indexed in SQLite', async () => {
     const { dataDir, index, service, port, reports } = await setup(workers);
-    service.start({ cameraId: 'door', stream: 'sub', url: `rtsp://127.0.0.1:${port}/door/sub`, transport: 'tcp', record: true });
-    service.start({ cameraId: 'street', stream: 'main', url: `rtsp://127.0.0.1:${port}/street/main`, transport: 'udp', record: true });
-    await waitFor(() => reports.filter((r) => r.framesWritten >= 60).length >= 2 || (service.report('door', 'sub')?.framesWritten ?? 0) >= 60 && (service.report('street', 'main')?.framesWritten ?? 0) >= 60);
+    service.start({
+      cameraId: 'door',
+      stream: 'sub',
+      url: `rtsp://127.0.0.1:${port}/door/sub`,
+      transport: 'tcp',
+      record: true,
+    });
+    service.start({
+      cameraId: 'street',
+      stream: 'main',
+      url: `rtsp://127.0.0.1:${port}/street/main`,
+      transport: 'udp',
+      record: true,
+    });
+    await waitFor(
+      () =>
+        reports.filter((r) => r.framesWritten >= 60).length >= 2 ||
+        ((service.report('door', 'sub')?.framesWritten ?? 0) >= 60 &&
+          (service.report('street', 'main')?.framesWritten ?? 0) >= 60),
+    );
     await service.close();
-    const final = (cam: string, stream: 'main' | 'sub') => reports.filter((r) => r.cameraId === cam && r.stream === stream).at(-1)!;
-    for (const [cam, stream, codec] of [['door', 'sub', 'h264'], ['street', 'main', 'hevc']] as const) {
-      const segments = index.querySegments({ cameraId: cam, stream, fromMs: 0, toMs: Date.now() + 60_000 });
+    const final = (cam: string, stream: 'main' | 'sub') =>
+      reports.filter((r) => r.cameraId === cam && r.stream === stream).at(-1)!;
+    for (const [cam, stream, codec] of [
+      ['door', 'sub', 'h264'],
+      ['street', 'main', 'hevc'],
+    ] as const) {
+      const segments = index.querySegments({
+        cameraId: cam,
+        stream,
+        fromMs: 0,
+        toMs: Date.now() + 60_000,
+      });
       expect(segments.length).toBeGreaterThanOrEqual(2);
       expect(segments.every((s) => !s.open)).toBe(true);
-      const frames = segments.reduce((n, s) => n + s.fragments.reduce((m, f) => m + f.sampleCount, 0), 0);
+      const frames = segments.reduce(
+        (n, s) => n + s.fragments.reduce((m, f) => m + f.sampleCount, 0),
+        0,
+      );
       // Nothing lost between the camera session and the index (the last report may predate the close).
       expect(frames).toBeGreaterThanOrEqual(final(cam, stream).framesWritten);
       for (const s of segments) {
         const file = path.join(dataDir, s.path);
         expect(fs.statSync(file).size).toBe(s.sizeBytes);
-        const err = execFileSync('ffmpeg', ['-v', 'error', '-i', file, '-f', 'null', '-'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+        const err = execFileSync('ffmpeg', ['-v', 'error', '-i', file, '-f', 'null', '-'], {
+          encoding: 'utf8',
+          stdio: ['ignore', 'pipe', 'pipe'],
+        });
         expect(err).toBe('');
-        const probed = execFileSync('ffprobe', ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'stream=codec_name', '-of', 'csv=p=0', file], { encoding: 'utf8' }).trim();
+        const probed = execFileSync(
+          'ffprobe',
+          [
+            '-v',
+            'error',
+            '-select_streams',
+            'v:0',
+            '-show_entries',
+            'stream=codec_name',
+            '-of',
+            'csv=p=0',
+            file,
+          ],
+          { encoding: 'utf8' },
+        ).trim();
         expect(probed).toBe(codec);
       }
-      const ranges = index.queryRanges({ cameraId: cam, stream, fromMs: 0, toMs: Date.now() + 60_000 });
+      const ranges = index.queryRanges({
+        cameraId: cam,
+        stream,
+        fromMs: 0,
+        toMs: Date.now() + 60_000,
+      });
       expect(ranges).toHaveLength(1);
       expect(ranges[0]!.endMs - ranges[0]!.startMs).toBeGreaterThan(3000);
     }
-    expect(reports.filter((r) => r.cameraId === 'door' && r.state === 'streaming').at(-1)).toMatchObject({ codec: 'h264', width: 640, height: 360 });
+    expect(
+      reports.filter((r) => r.cameraId === 'door' && r.state === 'streaming').at(-1),
+    ).toMatchObject({ codec: 'h264', width: 640, height: 360 });
   });
 
   it('mirrors a stream hub into this thread with the cached keyframe group first', async () => {
     const { service, port, reports } = await setup(workers);
-    service.start({ cameraId: 'door', stream: 'sub', url: `rtsp://127.0.0.1:${port}/door/sub`, transport: 'tcp', record: false });
+    service.start({
+      cameraId: 'door',
+      stream: 'sub',
+      url: `rtsp://127.0.0.1:${port}/door/sub`,
+      transport: 'tcp',
+      record: false,
+    });
     await waitFor(() => reports.some((r) => r.cameraId === 'door' && r.framesReceived > 20));
     const { hub, release } = await service.openHub('door', 'sub');
     expect(hub.track).toMatchObject({ codec: 'h264', width: 640, height: 360 });

@@ -40,7 +40,8 @@ const key = (cameraId: string, stream: StreamName) => `${cameraId}/${stream}`;
  * tsx's loader registered inside the worker first (Node 20 does not pass `--import` hooks to workers).
  */
 function spawnWorker(options: { name: string; workerData: unknown }): Worker {
-  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./recorder-worker.js', import.meta.url), options);
+  if (!import.meta.url.endsWith('.ts'))
+    return new Worker(new URL('./recorder-worker.js', import.meta.url), options);
   const tsxDir = path.dirname(createRequire(import.meta.url).resolve('tsx/package.json'));
   const tsxApi = pathToFileURL(path.join(tsxDir, 'dist/esm/api/index.mjs')).href;
   const entry = new URL('./worker-main.ts', import.meta.url).href;
@@ -67,15 +68,13 @@ export class RecordingService {
 
   constructor(private readonly opts: RecordingServiceOptions) {
     this.writer = new IndexWriter(opts.index, opts.logger);
-    const count = opts.workers ?? Math.min(4, Math.max(1, os.availableParallelism?.() ?? os.cpus().length));
-    if (count === 0) this.slots.push(this.inThreadSlot());
-    for (let i = 0; i < count; i++) this.slots.push(this.workerSlot(i));
     this.flushTimer = setInterval(() => this.flush(), 1000);
   }
 
   start(job: StreamJob): void {
     const k = key(job.cameraId, job.stream);
     if (this.assigned.has(k)) return;
+    if (this.slots.length === 0) this.spawnSlots();
     const slot = this.slots.reduce((a, b) => (b.streams.size < a.streams.size ? b : a));
     slot.streams.add(k);
     this.assigned.set(k, slot);
@@ -112,10 +111,17 @@ export class RecordingService {
    * resolves once the cached keyframe group has arrived, so a subscriber starts at once. Each call
    * takes a reference; the tap closes when the last one is released.
    */
-  async openHub(cameraId: string, stream: StreamName): Promise<{ hub: StreamHub; release: () => void }> {
+  async openHub(
+    cameraId: string,
+    stream: StreamName,
+  ): Promise<{ hub: StreamHub; release: () => void }> {
     const k = key(cameraId, stream);
     const slot = this.assigned.get(k);
-    if (!slot) throw new NvrError('not_found', `stream ${stream} of camera ${cameraId} is not running`, { cameraId, stream });
+    if (!slot)
+      throw new NvrError('not_found', `stream ${stream} of camera ${cameraId} is not running`, {
+        cameraId,
+        stream,
+      });
     let mirror = this.mirrors.get(k);
     if (!mirror) {
       let markReady!: () => void;
@@ -203,6 +209,15 @@ export class RecordingService {
     }
   }
 
+  /** Workers start with the first stream, so an engine without cameras costs no threads. */
+  private spawnSlots(): void {
+    const count =
+      this.opts.workers ??
+      Math.min(4, Math.max(1, os.availableParallelism?.() ?? os.cpus().length));
+    if (count === 0) this.slots.push(this.inThreadSlot());
+    for (let i = 0; i < count; i++) this.slots.push(this.workerSlot(i));
+  }
+
   private inThreadSlot(): WorkerSlot {
     let done: (() => void) | undefined;
     const core = new RecordingWorkerCore({
@@ -212,7 +227,9 @@ export class RecordingService {
         if (m.type === 'shutdown.done') done?.();
         else this.onMessage(m);
       },
-      ...(this.opts.segmentDurationMs !== undefined ? { segmentDurationMs: this.opts.segmentDurationMs } : {}),
+      ...(this.opts.segmentDurationMs !== undefined
+        ? { segmentDurationMs: this.opts.segmentDurationMs }
+        : {}),
     });
     return {
       streams: new Set(),
@@ -232,7 +249,9 @@ export class RecordingService {
     });
     let exited = false;
     worker.on('message', (m: WorkerMessage) => this.onMessage(m));
-    worker.on('error', (e) => this.opts.logger.error({ err: String(e), worker: i }, 'recording worker failed'));
+    worker.on('error', (e) =>
+      this.opts.logger.error({ err: String(e), worker: i }, 'recording worker failed'),
+    );
     worker.on('exit', () => {
       exited = true;
     });

@@ -28,8 +28,27 @@ beforeAll(() => {
   // 6 s of 640x360 at 15 fps, keyframe every 15 frames, AUDs so units split trivially.
   const dir = tmp();
   const file = path.join(dir, 'clip.h264');
-  execFileSync('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', 'testsrc=size=640x360:rate=15', '-t', '6',
-    '-c:v', 'libx264', '-bf', '0', '-g', '15', '-x264-params', 'aud=1', '-pix_fmt', 'yuv420p', file]);
+  execFileSync('ffmpeg', [
+    '-v',
+    'error',
+    '-f',
+    'lavfi',
+    '-i',
+    'testsrc=size=640x360:rate=15',
+    '-t',
+    '6',
+    '-c:v',
+    'libx264',
+    '-bf',
+    '0',
+    '-g',
+    '15',
+    '-x264-params',
+    'aud=1',
+    '-pix_fmt',
+    'yuv420p',
+    file,
+  ]);
   let current: Uint8Array[] = [];
   const flush = () => {
     if (current.length === 0) return;
@@ -49,7 +68,13 @@ beforeAll(() => {
   flush();
   units = units.map((u, i) => ({ ...u, pts90k: 1_000_000 + i * 6000 }));
   const info = parseH264Sps(sps!);
-  track = { codec: 'h264', width: info.width, height: info.height, codecString: info.codecString, parameterSets: { sps: sps!, pps: pps! } };
+  track = {
+    codec: 'h264',
+    width: info.width,
+    height: info.height,
+    codecString: info.codecString,
+    parameterSets: { sps: sps!, pps: pps! },
+  };
 });
 
 afterEach(() => {
@@ -60,7 +85,14 @@ function record(segmentDurationMs: number, feed: (rec: StreamRecorder, clock: Fa
   const dataDir = tmp();
   const clock = new FakeClock(1_790_000_000_000);
   const events: RecorderEvent[] = [];
-  const rec = new StreamRecorder({ dataDir, cameraId: 'cam1', stream: 'main', clock, emit: (e) => events.push(e), segmentDurationMs });
+  const rec = new StreamRecorder({
+    dataDir,
+    cameraId: 'cam1',
+    stream: 'main',
+    clock,
+    emit: (e) => events.push(e),
+    segmentDurationMs,
+  });
   feed(rec, clock);
   rec.close();
   return { dataDir, events };
@@ -77,35 +109,58 @@ describe('StreamRecorder', () => {
     const opens = events.filter((e) => e.type === 'segment.open');
     expect(opens).toHaveLength(3);
     const fragments = events.filter((e) => e.type === 'fragment');
-    const frames = fragments.reduce((n, e) => n + (e.type === 'fragment' ? e.fragment.sampleCount : 0), 0);
+    const frames = fragments.reduce(
+      (n, e) => n + (e.type === 'fragment' ? e.fragment.sampleCount : 0),
+      0,
+    );
     expect(frames).toBe(units.length);
     for (const open of opens) {
       if (open.type !== 'segment.open') continue;
       const file = path.join(dataDir, open.path);
       expect(open.path).toMatch(/^recordings\/cam1\/main\/\d{4}\/\d{2}\/\d{2}\/\d+\.mp4$/);
-      const errors = execFileSync('ffmpeg', ['-v', 'error', '-i', file, '-f', 'null', '-'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+      const errors = execFileSync('ffmpeg', ['-v', 'error', '-i', file, '-f', 'null', '-'], {
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       expect(errors).toBe('');
       const scan = scanFragments(fs.readFileSync(file));
-      const reported = fragments.filter((e) => e.type === 'fragment' && e.segToken === open.segToken);
-      expect(scan.fragments.map((f) => f.offset)).toEqual(reported.map((e) => (e.type === 'fragment' ? e.fragment.offset : -1)));
+      const reported = fragments.filter(
+        (e) => e.type === 'fragment' && e.segToken === open.segToken,
+      );
+      expect(scan.fragments.map((f) => f.offset)).toEqual(
+        reported.map((e) => (e.type === 'fragment' ? e.fragment.offset : -1)),
+      );
       expect(scan.validEnd).toBe(fs.statSync(file).size);
       expect(scan.fragments[0]?.isKeyframe).toBe(true);
     }
     // Segment times follow the media clock from the run's anchor.
     const first = opens[0]!;
     const second = opens[1]!;
-    expect(first.type === 'segment.open' && second.type === 'segment.open' && second.startMs - first.startMs).toBe(2000);
+    expect(
+      first.type === 'segment.open' &&
+        second.type === 'segment.open' &&
+        second.startMs - first.startMs,
+    ).toBe(2000);
     expect(events[0]?.type).toBe('run.start');
     expect(events.at(-1)?.type).toBe('run.end');
   });
 
   it('starts a new run on a run break and when media time drifts from the clock', () => {
     const { events } = record(60_000, (rec, clock) => {
-      units.slice(0, 30).forEach((u) => { rec.push(u, track); clock.advance(1000 / 15); });
+      units.slice(0, 30).forEach((u) => {
+        rec.push(u, track);
+        clock.advance(1000 / 15);
+      });
       rec.onRunBreak();
-      units.slice(30, 60).forEach((u) => { rec.push(u, track); clock.advance(1000 / 15); });
+      units.slice(30, 60).forEach((u) => {
+        rec.push(u, track);
+        clock.advance(1000 / 15);
+      });
       clock.advance(10_000); // the camera stalls but its timestamps carry on as if nothing happened
-      units.slice(60).forEach((u) => { rec.push(u, track); clock.advance(1000 / 15); });
+      units.slice(60).forEach((u) => {
+        rec.push(u, track);
+        clock.advance(1000 / 15);
+      });
     });
     expect(events.filter((e) => e.type === 'run.start')).toHaveLength(3);
     expect(events.filter((e) => e.type === 'run.end')).toHaveLength(3);
@@ -119,7 +174,10 @@ describe('StreamRecorder', () => {
       }
     });
     expect(events.filter((e) => e.type === 'run.start')).toHaveLength(1);
-    const frames = events.reduce((n, e) => n + (e.type === 'fragment' ? e.fragment.sampleCount : 0), 0);
+    const frames = events.reduce(
+      (n, e) => n + (e.type === 'fragment' ? e.fragment.sampleCount : 0),
+      0,
+    );
     expect(frames).toBe(units.length - 15);
   });
 
@@ -127,18 +185,37 @@ describe('StreamRecorder', () => {
     const dataDir = tmp();
     const clock = new FakeClock(1_790_000_000_000);
     const events: RecorderEvent[] = [];
-    const rec = new StreamRecorder({ dataDir, cameraId: 'cam1', stream: 'main', clock, emit: (e) => events.push(e), segmentDurationMs: 1000, diskRetryMs: 1000 });
-    units.slice(0, 20).forEach((u) => { rec.push(u, track); clock.advance(1000 / 15); });
+    const rec = new StreamRecorder({
+      dataDir,
+      cameraId: 'cam1',
+      stream: 'main',
+      clock,
+      emit: (e) => events.push(e),
+      segmentDurationMs: 1000,
+      diskRetryMs: 1000,
+    });
+    units.slice(0, 20).forEach((u) => {
+      rec.push(u, track);
+      clock.advance(1000 / 15);
+    });
     // Make the recordings folder unwritable: the next segment cannot be created.
     const camDir = path.join(dataDir, 'recordings', 'cam1');
     fs.rmSync(camDir, { recursive: true, force: true });
     fs.writeFileSync(camDir, 'not a folder');
-    units.slice(20, 40).forEach((u) => { rec.push(u, track); clock.advance(1000 / 15); });
+    units.slice(20, 40).forEach((u) => {
+      rec.push(u, track);
+      clock.advance(1000 / 15);
+    });
     expect(events.some((e) => e.type === 'recorder.error' && e.kind === 'disk')).toBe(true);
     fs.rmSync(camDir);
-    units.slice(40).forEach((u) => { rec.push(u, track); clock.advance(1000 / 15); });
+    units.slice(40).forEach((u) => {
+      rec.push(u, track);
+      clock.advance(1000 / 15);
+    });
     rec.close();
     const lastOpen = events.filter((e) => e.type === 'segment.open').at(-1);
-    expect(lastOpen?.type === 'segment.open' && fs.existsSync(path.join(dataDir, lastOpen.path))).toBe(true);
+    expect(
+      lastOpen?.type === 'segment.open' && fs.existsSync(path.join(dataDir, lastOpen.path)),
+    ).toBe(true);
   });
 });

@@ -4,7 +4,12 @@
 import type { Clock } from '../base';
 import { NvrError, isNvrError } from '../base';
 import type { AccessUnit } from '../media';
-import { FragmentBuilder, buildInitSegment, trackConfigFromParameterSets, type FinishedFragment } from '../media/fmp4';
+import {
+  FragmentBuilder,
+  buildInitSegment,
+  trackConfigFromParameterSets,
+  type FinishedFragment,
+} from '../media/fmp4';
 import type { HubConsumer, StreamTrack } from '../camera';
 import { SegmentFileWriter } from '../storage';
 import type { RecorderEvent, StreamName } from './protocol';
@@ -40,7 +45,8 @@ interface Run {
 }
 
 let tokenCounter = 0;
-const nextToken = (prefix: string) => `${prefix}-${process.pid}-${Date.now().toString(36)}-${++tokenCounter}`;
+const nextToken = (prefix: string) =>
+  `${prefix}-${process.pid}-${Date.now().toString(36)}-${++tokenCounter}`;
 
 export class StreamRecorder implements HubConsumer {
   readonly name: string;
@@ -86,7 +92,8 @@ export class StreamRecorder implements HubConsumer {
     if (seg) {
       const cut =
         au.isKeyframe &&
-        (seg.track !== track || (au.pts90k - seg.startPts90k) / 90 >= (this.opts.segmentDurationMs ?? 60_000));
+        (seg.track !== track ||
+          (au.pts90k - seg.startPts90k) / 90 >= (this.opts.segmentDurationMs ?? 60_000));
       if (!cut) {
         this.appendFragments(seg, seg.builder.push(au));
         return;
@@ -95,7 +102,8 @@ export class StreamRecorder implements HubConsumer {
     }
     if (!au.isKeyframe) return; // A segment starts at a keyframe.
     if (this.diskFailedAtMs !== undefined) {
-      if (this.opts.clock.monotonicMs() - this.diskFailedAtMs < (this.opts.diskRetryMs ?? 5000)) return;
+      if (this.opts.clock.monotonicMs() - this.diskFailedAtMs < (this.opts.diskRetryMs ?? 5000))
+        return;
       this.diskFailedAtMs = undefined;
     }
     this.openSegment(au, track);

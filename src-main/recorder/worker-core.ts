@@ -2,7 +2,12 @@
 // camera session, its StreamHub and the StreamRecorder (the hub's first consumer), syncs files once
 // a second, and reports events and stats as plain messages. No SQLite here (the engine thread owns it).
 import type { Clock } from '../base';
-import { RtspCameraSession, StreamHub, type TrackInfo as RtspTrackInfo, type StreamTrack } from '../camera';
+import {
+  RtspCameraSession,
+  StreamHub,
+  type TrackInfo as RtspTrackInfo,
+  type StreamTrack,
+} from '../camera';
 import { StreamRecorder } from './stream-recorder';
 import type { StreamJob, StreamName, StreamReport, WorkerCommand, WorkerMessage } from './protocol';
 
@@ -35,7 +40,10 @@ function sameBytes(a: Uint8Array | undefined, b: Uint8Array | undefined): boolea
 }
 
 /** The hub's view of a track; a new object only when what an init segment holds changes. */
-function toStreamTrack(t: RtspTrackInfo, previous: StreamTrack | undefined): StreamTrack | undefined {
+function toStreamTrack(
+  t: RtspTrackInfo,
+  previous: StreamTrack | undefined,
+): StreamTrack | undefined {
   const { sps, pps, vps } = t.parameterSets;
   if (!sps || !pps || !t.width || !t.height || !t.codecString) return previous;
   if (
@@ -93,7 +101,9 @@ export class RecordingWorkerCore {
 
   async shutdown(): Promise<void> {
     clearInterval(this.timer);
-    await Promise.all([...this.streams.values()].map((w) => this.stop(w.job.cameraId, w.job.stream)));
+    await Promise.all(
+      [...this.streams.values()].map((w) => this.stop(w.job.cameraId, w.job.stream)),
+    );
   }
 
   private start(job: StreamJob): void {
@@ -106,7 +116,14 @@ export class RecordingWorkerCore {
       ...(job.password !== undefined ? { password: job.password } : {}),
     });
     const hub = new StreamHub();
-    const work: StreamWork = { job, session, hub, recorder: undefined, track: undefined, closeTap: undefined };
+    const work: StreamWork = {
+      job,
+      session,
+      hub,
+      recorder: undefined,
+      track: undefined,
+      closeTap: undefined,
+    };
     if (job.record) {
       work.recorder = new StreamRecorder({
         dataDir: this.opts.dataDir,
@@ -114,7 +131,9 @@ export class RecordingWorkerCore {
         stream: job.stream,
         clock: this.opts.clock,
         emit: (event) => this.opts.post({ type: 'events', events: [event] }),
-        ...(this.opts.segmentDurationMs !== undefined ? { segmentDurationMs: this.opts.segmentDurationMs } : {}),
+        ...(this.opts.segmentDurationMs !== undefined
+          ? { segmentDurationMs: this.opts.segmentDurationMs }
+          : {}),
       });
       hub.subscribe(work.recorder);
     }

@@ -11,7 +11,7 @@ import type { HttpServer } from './index';
 
 const CAMERA = {
   name: 'Door',
-  streams: { main: { url: 'rtsp://10.0.0.5/ch1' }, sub: { url: 'rtsp://10.0.0.5/ch2' } },
+  streams: { main: { url: 'rtsp://127.0.0.1:1/ch1' }, sub: { url: 'rtsp://127.0.0.1:1/ch2' } },
   username: 'admin',
   password: 'hunter2-secret',
   recording: { mode: 'continuous', retentionDays: 30, recordSub: true },
@@ -100,7 +100,7 @@ describe('HTTP API (inject)', () => {
       id: 'door',
       name: 'Front door',
       recording: { mode: 'continuous', retentionDays: 7, recordSub: true },
-      streams: { main: { url: 'rtsp://10.0.0.5/ch1' } },
+      streams: { main: { url: 'rtsp://127.0.0.1:1/ch1' } },
       hasPassword: true,
     });
     expect(patched.json().streams.sub).toBeUndefined();
@@ -110,7 +110,9 @@ describe('HTTP API (inject)', () => {
     expect(one.json().name).toBe('Front door');
 
     const status = await inject({ method: 'GET', url: '/api/cameras/door/status' });
-    expect(status.json()).toEqual({ state: 'idle', streams: {} });
+    // Nothing answers at 127.0.0.1:1: the camera is trying to connect (and says so per stream).
+    expect(['connecting', 'reconnecting']).toContain(status.json().state);
+    expect(status.json().streams.main.state).toBe(status.json().state);
 
     const ranges = await inject({
       method: 'GET',
@@ -250,6 +252,19 @@ describe('HTTP API (inject)', () => {
     });
     expect(exported.statusCode).toBe(501);
     expect(exported.json().error.message).toBe('Export is not implemented yet');
+  });
+
+  it('wires the ONVIF handlers: PTZ of a camera added by URL is unsupported, not an error', async () => {
+    const ptz = await inject({ method: 'GET', url: '/api/cameras/yard/ptz' });
+    expect(ptz.statusCode).toBe(200);
+    expect(ptz.json()).toEqual({ supported: false, home: false, presets: [] });
+    const move = await inject({
+      method: 'POST',
+      url: '/api/cameras/yard/ptz/move',
+      payload: { pan: 2 },
+    });
+    expect(move.statusCode).toBe(400);
+    expect(move.json().error.field).toBe('pan');
   });
 
   it('serves resource routes through their handlers with validated input', async () => {

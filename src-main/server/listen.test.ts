@@ -78,7 +78,7 @@ describe('HTTP API (real listen on 127.0.0.1:0)', () => {
   it('round-trips cameras through the contract client', async () => {
     const camera = await client.addCamera({
       name: 'Garage',
-      streams: { main: { url: 'rtsp://10.0.0.7/live' } },
+      streams: { main: { url: 'rtsp://127.0.0.1:1/live' } },
       password: 'pw',
     });
     expect(camera).toMatchObject({ id: 'garage', hasPassword: true });
@@ -116,7 +116,10 @@ describe('HTTP API (real listen on 127.0.0.1:0)', () => {
   });
 
   it('answers 501 and 404 over the network', async () => {
-    await client.addCamera({ name: 'Lobby', streams: { main: { url: 'rtsp://10.0.0.8/live' } } });
+    await client.addCamera({
+      name: 'Lobby',
+      streams: { main: { url: 'rtsp://127.0.0.1:1/live' } },
+    });
     const live = await fetch(`${baseUrl}/api/cameras/lobby/hls/live.m3u8`);
     expect(live.status).toBe(501);
     expect(((await live.json()) as ApiErrorBody).error.kind).toBe('not_implemented');
@@ -136,7 +139,7 @@ describe('HTTP API (real listen on 127.0.0.1:0)', () => {
     });
     const ws = [...sockets].at(-1)!;
     if (ws.readyState !== WebSocket.OPEN) await new Promise((resolve) => ws.once('open', resolve));
-    await client.addCamera({ name: 'Door', streams: { main: { url: 'rtsp://10.0.0.9/live' } } });
+    await client.addCamera({ name: 'Door', streams: { main: { url: 'rtsp://127.0.0.1:1/live' } } });
     const event = await added;
     expect(event).toMatchObject({
       type: 'camera.added',

@@ -27,3 +27,9 @@ export { recover } from './recovery';
 export type { RecoverOptions, RecoveryReport, FragmentScan } from './recovery';
 export { segmentRelativePath, parseSegmentPath, RECORDINGS_DIR } from './paths';
 export { SCHEMA_VERSION } from './schema';
+export {
+  SegmentFile,
+  readSegmentBytes,
+  segmentFileSize,
+  createSegmentReadStream,
+} from './segment-reader';

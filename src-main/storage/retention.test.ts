@@ -154,7 +154,11 @@ describe('retention under quota and free-space pressure', () => {
 
   it('can be told to delete the oldest first, sub before main of the same age', () => {
     const { all } = mainAndSub();
-    const mgr = new RetentionManager({ index, quotaBytes: Number.MAX_SAFE_INTEGER, streamOrder: 'sub-first' });
+    const mgr = new RetentionManager({
+      index,
+      quotaBytes: Number.MAX_SAFE_INTEGER,
+      streamOrder: 'sub-first',
+    });
     expectOrder(mgr, all, [
       'cam/sub#0',
       'cam/sub#1',
@@ -168,7 +172,12 @@ describe('retention under quota and free-space pressure', () => {
 
   it('keeps that order when candidates come one row per page', () => {
     const { all } = mainAndSub();
-    const mgr = new RetentionManager({ index, quotaBytes: Number.MAX_SAFE_INTEGER, batchSize: 1, streamOrder: 'sub-first' });
+    const mgr = new RetentionManager({
+      index,
+      quotaBytes: Number.MAX_SAFE_INTEGER,
+      batchSize: 1,
+      streamOrder: 'sub-first',
+    });
     expectOrder(mgr, all, [
       'cam/sub#0',
       'cam/sub#1',
@@ -220,7 +229,12 @@ describe('retention under quota and free-space pressure', () => {
       return { bsize: 1, bavail: capacity - used() };
     };
     const floor = capacity - used() + sub[0]!.sizeBytes + sub[1]!.sizeBytes; // two subs must go
-    const mgr = new RetentionManager({ index, minFreeBytes: floor, statfs, streamOrder: 'sub-first' });
+    const mgr = new RetentionManager({
+      index,
+      minFreeBytes: floor,
+      statfs,
+      streamOrder: 'sub-first',
+    });
     expect(mgr.bytesToFree()).toBe(sub[0]!.sizeBytes + sub[1]!.sizeBytes);
     expect(mgr.run()).toMatchObject({ deletedSegments: 2, byPressure: 2 });
     expect(names(all)).toEqual([...main.map((s) => s.name), 'cam/sub#2']);
@@ -232,7 +246,11 @@ describe('retention under quota and free-space pressure', () => {
 
   it('skips a held segment and takes the next one instead; the release deletes nothing more', () => {
     const { sub, all } = mainAndSub();
-    const mgr = new RetentionManager({ index, quotaBytes: Number.MAX_SAFE_INTEGER, streamOrder: 'sub-first' });
+    const mgr = new RetentionManager({
+      index,
+      quotaBytes: Number.MAX_SAFE_INTEGER,
+      streamOrder: 'sub-first',
+    });
     const release = index.hold([sub[0]!.id]);
     const total = all.reduce((n, s) => n + s.sizeBytes, 0);
     mgr.configure({ quotaBytes: total - 1 });

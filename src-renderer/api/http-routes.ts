@@ -40,6 +40,14 @@ export const HTTP_ROUTES = {
   getExportFileUrl: { method: 'GET', path: '/api/exports/:id/file', resource: 'mp4' },
   discover: { method: 'POST', path: '/api/onvif/discover', body: '*' },
   probe: { method: 'POST', path: '/api/onvif/probe', body: '*' },
+  addCameraFromProbe: { method: 'POST', path: '/api/onvif/cameras', body: '*', status: 201 },
+  getPtz: { method: 'GET', path: '/api/cameras/:id/ptz' },
+  ptzMove: { method: 'POST', path: '/api/cameras/:id/ptz/move', body: '*' },
+  ptzStop: { method: 'POST', path: '/api/cameras/:id/ptz/stop' },
+  ptzHome: { method: 'POST', path: '/api/cameras/:id/ptz/home' },
+  listPtzPresets: { method: 'GET', path: '/api/cameras/:id/ptz/presets' },
+  gotoPtzPreset: { method: 'POST', path: '/api/cameras/:id/ptz/presets/:token/goto' },
+  setPtzPreset: { method: 'POST', path: '/api/cameras/:id/ptz/presets', body: '*', status: 201 },
   getSystem: { method: 'GET', path: '/api/system' },
 } as const satisfies ContractHttpRoutes;
 

@@ -157,11 +157,11 @@ export async function discoverOnvifDevices(
       if (device.urn) seenEndpoints.add(device.urn);
       for (const x of device.xaddrs) seenAddrs.add(x);
       seenAddrs.add(addrKey);
-      let added = false;
+      let added: boolean;
       try {
         added = opts.isAlreadyAdded?.(device.host, device) ?? false;
       } catch {
-        added = false;
+        added = false; // the engine's lookup failing must not lose the device
       }
       const result: DiscoveredDevice = { ...device, alreadyAdded: added };
       report.firstResultMs ??= now() - startMs;

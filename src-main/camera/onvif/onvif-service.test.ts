@@ -2,7 +2,13 @@ import { afterEach, describe, expect, it } from 'vitest';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CameraInputSchema } from '../../../src-preload/contract';
-import type { Camera, CameraConfig, DiscoveredDevice, NvrEvent, ProbeResult } from '../../../src-preload/contract';
+import type {
+  Camera,
+  CameraConfig,
+  DiscoveredDevice,
+  NvrEvent,
+  ProbeResult,
+} from '../../../src-preload/contract';
 import { RtspClient, RtspServer } from '../rtsp';
 import { cameraFromProbe } from './camera-from-probe';
 import { createOnvifHandlers, isDeviceAdded } from './onvif-handlers';
@@ -32,7 +38,9 @@ describe('OnvifService end to end', () => {
       name: i === 0 ? 'Door' : 'Garage',
       rtspBaseUrl: `rtsp://127.0.0.1:${rtspPort}/${i === 0 ? 'door' : 'garage'}`,
     }));
-    const service = new OnvifService({ discovery: { interfaces: ['127.0.0.1'], port: devices[0]!.multicastPort! } });
+    const service = new OnvifService({
+      discovery: { interfaces: ['127.0.0.1'], port: devices[0]!.multicastPort! },
+    });
 
     const controller = new AbortController();
     const seen: DiscoveredDevice[] = [];
@@ -54,13 +62,22 @@ describe('OnvifService end to end', () => {
     const camera = CameraInputSchema.parse(service.cameraFromProbe(probe, { ...USER }));
     expect(camera).toMatchObject({
       name: 'Door',
-      streams: { main: { url: `rtsp://127.0.0.1:${rtspPort}/door/main` }, sub: { url: `rtsp://127.0.0.1:${rtspPort}/door/sub` } },
+      streams: {
+        main: { url: `rtsp://127.0.0.1:${rtspPort}/door/main` },
+        sub: { url: `rtsp://127.0.0.1:${rtspPort}/door/sub` },
+      },
       username: 'admin',
       password: 'admin123',
       onvif: { host: '127.0.0.1', port: door.port, profileToken: 'profile_main' },
     });
 
-    const client = new RtspClient({ url: camera.streams.main.url, username: camera.username!, password: camera.password!, transport: 'tcp', timeoutMs: 5000 });
+    const client = new RtspClient({
+      url: camera.streams.main.url,
+      username: camera.username!,
+      password: camera.password!,
+      transport: 'tcp',
+      timeoutMs: 5000,
+    });
     try {
       const track = await client.connect();
       expect(track.codec).toBe('h264');
@@ -99,9 +116,13 @@ describe('cameraFromProbe', () => {
     });
   });
   it('refuses profiles without a stream and devices with none', () => {
-    expect(() => cameraFromProbe(probe, { subProfile: 'c' })).toThrow(expect.objectContaining({ kind: 'bad_request', context: { field: 'subProfile' } }));
+    expect(() => cameraFromProbe(probe, { subProfile: 'c' })).toThrow(
+      expect.objectContaining({ kind: 'bad_request', context: { field: 'subProfile' } }),
+    );
     expect(() => cameraFromProbe(probe, { mainProfile: 'zz' })).toThrow(/no profile zz/);
-    expect(() => cameraFromProbe({ device: {}, profiles: [] })).toThrow(expect.objectContaining({ kind: 'bad_request' }));
+    expect(() => cameraFromProbe({ device: {}, profiles: [] })).toThrow(
+      expect.objectContaining({ kind: 'bad_request' }),
+    );
   });
 });
 
@@ -120,7 +141,13 @@ describe('createOnvifHandlers', () => {
       getCameraConfig: (id) => configs.get(id),
       addCamera: async (config) => {
         configs.set('porch', config);
-        return { id: 'porch', ...config, hasPassword: true, createdMs: 1, updatedMs: 1 } as unknown as Camera;
+        return {
+          id: 'porch',
+          ...config,
+          hasPassword: true,
+          createdMs: 1,
+          updatedMs: 1,
+        } as unknown as Camera;
       },
       emit: (type, payload) => events.push({ type, payload } as NvrEvent),
     });
@@ -129,14 +156,30 @@ describe('createOnvifHandlers', () => {
     expect(first.devices.map((x) => [x.name, x.alreadyAdded])).toEqual([['Porch', false]]);
     expect(events.map((e) => e.type)).toEqual(['discovery.result', 'discovery.done']);
 
-    const added = await handlers.addCameraFromProbe({ host: '127.0.0.1', port: d.port, ...USER, subProfile: undefined });
+    const added = await handlers.addCameraFromProbe({
+      host: '127.0.0.1',
+      port: d.port,
+      ...USER,
+      subProfile: undefined,
+    });
     expect(added.id).toBe('porch');
-    expect(configs.get('porch')).toMatchObject({ name: 'Porch', onvif: { host: '127.0.0.1', port: d.port }, recording: { mode: 'continuous' } });
+    expect(configs.get('porch')).toMatchObject({
+      name: 'Porch',
+      onvif: { host: '127.0.0.1', port: d.port },
+      recording: { mode: 'continuous' },
+    });
 
     const again = await handlers.discover({ timeoutMs: 500 });
     expect(again.devices[0]!.alreadyAdded).toBe(true);
 
-    expect(await handlers.getPtz({ id: 'porch' })).toMatchObject({ supported: true, home: true, presets: [{ token: 'preset_1', name: 'Gate' }, { token: 'preset_2', name: 'Driveway' }] });
+    expect(await handlers.getPtz({ id: 'porch' })).toMatchObject({
+      supported: true,
+      home: true,
+      presets: [
+        { token: 'preset_1', name: 'Gate' },
+        { token: 'preset_2', name: 'Driveway' },
+      ],
+    });
     await handlers.ptzMove({ id: 'porch', pan: 0.3, tilt: 0, zoom: 0 });
     expect(d.ptzState.velocity).toEqual({ pan: 0.3, tilt: 0, zoom: 0 });
     await handlers.ptzStop({ id: 'porch' });
@@ -150,8 +193,15 @@ describe('createOnvifHandlers', () => {
     // One session serves every PTZ command: the clock and services were read once.
     expect(d.calls.filter((c) => c.action === 'GetServices')).toHaveLength(2); // probe + PTZ session
 
-    configs.set('plain', CameraInputSchema.parse({ name: 'Plain', streams: { main: { url: 'rtsp://10.9.9.9/a' } } }));
-    expect(await handlers.getPtz({ id: 'plain' })).toEqual({ supported: false, home: false, presets: [] });
+    configs.set(
+      'plain',
+      CameraInputSchema.parse({ name: 'Plain', streams: { main: { url: 'rtsp://10.9.9.9/a' } } }),
+    );
+    expect(await handlers.getPtz({ id: 'plain' })).toEqual({
+      supported: false,
+      home: false,
+      presets: [],
+    });
     await expect(handlers.ptzStop({ id: 'plain' })).rejects.toMatchObject({ kind: 'bad_request' });
     await expect(handlers.ptzStop({ id: 'nope' })).rejects.toMatchObject({ kind: 'not_found' });
   });
@@ -159,7 +209,11 @@ describe('createOnvifHandlers', () => {
   it('isDeviceAdded matches ONVIF links by host and port, RTSP hosts off loopback only', () => {
     const cams = [
       CameraInputSchema.parse({ name: 'A', streams: { main: { url: 'rtsp://10.0.0.7/x' } } }),
-      CameraInputSchema.parse({ name: 'B', streams: { main: { url: 'rtsp://127.0.0.1:8554/b' } }, onvif: { host: '127.0.0.1', port: 8001 } }),
+      CameraInputSchema.parse({
+        name: 'B',
+        streams: { main: { url: 'rtsp://127.0.0.1:8554/b' } },
+        onvif: { host: '127.0.0.1', port: 8001 },
+      }),
     ];
     const dev = (host: string, port: number): DiscoveredDevice => ({ host, port, xaddrs: [] });
     expect(isDeviceAdded(cams, '10.0.0.7', dev('10.0.0.7', 80))).toBe(true);

@@ -21,3 +21,15 @@ export { parseFragmentSamples } from './moof-parser';
 export type { TrackDefaults, ParsedFragment, FragmentSampleInfo } from './moof-parser';
 export { scanFragments } from './scan';
 export type { ScanResult, ScannedFragment } from './scan';
+export { parseMoof } from './moof-parser';
+export type { ParsedMoof, ParsedSample } from './moof-parser';
+export { layoutProgressiveMp4, EXPORT_MOVIE_TIMESCALE } from './progressive-mp4';
+export type {
+  Mp4Sample,
+  Mp4Chunk,
+  Mp4Edit,
+  Mp4TrackInput,
+  Mp4Layout,
+  Mp4LayoutOptions,
+  PlacedChunk,
+} from './progressive-mp4';

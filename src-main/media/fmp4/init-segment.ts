@@ -107,7 +107,7 @@ export function buildInitSegment(
 }
 
 /** avc1 + avcC or hvc1 + hvcC visual sample entry. */
-function sampleEntry(w: ByteWriter, track: VideoTrackConfig): void {
+export function sampleEntry(w: ByteWriter, track: VideoTrackConfig): void {
   w.box(track.codec === 'h264' ? 'avc1' : 'hvc1', () => {
     w.zeros(6).u16(1); // reserved, data_reference_index
     w.u16(0).u16(0).zeros(12); // pre_defined, reserved, pre_defined

@@ -13,7 +13,9 @@ import type { XmlElement } from '../xml';
 import { FakeDiscoveryResponder } from './fake-discovery-responder';
 import type { DiscoveryReplyMode } from './fake-discovery-responder';
 import * as soap from './fake-soap';
-import type { FakePreset, FakeProfile } from './fake-soap';
+import type { FakeProfile } from './fake-soap';
+import type { FakePtzState } from './fake-ptz';
+import { answerPtz, newPtzState } from './fake-ptz';
 import { SNAPSHOT_JPEG } from './snapshot-jpeg';
 
 /** How the device misbehaves on every SOAP request. */
@@ -53,15 +55,6 @@ export interface FakeCall {
   action: string;
   authenticated: PasswordMode | 'none' | 'rejected';
   profileToken?: string;
-}
-
-export interface FakePtzState {
-  pan: number;
-  tilt: number;
-  zoom: number;
-  /** Current continuous-move velocity, undefined when stopped. */
-  velocity?: { pan: number; tilt: number; zoom: number };
-  presets: FakePreset[];
 }
 
 export const DEFAULT_FAKE_PROFILES: readonly FakeProfile[] = [
@@ -104,7 +97,7 @@ const MAX_BODY_BYTES = 256 * 1024;
 
 export class FakeOnvifDevice {
   readonly calls: FakeCall[] = [];
-  readonly ptzState: FakePtzState = { pan: 0, tilt: 0, zoom: 0, presets: [] };
+  readonly ptzState: FakePtzState = newPtzState();
   readonly urn: string;
   broken: BrokenMode | undefined;
   discoveryMode: DiscoveryReplyMode;
@@ -112,7 +105,6 @@ export class FakeOnvifDevice {
   private readonly opts: FakeOnvifDeviceOptions;
   private readonly held = new Set<http.ServerResponse>();
   private responder: FakeDiscoveryResponder | undefined;
-  private nextPreset = 1;
 
   private constructor(
     private readonly server: http.Server,
@@ -123,16 +115,13 @@ export class FakeOnvifDevice {
     this.broken = opts.broken;
     this.clockOffsetMs = opts.clockOffsetMs ?? 0;
     this.discoveryMode = (opts.discovery && opts.discovery.mode) || 'normal';
-    this.ptzState.presets.push(
-      { token: 'preset_1', name: 'Gate', pan: 0.5, tilt: -0.2, zoom: 0 },
-      { token: 'preset_2', name: 'Driveway', pan: -0.4, tilt: 0.1, zoom: 0.5 },
-    );
   }
 
   static async start(opts: FakeOnvifDeviceOptions = {}): Promise<FakeOnvifDevice> {
-    let device: FakeOnvifDevice | undefined;
-    const server = http.createServer((req, res) => device?.handle(req, res));
-    device = new FakeOnvifDevice(server, opts);
+    const handlers: { device?: FakeOnvifDevice } = {};
+    const server = http.createServer((req, res) => handlers.device?.handle(req, res));
+    const device = new FakeOnvifDevice(server, opts);
+    handlers.device = device;
     server.listen(0, '127.0.0.1');
     await once(server, 'listening');
     if (opts.discovery !== false) {
@@ -142,8 +131,8 @@ export class FakeOnvifDevice {
           multicastAddress: WS_DISCOVERY_MULTICAST_ADDRESS,
           multicastPort: d.multicastPort ?? 0,
           interfaceAddress: d.interfaceAddress ?? '127.0.0.1',
-          reply: (relatesTo, messageId) => device!.probeMatch(relatesTo, messageId),
-          mode: () => device!.discoveryMode,
+          reply: (relatesTo, messageId) => device.probeMatch(relatesTo, messageId),
+          mode: () => device.discoveryMode,
         });
       } catch (err) {
         await device.close();
@@ -406,57 +395,9 @@ export class FakeOnvifDevice {
       return undefined;
     }
     if (!hasPtz) return undefined;
-    return this.ptz(action, req, profile ? undefined : token === undefined ? undefined : noProfile);
-  }
-
-  private ptz(
-    action: string,
-    req: XmlElement,
-    error: { status: number; body: string } | undefined,
-  ) {
-    const s = this.ptzState;
-    if (error && action !== 'GetNodes' && action !== 'GetConfigurations') return error;
-    const num = (v: string | undefined) =>
-      v === undefined || !Number.isFinite(Number(v)) ? 0 : Number(v);
-    switch (action) {
-      case 'GetNodes':
-        return soap.ptzNodes(16);
-      case 'GetConfigurations':
-        return soap.ptzConfigurations();
-      case 'ContinuousMove': {
-        const v = child(req, 'Velocity');
-        const pt = child(v, 'PanTilt');
-        s.velocity = {
-          pan: num(pt?.attrs.x),
-          tilt: num(pt?.attrs.y),
-          zoom: num(child(v, 'Zoom')?.attrs.x),
-        };
-        return soap.emptyResponse('tptz', action);
-      }
-      case 'Stop':
-        delete s.velocity;
-        return soap.emptyResponse('tptz', action);
-      case 'GetPresets':
-        return soap.ptzPresets(s.presets);
-      case 'GotoPreset': {
-        const p = s.presets.find((q) => q.token === child(req, 'PresetToken')?.text);
-        if (!p)
-          return { status: 400, body: soap.fault('Sender', 'ter:InvalidArgVal', 'No such preset') };
-        Object.assign(s, { pan: p.pan, tilt: p.tilt, zoom: p.zoom });
-        return soap.emptyResponse('tptz', action);
-      }
-      case 'GotoHomePosition':
-        Object.assign(s, { pan: 0, tilt: 0, zoom: 0 });
-        return soap.emptyResponse('tptz', action);
-      case 'SetPreset': {
-        const name = child(req, 'PresetName')?.text || `Preset ${this.nextPreset}`;
-        const token = child(req, 'PresetToken')?.text || `preset_new_${this.nextPreset++}`;
-        s.presets = s.presets.filter((p) => p.token !== token);
-        s.presets.push({ token, name, pan: s.pan, tilt: s.tilt, zoom: s.zoom });
-        return soap.ptzSetPreset(token);
-      }
-    }
-    return undefined;
+    if (token !== undefined && !profile && action !== 'GetNodes' && action !== 'GetConfigurations')
+      return noProfile;
+    return answerPtz(this.ptzState, action, req);
   }
 }
 

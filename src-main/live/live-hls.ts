@@ -1,0 +1,184 @@
+// LiveHlsStream: live HLS (fMP4) for one camera stream, as a StreamHub consumer. Cuts ~1 s fragments
+// with the media FragmentBuilder, keeps a small window of them in memory, and writes the playlist.
+// Timestamps stay continuous across camera reconnects; a new init segment (new parameter sets)
+// brings an EXT-X-DISCONTINUITY. Never blocks the hub and never touches the disk.
+import type { HubConsumer, StreamTrack } from '../camera';
+import type { AccessUnit } from '../media';
+import { FragmentBuilder, buildInitSegment, trackConfigFromParameterSets } from '../media/fmp4';
+import { RtpTimeline } from './rtp-timeline';
+
+export interface LiveHlsOptions {
+  /** Fragment (segment) length; a keyframe always starts a new one. Default 1000 ms. */
+  segmentDurationMs?: number;
+  /** Segments listed in the playlist. Default 6. */
+  windowSegments?: number;
+  /** Wall clock, ms since epoch. */
+  nowMs?: () => number;
+}
+
+interface Segment {
+  sequence: number;
+  bytes: Uint8Array;
+  durationS: number;
+  initVersion: number;
+  /** Discontinuities since the stream started, up to and including this segment. */
+  discontinuitySequence: number;
+  startMs: number;
+}
+
+function sameBytes(a: Uint8Array | undefined, b: Uint8Array | undefined): boolean {
+  if (a === b) return true;
+  if (!a || !b || a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+function sameConfig(a: StreamTrack, b: StreamTrack): boolean {
+  return (
+    a.codec === b.codec &&
+    sameBytes(a.parameterSets.sps, b.parameterSets.sps) &&
+    sameBytes(a.parameterSets.pps, b.parameterSets.pps) &&
+    sameBytes(a.parameterSets.vps, b.parameterSets.vps)
+  );
+}
+
+export class LiveHlsStream implements HubConsumer {
+  readonly name: string;
+  private readonly segments: Segment[] = [];
+  private readonly inits = new Map<number, Uint8Array>();
+  private initVersion = 0;
+  private track: StreamTrack | undefined;
+  private builder: FragmentBuilder | undefined;
+  private timeline = new RtpTimeline({ maxJumpMs: 5000 });
+  private nextSequence = 0;
+  private discontinuityPending = false;
+  private discontinuitySequence = 0;
+  private segmentStartMs: number | undefined;
+  private maxSegmentS = 1;
+  private waiters: Array<() => void> = [];
+  private readonly segmentMs: number;
+  private readonly window: number;
+  private readonly now: () => number;
+  /** Bytes served (segments and init) to clients. */
+  bytesServed = 0;
+  requests = 0;
+
+  constructor(name: string, opts: LiveHlsOptions = {}) {
+    this.name = name;
+    this.segmentMs = opts.segmentDurationMs ?? 1000;
+    this.window = opts.windowSegments ?? 6;
+    this.now = opts.nowMs ?? Date.now;
+  }
+
+  get segmentCount(): number {
+    return this.segments.length;
+  }
+
+  get codecString(): string | undefined {
+    return this.track?.codecString;
+  }
+
+  push(au: AccessUnit, track: StreamTrack): boolean {
+    if (!this.track || !sameConfig(this.track, track)) this.newInit(track);
+    this.track = track;
+    const pts90k = this.timeline.map(au.pts90k, this.now());
+    this.segmentStartMs ??= this.now();
+    for (const f of this.builder!.push({ ...au, pts90k, dts90k: pts90k })) {
+      this.addSegment(f.bytes, f.durationTicks / 90000);
+    }
+    return true;
+  }
+
+  onRunBreak(): void {
+    this.timeline.breakRun();
+  }
+
+  /** Resolves once `count` segments exist, or after `timeoutMs`. */
+  waitForSegments(count: number, timeoutMs: number): Promise<void> {
+    if (this.segments.length >= count) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(finish, timeoutMs);
+      const check = (): void => {
+        if (this.segments.length >= count) finish();
+        else this.waiters.push(check);
+      };
+      function finish(): void {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.waiters.push(check);
+    });
+  }
+
+  /** The media playlist; `uri(file)` turns a file name into the URI written in it. */
+  playlist(uri: (file: string) => string): string {
+    const listed = this.segments.slice(-this.window);
+    const lines = [
+      '#EXTM3U',
+      '#EXT-X-VERSION:7',
+      `#EXT-X-TARGETDURATION:${Math.ceil(this.maxSegmentS - 0.5)}`,
+      `#EXT-X-MEDIA-SEQUENCE:${listed[0]?.sequence ?? this.nextSequence}`,
+      `#EXT-X-DISCONTINUITY-SEQUENCE:${listed[0]?.discontinuitySequence ?? this.discontinuitySequence}`,
+    ];
+    let mapVersion = -1;
+    let previous: Segment | undefined;
+    for (const s of listed) {
+      if (previous && s.discontinuitySequence !== previous.discontinuitySequence)
+        lines.push('#EXT-X-DISCONTINUITY');
+      previous = s;
+      if (s.initVersion !== mapVersion) {
+        lines.push(`#EXT-X-MAP:URI="${uri(`init-${s.initVersion}.mp4`)}"`);
+        mapVersion = s.initVersion;
+      }
+      lines.push(`#EXT-X-PROGRAM-DATE-TIME:${new Date(s.startMs).toISOString()}`);
+      lines.push(`#EXTINF:${s.durationS.toFixed(3)},`);
+      lines.push(uri(`seg-${s.sequence}.m4s`));
+    }
+    return lines.join('\n') + '\n';
+  }
+
+  init(version: number): Uint8Array | undefined {
+    return this.inits.get(version);
+  }
+
+  segment(sequence: number): Uint8Array | undefined {
+    return this.segments.find((s) => s.sequence === sequence)?.bytes;
+  }
+
+  close(): void {
+    for (const w of this.waiters.splice(0)) w();
+  }
+
+  private newInit(track: StreamTrack): void {
+    // Close the running fragment with the old configuration first.
+    if (this.builder) for (const f of this.builder.flush()) this.addSegment(f.bytes, f.durationTicks / 90000);
+    const config = trackConfigFromParameterSets({ codec: track.codec, ...track.parameterSets });
+    this.initVersion++;
+    this.inits.set(this.initVersion, buildInitSegment(config));
+    for (const v of this.inits.keys()) if (v < this.initVersion - 4) this.inits.delete(v);
+    this.builder = new FragmentBuilder({
+      codec: track.codec,
+      maxFragmentDurationMs: this.segmentMs,
+    });
+    if (this.segments.length > 0) this.discontinuityPending = true;
+  }
+
+  private addSegment(bytes: Uint8Array, durationS: number): void {
+    if (this.discontinuityPending) this.discontinuitySequence++;
+    this.discontinuityPending = false;
+    this.segments.push({
+      sequence: this.nextSequence++,
+      bytes,
+      durationS,
+      initVersion: this.initVersion,
+      discontinuitySequence: this.discontinuitySequence,
+      startMs: this.segmentStartMs ?? this.now(),
+    });
+    this.segmentStartMs = this.now();
+    this.maxSegmentS = Math.max(this.maxSegmentS, durationS);
+    // A few more than listed stay fetchable for players a little behind.
+    while (this.segments.length > this.window + 4) this.segments.shift();
+    const waiters = this.waiters.splice(0);
+    for (const w of waiters) w();
+  }
+}

@@ -1,0 +1,392 @@
+// LiveService: the live view of every camera stream. WHEP viewers (admission against the caps,
+// codec choice, session lifetime, statistics) and live HLS streams (started on first request,
+// stopped when idle). Reaches cameras only through the injected `openHub`; owns no camera session.
+import { randomBytes, randomInt } from 'node:crypto';
+import { NvrError } from '../base';
+import type { Logger } from '../base';
+import type { StreamHub, StreamTrack } from '../camera';
+import type { StreamName } from '../../src-preload/contract';
+import { LiveHlsStream } from './live-hls';
+import { chooseCodec, inspectOffer, restrictOfferToPayloadType } from './offer-sdp';
+import { TranscodeHubs } from './transcode';
+import type {
+  LiveHlsFile,
+  LiveServiceOptions,
+  OpenHub,
+  ViewerStats,
+  WhepAnswer,
+  WhepRequest,
+} from './types';
+import { ViewerFeed } from './viewer-feed';
+import { WhepSession } from './whep-session';
+import type { SessionCloseReason } from './whep-session';
+
+interface ViewerRecord {
+  id: string;
+  cameraId: string;
+  stream: StreamName;
+  startedMs: number;
+  connectedMs?: number;
+  feed?: ViewerFeed;
+  session?: WhepSession;
+  codec?: StreamTrack['codec'];
+  cleanup: Array<() => void>;
+  closing?: Promise<void>;
+}
+
+interface HlsRecord {
+  key: string;
+  cameraId: string;
+  stream: StreamName;
+  transcode: boolean;
+  hls: LiveHlsStream;
+  ready: Promise<void>;
+  lastRequestMs: number;
+  startedMs: number;
+  close: () => void;
+}
+
+const HLS_FILE = /^(?:live\.m3u8|init-(\d{1,9})\.mp4|seg-(\d{1,12})\.m4s)$/;
+
+/** Waits for the first access unit of a hub that has none yet. */
+function waitForTrack(hub: StreamHub, timeoutMs: number): Promise<StreamTrack | undefined> {
+  if (hub.track) return Promise.resolve(hub.track);
+  return new Promise((resolve) => {
+    let unsubscribe: (() => void) | undefined;
+    let settled = false;
+    const finish = (track: StreamTrack | undefined): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      queueMicrotask(() => unsubscribe?.());
+      resolve(track);
+    };
+    const timer = setTimeout(() => finish(undefined), timeoutMs);
+    unsubscribe = hub.subscribe({ name: 'live:wait-track', push: (_au, track) => (finish(track), true) });
+    if (settled) unsubscribe();
+  });
+}
+
+export class LiveService {
+  private readonly viewers = new Map<string, ViewerRecord>();
+  private readonly hlsStreams = new Map<string, HlsRecord>();
+  private readonly watchdog: ReturnType<typeof setInterval>;
+  private readonly logger: Logger;
+  private readonly now: () => number;
+  private readonly transcoder: TranscodeHubs | undefined;
+  private closed = false;
+
+  constructor(private readonly opts: LiveServiceOptions) {
+    this.logger = opts.logger;
+    this.now = opts.nowMs ?? Date.now;
+    this.transcoder = opts.transcode
+      ? new TranscodeHubs(opts.openHub, opts.transcode, opts.logger.child({ module: 'transcode' }))
+      : undefined;
+    this.watchdog = setInterval(() => this.sweep(), 1000);
+    this.watchdog.unref?.();
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // WebRTC (WHEP)
+
+  async startWhep(req: WhepRequest): Promise<WhepAnswer> {
+    if (this.closed) throw new NvrError('unavailable', 'live view is shutting down');
+    this.admit(req.cameraId, req.stream);
+    const offer = inspectOffer(req.offerSdp);
+    const id = randomBytes(12).toString('base64url');
+    const record: ViewerRecord = {
+      id,
+      cameraId: req.cameraId,
+      stream: req.stream,
+      startedMs: this.now(),
+      cleanup: [],
+    };
+    this.viewers.set(id, record); // holds the slot while negotiating
+    this.notifyViewers(req.cameraId, req.stream);
+    const log = this.logger.child({ camera: req.cameraId, stream: req.stream, viewer: id });
+    try {
+      const lease = await this.hubOpener(req)(req.cameraId, req.stream);
+      record.cleanup.push(() => lease.release());
+      const hub = lease.hub;
+      const track = await waitForTrack(hub, this.opts.trackWaitMs ?? 5000);
+      if (!track)
+        throw new NvrError('unavailable', `camera ${req.cameraId} (${req.stream}) is not streaming`, {
+          cameraId: req.cameraId,
+          stream: req.stream,
+        });
+      const choice = chooseCodec(offer, track.codec, track.parameterSets.sps);
+      if (!choice) {
+        throw new NvrError(
+          'unsupported_codec',
+          track.codec === 'h265'
+            ? 'the stream is H.265 and the client did not offer H.265: use live HLS or the H.264 transcode'
+            : 'the client offers no H.264 with packetization-mode=1',
+          { cameraId: req.cameraId, stream: req.stream, codec: track.codec },
+        );
+      }
+      record.codec = track.codec;
+      if (this.closed || !this.viewers.has(id)) throw new NvrError('cancelled', 'viewer closed');
+      const offerSdp = restrictOfferToPayloadType(req.offerSdp, offer.videoIndex, choice.payloadType);
+      let session: WhepSession | undefined;
+      const feed = new ViewerFeed({
+        name: `whep:${id}`,
+        codec: track.codec,
+        send: (p) => session?.send(p),
+        gop: () => hub.gop,
+        ssrc: randomInt(1, 0xffffffff),
+        initialTimestamp: randomInt(0, 0xffffffff),
+        initialSequence: randomInt(0, 0xffff),
+        onCodecChange: (codec) => {
+          log.info({ codec }, 'stream changed codec; closing viewer');
+          void this.closeViewer(id, 'source-ended');
+        },
+      });
+      record.feed = feed;
+      record.cleanup.push(hub.subscribe(feed));
+      session = new WhepSession({
+        offerSdp,
+        codec: choice,
+        feed,
+        iceServers: this.opts.iceServers ?? [],
+        ...(this.opts.iceBindAddress ? { iceBindAddress: this.opts.iceBindAddress } : {}),
+        gatherTimeoutMs: this.opts.gatherTimeoutMs ?? 3000,
+        logger: log,
+        onStateChange: (state) => {
+          if (state === 'connected') {
+            record.connectedMs ??= this.now();
+            log.debug('viewer connected');
+          }
+          if (state === 'failed' || state === 'closed') void this.closeViewer(id, 'ice-failed');
+        },
+      });
+      record.session = session;
+      const answerSdp = await session.negotiate();
+      if (!this.viewers.has(id)) throw new NvrError('cancelled', 'viewer closed while negotiating');
+      log.info({ codec: track.codec, payloadType: choice.payloadType }, 'viewer started');
+      return { answerSdp, sessionId: id };
+    } catch (err) {
+      await this.closeViewer(id, 'shutdown');
+      throw err;
+    }
+  }
+
+  /** Ends a WHEP session (DELETE on its resource). */
+  async stopWhep(sessionId: string, cameraId?: string): Promise<void> {
+    const record = this.viewers.get(sessionId);
+    if (!record || (cameraId !== undefined && record.cameraId !== cameraId))
+      throw new NvrError('not_found', 'no such live session', { sessionId });
+    await this.closeViewer(sessionId, 'deleted');
+  }
+
+  /** Viewers (WebRTC sessions and live HLS streams), optionally of one camera. */
+  viewerStats(cameraId?: string): ViewerStats[] {
+    const out: ViewerStats[] = [];
+    for (const r of this.viewers.values()) {
+      if (cameraId !== undefined && r.cameraId !== cameraId) continue;
+      const s = r.feed?.stats;
+      out.push({
+        sessionId: r.id,
+        kind: 'webrtc',
+        cameraId: r.cameraId,
+        stream: r.stream,
+        ...(r.codec ? { codec: r.codec } : {}),
+        state: r.session?.connected ? 'connected' : 'connecting',
+        startedMs: r.startedMs,
+        ...(r.connectedMs !== undefined ? { connectedMs: r.connectedMs } : {}),
+        bytesSent: s?.bytesSent ?? 0,
+        packetsSent: s?.packetsSent ?? 0,
+        framesSent: s?.framesSent ?? 0,
+        plis: s?.plis ?? 0,
+        nacks: r.session?.nacks ?? 0,
+        stalls: s?.stalls ?? 0,
+      });
+    }
+    for (const h of this.hlsStreams.values()) {
+      if (cameraId !== undefined && h.cameraId !== cameraId) continue;
+      out.push({
+        sessionId: `hls:${h.key}`,
+        kind: 'hls',
+        cameraId: h.cameraId,
+        stream: h.stream,
+        state: 'connected',
+        startedMs: h.startedMs,
+        bytesSent: h.hls.bytesServed,
+        packetsSent: h.hls.requests,
+        framesSent: 0,
+        plis: 0,
+        nacks: 0,
+        stalls: 0,
+      });
+    }
+    return out;
+  }
+
+  /** Live viewers of one stream (WebRTC sessions, plus 1 while its live HLS stream runs). */
+  viewerCount(cameraId: string, stream: StreamName): number {
+    let n = 0;
+    for (const r of this.viewers.values()) if (r.cameraId === cameraId && r.stream === stream) n++;
+    for (const h of this.hlsStreams.values()) if (h.cameraId === cameraId && h.stream === stream) n++;
+    return n;
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Live HLS
+
+  /**
+   * One file of a stream's live HLS: `live.m3u8`, `init-<n>.mp4` or `seg-<n>.m4s`. The first request
+   * starts the stream's HLS consumer; the playlist waits briefly for its first segments.
+   * `uri` maps a file name to the URI written in the playlist (relative to the playlist).
+   */
+  async liveHls(
+    cameraId: string,
+    stream: StreamName,
+    file: string,
+    options: { uri?: (file: string) => string; transcode?: 'h264' } = {},
+  ): Promise<LiveHlsFile> {
+    const m = HLS_FILE.exec(file);
+    if (!m) throw new NvrError('not_found', 'no such live HLS file', { file });
+    if (this.closed) throw new NvrError('unavailable', 'live view is shutting down');
+    const record = await this.hlsRecord(cameraId, stream, options.transcode === 'h264');
+    record.lastRequestMs = this.now();
+    const hls = record.hls;
+    hls.requests++;
+    if (file === 'live.m3u8') {
+      await hls.waitForSegments(2, 4000);
+      const uri = options.uri ?? ((f: string) => `live/${f}?stream=${stream}`);
+      return { contentType: 'application/vnd.apple.mpegurl', body: hls.playlist(uri) };
+    }
+    const bytes = m[1] !== undefined ? hls.init(Number(m[1])) : hls.segment(Number(m[2]));
+    if (!bytes) throw new NvrError('not_found', 'live HLS file is no longer available', { file });
+    hls.bytesServed += bytes.length;
+    return { contentType: m[1] !== undefined ? 'video/mp4' : 'video/iso.segment', body: bytes };
+  }
+
+  /** Closes every viewer and live HLS stream. */
+  async close(): Promise<void> {
+    this.closed = true;
+    clearInterval(this.watchdog);
+    await Promise.all([...this.viewers.keys()].map((id) => this.closeViewer(id, 'shutdown')));
+    for (const h of [...this.hlsStreams.values()]) h.close();
+    await this.transcoder?.close();
+  }
+
+  // -------------------------------------------------------------------------------------------
+
+  private hubOpener(req: { transcode?: 'h264' | undefined }): OpenHub {
+    if (req.transcode !== 'h264') return this.opts.openHub;
+    const t = this.transcoder;
+    if (!t)
+      throw new NvrError('not_implemented', 'the H.264 transcode is not enabled on this engine');
+    return (cameraId, stream) => t.open(cameraId, stream);
+  }
+
+  private admit(cameraId: string, stream: StreamName): void {
+    const total = this.viewers.size;
+    if (total >= this.opts.maxViewersTotal)
+      throw new NvrError(
+        'unavailable',
+        `too many live viewers: ${total} of at most ${this.opts.maxViewersTotal} are watching`,
+        { limit: this.opts.maxViewersTotal },
+      );
+    let perStream = 0;
+    for (const r of this.viewers.values())
+      if (r.cameraId === cameraId && r.stream === stream) perStream++;
+    if (perStream >= this.opts.maxViewersPerStream)
+      throw new NvrError(
+        'unavailable',
+        `too many live viewers of camera ${cameraId} (${stream}): at most ${this.opts.maxViewersPerStream}`,
+        { cameraId, stream, limit: this.opts.maxViewersPerStream },
+      );
+  }
+
+  private closeViewer(id: string, reason: SessionCloseReason): Promise<void> {
+    const record = this.viewers.get(id);
+    if (!record) return Promise.resolve();
+    record.closing ??= (async () => {
+      this.viewers.delete(id);
+      record.feed?.close();
+      for (const c of record.cleanup.splice(0).reverse()) {
+        try {
+          c();
+        } catch (err) {
+          this.logger.warn({ err: String(err) }, 'viewer cleanup failed');
+        }
+      }
+      await record.session?.close();
+      this.logger.info({ camera: record.cameraId, stream: record.stream, viewer: id, reason }, 'viewer closed');
+      this.notifyViewers(record.cameraId, record.stream);
+    })();
+    return record.closing;
+  }
+
+  private notifyViewers(cameraId: string, stream: StreamName): void {
+    this.opts.onViewersChanged?.(cameraId, stream, this.viewerCount(cameraId, stream));
+  }
+
+  /** Once a second: viewers that never connected or went silent, idle live HLS streams. */
+  private sweep(): void {
+    const timeoutMs = this.opts.sessionTimeoutMs;
+    const now = this.now();
+    const mono = performance.now();
+    for (const r of this.viewers.values()) {
+      const s = r.session;
+      if (!s) continue;
+      if (!s.connected && now - r.startedMs > timeoutMs) void this.closeViewer(r.id, 'timeout');
+      else if (s.connected && mono - s.lastRtcpMs > timeoutMs) void this.closeViewer(r.id, 'timeout');
+    }
+    const idleMs = this.opts.hls?.idleMs ?? 30_000;
+    for (const h of this.hlsStreams.values()) if (now - h.lastRequestMs > idleMs) h.close();
+  }
+
+  private async hlsRecord(cameraId: string, stream: StreamName, transcode: boolean): Promise<HlsRecord> {
+    const key = `${cameraId}:${stream}${transcode ? ':h264' : ''}`;
+    const existing = this.hlsStreams.get(key);
+    if (existing) {
+      await existing.ready;
+      return existing;
+    }
+    const hls = new LiveHlsStream(`hls:${key}`, {
+      ...(this.opts.hls?.segmentDurationMs ? { segmentDurationMs: this.opts.hls.segmentDurationMs } : {}),
+      ...(this.opts.hls?.windowSegments ? { windowSegments: this.opts.hls.windowSegments } : {}),
+      nowMs: this.now,
+    });
+    const cleanup: Array<() => void> = [];
+    const record: HlsRecord = {
+      key,
+      cameraId,
+      stream,
+      transcode,
+      hls,
+      ready: Promise.resolve(),
+      lastRequestMs: this.now(),
+      startedMs: this.now(),
+      close: () => {
+        if (this.hlsStreams.get(key) !== record) return;
+        this.hlsStreams.delete(key);
+        hls.close();
+        for (const c of cleanup.splice(0).reverse()) c();
+        this.logger.info({ camera: cameraId, stream }, 'live HLS stopped');
+        this.notifyViewers(cameraId, stream);
+      },
+    };
+    record.ready = (async () => {
+      const lease = await this.hubOpener({ transcode: transcode ? 'h264' : undefined })(cameraId, stream);
+      cleanup.push(() => lease.release());
+      if (this.hlsStreams.get(key) !== record) {
+        lease.release();
+        return;
+      }
+      cleanup.push(lease.hub.subscribe(hls));
+      this.logger.info({ camera: cameraId, stream, transcode }, 'live HLS started');
+      this.notifyViewers(cameraId, stream);
+    })();
+    this.hlsStreams.set(key, record);
+    try {
+      await record.ready;
+    } catch (err) {
+      this.hlsStreams.delete(key);
+      throw err;
+    }
+    return record;
+  }
+}

@@ -1,0 +1,98 @@
+// Token-bucket pacer for one viewer's outgoing packets: live traffic passes straight through, a
+// replayed keyframe group is spread over a few tens of milliseconds so the client's socket buffer
+// does not overflow. Owns its queue and one timer; it never blocks and never drops on its own.
+
+export interface PacerOptions {
+  /** Sustained rate once the bucket is empty. Default 10 MB/s. */
+  rateBytesPerSec?: number;
+  /** Bytes that may leave at once. Default 256 KiB. */
+  bucketBytes?: number;
+  /** Monotonic ms (tests inject a fake). */
+  nowMs?: () => number;
+}
+
+interface Item<T> {
+  value: T;
+  sizeBytes: number;
+}
+
+export class PacketPacer<T> {
+  private readonly queue: Item<T>[] = [];
+  private head = 0;
+  private queued = 0;
+  private tokens: number;
+  private lastRefillMs: number;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private closed = false;
+  private readonly rate: number;
+  private readonly bucket: number;
+  private readonly now: () => number;
+
+  constructor(
+    private readonly send: (value: T) => void,
+    options: PacerOptions = {},
+  ) {
+    this.rate = options.rateBytesPerSec ?? 10 * 1024 * 1024;
+    this.bucket = options.bucketBytes ?? 256 * 1024;
+    this.now = options.nowMs ?? (() => performance.now());
+    this.tokens = this.bucket;
+    this.lastRefillMs = this.now();
+  }
+
+  /** Bytes waiting to be sent. */
+  get queuedBytes(): number {
+    return this.queued;
+  }
+
+  enqueue(values: readonly T[], sizeOf: (v: T) => number): void {
+    if (this.closed) return;
+    for (const value of values) {
+      const sizeBytes = sizeOf(value);
+      this.queue.push({ value, sizeBytes });
+      this.queued += sizeBytes;
+    }
+    if (!this.timer) this.drain();
+  }
+
+  /** Drops everything queued (a newer keyframe group replaces it). */
+  clear(): void {
+    this.queue.length = 0;
+    this.head = 0;
+    this.queued = 0;
+  }
+
+  close(): void {
+    this.closed = true;
+    this.clear();
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  private drain(): void {
+    this.timer = undefined;
+    if (this.closed) return;
+    const now = this.now();
+    this.tokens = Math.min(this.bucket, this.tokens + ((now - this.lastRefillMs) * this.rate) / 1000);
+    this.lastRefillMs = now;
+    while (this.head < this.queue.length) {
+      const item = this.queue[this.head]!;
+      if (this.tokens < item.sizeBytes && this.tokens < this.bucket) break;
+      this.head++;
+      this.queued -= item.sizeBytes;
+      this.tokens -= item.sizeBytes;
+      this.send(item.value);
+    }
+    if (this.head >= this.queue.length) {
+      this.queue.length = 0;
+      this.head = 0;
+      return;
+    }
+    if (this.head > 1024) {
+      this.queue.splice(0, this.head);
+      this.head = 0;
+    }
+    const needed = this.queue[this.head]!.sizeBytes - this.tokens;
+    const waitMs = Math.max(1, Math.ceil((needed * 1000) / this.rate));
+    this.timer = setTimeout(() => this.drain(), waitMs);
+  }
+}

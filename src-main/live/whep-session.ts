@@ -1,0 +1,195 @@
+// WhepSession: one WebRTC viewer over werift. Builds the answer (all candidates included, no
+// trickle) for an offer already narrowed to one payload type, starts the ViewerFeed when DTLS is up,
+// routes picture-loss requests to it, and closes on ICE failure, DTLS close or silence.
+// It does not decide caps or codecs (LiveService does) and never touches the hub's producer side.
+import {
+  RTCPeerConnection,
+  RTCRtpCodecParameters,
+  RTCRtpHeaderExtensionParameters,
+  RtpHeader,
+  RtpPacket as WeriftRtpPacket,
+  useAbsSendTime,
+  useOPUS,
+  usePCMU,
+  useSdesMid,
+} from 'werift';
+import type { RTCRtpTransceiver } from 'werift';
+import { NvrError } from '../base';
+import type { Logger } from '../base';
+import type { RtpPacket } from '../media/rtp';
+import { countCandidates, keepCandidatesOn } from './offer-sdp';
+import type { OfferedVideoCodec } from './offer-sdp';
+import type { ViewerFeed } from './viewer-feed';
+
+export interface IceServer {
+  urls: string | string[];
+  username?: string;
+  credential?: string;
+}
+
+export type SessionCloseReason = 'deleted' | 'ice-failed' | 'timeout' | 'source-ended' | 'shutdown';
+
+export interface WhepSessionOptions {
+  offerSdp: string;
+  codec: OfferedVideoCodec;
+  feed: ViewerFeed;
+  iceServers: IceServer[];
+  /** Bind ICE sockets to this address only and advertise only it (loopback-only engines). */
+  iceBindAddress?: string;
+  /** Extra host addresses to advertise (werift leaves loopback out by default). */
+  iceExtraHostAddresses?: string[];
+  /** Ask the client to render frames as soon as they are decoded (playout-delay 0). Default true. */
+  playoutDelayZero?: boolean;
+  gatherTimeoutMs: number;
+  logger: Logger;
+  onStateChange?: (state: string) => void;
+}
+
+const PLAYOUT_DELAY_URI = 'http://www.webrtc.org/experiments/rtp-hdrext/playout-delay';
+
+function mimeOf(codec: OfferedVideoCodec): string {
+  return codec.codec === 'h264' ? 'video/H264' : 'video/H265';
+}
+
+export class WhepSession {
+  private pc: RTCPeerConnection | undefined;
+  private transceiver: RTCRtpTransceiver | undefined;
+  private playoutDelayId: number | undefined;
+  private closed = false;
+  answerSdp = '';
+  /** Monotonic ms of the last RTCP packet from the client. */
+  lastRtcpMs = performance.now();
+  connected = false;
+  nacks = 0;
+
+  constructor(private readonly opts: WhepSessionOptions) {}
+
+  /** Negotiates and gathers; resolves with the complete answer. Throws NvrError('bad_request'). */
+  async negotiate(): Promise<string> {
+    const o = this.opts;
+    const bind = o.iceBindAddress;
+    const pc = new RTCPeerConnection({
+      codecs: {
+        video: [
+          new RTCRtpCodecParameters({
+            mimeType: mimeOf(o.codec),
+            clockRate: 90000,
+            rtcpFeedback: [
+              { type: 'nack' },
+              { type: 'nack', parameter: 'pli' },
+              { type: 'ccm', parameter: 'fir' },
+            ],
+          }),
+        ],
+        // Accepted (and left inactive) so an offer with an audio section still negotiates.
+        audio: [useOPUS(), usePCMU()],
+      },
+      headerExtensions: {
+        video: [
+          useSdesMid(),
+          useAbsSendTime(),
+          ...(o.playoutDelayZero === false
+            ? []
+            : [new RTCRtpHeaderExtensionParameters({ uri: PLAYOUT_DELAY_URI })]),
+        ],
+      },
+      iceServers: o.iceServers,
+      iceUseIpv6: !bind || bind.includes(':'),
+      iceUseIpv4: !bind || !bind.includes(':'),
+      iceAdditionalHostAddresses: bind ? [bind] : (o.iceExtraHostAddresses ?? ['127.0.0.1']),
+      ...(bind
+        ? { iceInterfaceAddresses: bind.includes(':') ? { udp6: bind } : { udp4: bind } }
+        : {}),
+    });
+    this.pc = pc;
+    const transceiver = pc.addTransceiver('video', { direction: 'sendonly' });
+    this.transceiver = transceiver;
+    const sender = transceiver.sender;
+
+    sender.onReady.subscribe(() => {
+      this.connected = true;
+      this.lastRtcpMs = performance.now();
+      this.playoutDelayId = transceiver.headerExtensions.find(
+        (e) => e.uri === PLAYOUT_DELAY_URI,
+      )?.id;
+      o.feed.start();
+    });
+    sender.onPictureLossIndication.subscribe(() => {
+      const outcome = o.feed.onPictureLoss();
+      o.logger.debug({ outcome }, 'picture loss');
+    });
+    sender.onGenericNack.subscribe(() => {
+      this.nacks++;
+    });
+    sender.onRtcp.subscribe(() => {
+      this.lastRtcpMs = performance.now();
+    });
+    pc.connectionStateChange.subscribe((state) => o.onStateChange?.(state));
+
+    try {
+      await pc.setRemoteDescription({ type: 'offer', sdp: o.offerSdp });
+      await pc.setLocalDescription(await pc.createAnswer());
+    } catch (cause) {
+      await this.close();
+      throw new NvrError(
+        'bad_request',
+        `SDP offer rejected: ${cause instanceof Error ? cause.message : String(cause)}`,
+        {},
+        { cause },
+      );
+    }
+    await this.waitForGathering(o.gatherTimeoutMs);
+    let sdp = pc.localDescription?.sdp ?? '';
+    if (bind) sdp = keepCandidatesOn(sdp, bind);
+    if (countCandidates(sdp) === 0) {
+      await this.close();
+      throw new NvrError('unavailable', 'no ICE candidate could be gathered', {});
+    }
+    this.answerSdp = sdp;
+    return sdp;
+  }
+
+  /** Sends one packet of the feed (SSRC, payload type and sequence offset are werift's). */
+  send(packet: RtpPacket): void {
+    const sender = this.transceiver?.sender;
+    if (!sender || this.closed) return;
+    const header = new RtpHeader({
+      marker: packet.marker,
+      payloadType: packet.payloadType,
+      sequenceNumber: packet.sequenceNumber,
+      timestamp: packet.timestamp,
+      ssrc: packet.ssrc,
+      extensions:
+        this.playoutDelayId !== undefined
+          ? [{ id: this.playoutDelayId, payload: Buffer.from([0, 0, 0]) }]
+          : [],
+    });
+    const payload = Buffer.from(packet.payload.buffer, packet.payload.byteOffset, packet.payload.length);
+    sender.sendRtp(new WeriftRtpPacket(header, payload)).catch((err: unknown) => {
+      this.opts.logger.debug({ err: String(err) }, 'rtp send failed');
+    });
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.opts.feed.close();
+    await this.pc?.close().catch(() => undefined);
+  }
+
+  private waitForGathering(timeoutMs: number): Promise<void> {
+    const pc = this.pc!;
+    if (pc.iceGatheringState === 'complete') return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(done, timeoutMs);
+      const sub = pc.iceGatheringStateChange.subscribe((state) => {
+        if (state === 'complete') done();
+      });
+      function done(): void {
+        clearTimeout(timer);
+        sub.unSubscribe();
+        resolve();
+      }
+    });
+  }
+}
