@@ -43,6 +43,8 @@ export interface HandlerDeps {
   onCameraRemoved?: (id: string) => void;
   /** ONVIF handlers (camera/onvif); without them those methods answer `not_implemented`. */
   onvif?: Pick<NvrHandlers, OnvifMethodName>;
+  /** WebRTC live view (src-main/live); without it startLive/stopLive answer `not_implemented`. */
+  live?: Pick<NvrHandlers, 'startLive' | 'stopLive'>;
 }
 
 /** The methods camera/onvif implements (the same list as its ONVIF_METHODS). */
@@ -139,11 +141,12 @@ export function createHandlers(deps: HandlerDeps): NvrHandlers {
       return { ranges: deps.recordedRanges?.(id, stream, from, to) ?? [] };
     },
 
-    startLive: async ({ id }) => {
-      mustGet(id);
-      return notImplemented('WebRTC live view');
+    startLive: async (input) => {
+      mustGet(input.id);
+      return deps.live ? deps.live.startLive(input) : notImplemented('WebRTC live view');
     },
-    stopLive: async () => notImplemented('WebRTC live view'),
+    stopLive: async (input) =>
+      deps.live ? deps.live.stopLive(input) : notImplemented('WebRTC live view'),
     getLivePlaylistUrl: async (input) => (
       mustGet(input.id),
       resourceUrl('getLivePlaylistUrl', input)
@@ -172,6 +175,9 @@ export function createHandlers(deps: HandlerDeps): NvrHandlers {
     getExportFileUrl: async ({ id }) => {
       throw new NvrError('not_found', `no export ${id}`, { field: 'id' });
     },
+    // Replaced by src-main/playback's handlers when recording is on (engine.ts).
+    getTimeline: async () => notImplemented('Timeline data'),
+    getThumbnailUrl: async (input) => (mustGet(input.id), resourceUrl('getThumbnailUrl', input)),
 
     ...(deps.onvif ?? onvifNotImplemented),
 

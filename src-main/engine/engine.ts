@@ -17,6 +17,10 @@ import type { EngineConfig } from './config';
 import { startDemo } from './demo';
 import type { DemoRtspServer } from './demo';
 import { EventBus } from './event-bus';
+import { createEngineLive } from './live';
+import { createEnginePlayback } from './playback';
+import type { EnginePlaybackOptions } from './playback';
+import type { EngineLiveOptions } from './live';
 import { readVersion, resolveRendererDir, resolveResourcesDir } from './paths';
 
 export interface EngineDeps {
@@ -32,6 +36,10 @@ export interface EngineDeps {
   onvifService?: OnvifService;
   /** Period of `system.stats` events while anyone listens; 5 s by default, 0 turns them off. */
   statsIntervalMs?: number;
+  /** Export cap and ffmpeg for playback (playback needs recording: it reads the index). */
+  playback?: EnginePlaybackOptions;
+  /** Live view limits and ICE servers (WebRTC needs recording: it watches the workers' hubs). */
+  live?: EngineLiveOptions;
   /** Recording options (workers, segment length, quota); `false` runs the engine without recording. */
   recording?: Omit<RecordingOptions, 'dataDir' | 'logger' | 'clock' | 'bus'> | false;
 }
@@ -76,6 +84,16 @@ export function createEngine(config: EngineConfig, deps: EngineDeps = {}): Engin
           ...deps.recording,
         });
   if (recording) disposables.defer(() => recording.close());
+  // Live view watches the recording workers' hubs; closed before recording (reverse order).
+  const live = recording
+    ? createEngineLive({
+        openHub: (id, stream) => recording.service.openHub(id, stream),
+        host: config.host,
+        logger: logger.child({ module: 'live' }),
+        ...(deps.live ? { options: deps.live } : {}),
+      })
+    : undefined;
+  if (live) disposables.defer(() => live.close());
   const store: CameraStore =
     deps.cameraStore ??
     (recording ? (recording.index.cameras as CameraStore) : new MemoryCameraStore());
@@ -105,8 +123,24 @@ export function createEngine(config: EngineConfig, deps: EngineDeps = {}): Engin
     emit: (type, payload) => events.emit(type, payload),
   });
 
+  // Playback reads the index; disposed before recording closes it (reverse order).
+  const playback = recording
+    ? createEnginePlayback({
+        recording,
+        store,
+        dataDir: config.dataDir,
+        clock,
+        logger: logger.child({ module: 'playback' }),
+        bus: events,
+        baseUrl: () => (url ? dialableUrl(url, config.host) : undefined),
+        ...(deps.playback ? { options: deps.playback } : {}),
+      })
+    : undefined;
+  if (playback) disposables.defer(() => playback.close());
+
   const handlers: NvrHandlers = createHandlers({
     onvif,
+    ...(live ? { live: live.handlers } : {}),
     store,
     bus: events,
     clock,
@@ -116,7 +150,8 @@ export function createEngine(config: EngineConfig, deps: EngineDeps = {}): Engin
     baseUrl: () => (url ? dialableUrl(url, config.host) : undefined),
     ...(recording
       ? {
-          cameraStatus: (id: string) => recording.status(id),
+          cameraStatus: (id: string) =>
+            live ? live.withViewers(id, recording.status(id)) : recording.status(id),
           recordingsBytes: () => recording.recordingsBytes(),
           recordedRanges: (
             cameraId: string,
@@ -129,6 +164,7 @@ export function createEngine(config: EngineConfig, deps: EngineDeps = {}): Engin
         }
       : {}),
   });
+  if (playback) Object.assign(handlers, playback.handlers);
   const api = bindApi(handlers, (listener) => events.subscribe(listener));
 
   async function start(): Promise<{ url: string }> {
@@ -140,7 +176,9 @@ export function createEngine(config: EngineConfig, deps: EngineDeps = {}): Engin
         api,
         logger,
         rendererDir: resolveRendererDir(config.rendererDir),
-        ...(deps.resources ? { resources: deps.resources } : {}),
+        resources: { ...live?.resources, ...playback?.resources, ...deps.resources },
+        ...(playback ? { segmentFiles: playback.segmentFiles } : {}),
+        ...(live ? { liveFiles: live.liveFiles } : {}),
       });
       const srv = server;
 

@@ -151,7 +151,8 @@ export class LiveHlsStream implements HubConsumer {
 
   private newInit(track: StreamTrack): void {
     // Close the running fragment with the old configuration first.
-    if (this.builder) for (const f of this.builder.flush()) this.addSegment(f.bytes, f.durationTicks / 90000);
+    if (this.builder)
+      for (const f of this.builder.flush()) this.addSegment(f.bytes, f.durationTicks / 90000);
     const config = trackConfigFromParameterSets({ codec: track.codec, ...track.parameterSets });
     this.initVersion++;
     this.inits.set(this.initVersion, buildInitSegment(config));

@@ -52,18 +52,19 @@ const HLS_FILE = /^(?:live\.m3u8|init-(\d{1,9})\.mp4|seg-(\d{1,12})\.m4s)$/;
 function waitForTrack(hub: StreamHub, timeoutMs: number): Promise<StreamTrack | undefined> {
   if (hub.track) return Promise.resolve(hub.track);
   return new Promise((resolve) => {
-    let unsubscribe: (() => void) | undefined;
-    let settled = false;
+    const sub: { unsubscribe?: () => void; settled?: boolean } = {};
     const finish = (track: StreamTrack | undefined): void => {
-      if (settled) return;
-      settled = true;
+      if (sub.settled) return;
+      sub.settled = true;
       clearTimeout(timer);
-      queueMicrotask(() => unsubscribe?.());
+      queueMicrotask(() => sub.unsubscribe?.());
       resolve(track);
     };
     const timer = setTimeout(() => finish(undefined), timeoutMs);
-    unsubscribe = hub.subscribe({ name: 'live:wait-track', push: (_au, track) => (finish(track), true) });
-    if (settled) unsubscribe();
+    sub.unsubscribe = hub.subscribe({
+      name: 'live:wait-track',
+      push: (_au, track) => (finish(track), true),
+    });
   });
 }
 
@@ -110,10 +111,14 @@ export class LiveService {
       const hub = lease.hub;
       const track = await waitForTrack(hub, this.opts.trackWaitMs ?? 5000);
       if (!track)
-        throw new NvrError('unavailable', `camera ${req.cameraId} (${req.stream}) is not streaming`, {
-          cameraId: req.cameraId,
-          stream: req.stream,
-        });
+        throw new NvrError(
+          'unavailable',
+          `camera ${req.cameraId} (${req.stream}) is not streaming`,
+          {
+            cameraId: req.cameraId,
+            stream: req.stream,
+          },
+        );
       const choice = chooseCodec(offer, track.codec, track.parameterSets.sps);
       if (!choice) {
         throw new NvrError(
@@ -126,12 +131,15 @@ export class LiveService {
       }
       record.codec = track.codec;
       if (this.closed || !this.viewers.has(id)) throw new NvrError('cancelled', 'viewer closed');
-      const offerSdp = restrictOfferToPayloadType(req.offerSdp, offer.videoIndex, choice.payloadType);
-      let session: WhepSession | undefined;
+      const offerSdp = restrictOfferToPayloadType(
+        req.offerSdp,
+        offer.videoIndex,
+        choice.payloadType,
+      );
       const feed = new ViewerFeed({
         name: `whep:${id}`,
         codec: track.codec,
-        send: (p) => session?.send(p),
+        send: (p) => record.session?.send(p),
         gop: () => hub.gop,
         ssrc: randomInt(1, 0xffffffff),
         initialTimestamp: randomInt(0, 0xffffffff),
@@ -143,7 +151,7 @@ export class LiveService {
       });
       record.feed = feed;
       record.cleanup.push(hub.subscribe(feed));
-      session = new WhepSession({
+      const session = new WhepSession({
         offerSdp,
         codec: choice,
         feed,
@@ -225,7 +233,8 @@ export class LiveService {
   viewerCount(cameraId: string, stream: StreamName): number {
     let n = 0;
     for (const r of this.viewers.values()) if (r.cameraId === cameraId && r.stream === stream) n++;
-    for (const h of this.hlsStreams.values()) if (h.cameraId === cameraId && h.stream === stream) n++;
+    for (const h of this.hlsStreams.values())
+      if (h.cameraId === cameraId && h.stream === stream) n++;
     return n;
   }
 
@@ -313,7 +322,10 @@ export class LiveService {
         }
       }
       await record.session?.close();
-      this.logger.info({ camera: record.cameraId, stream: record.stream, viewer: id, reason }, 'viewer closed');
+      this.logger.info(
+        { camera: record.cameraId, stream: record.stream, viewer: id, reason },
+        'viewer closed',
+      );
       this.notifyViewers(record.cameraId, record.stream);
     })();
     return record.closing;
@@ -326,19 +338,25 @@ export class LiveService {
   /** Once a second: viewers that never connected or went silent, idle live HLS streams. */
   private sweep(): void {
     const timeoutMs = this.opts.sessionTimeoutMs;
+    const silenceMs = this.opts.silenceTimeoutMs ?? Math.min(5000, timeoutMs);
     const now = this.now();
     const mono = performance.now();
     for (const r of this.viewers.values()) {
       const s = r.session;
       if (!s) continue;
       if (!s.connected && now - r.startedMs > timeoutMs) void this.closeViewer(r.id, 'timeout');
-      else if (s.connected && mono - s.lastRtcpMs > timeoutMs) void this.closeViewer(r.id, 'timeout');
+      else if (s.connected && mono - s.lastRtcpMs > silenceMs)
+        void this.closeViewer(r.id, 'timeout');
     }
     const idleMs = this.opts.hls?.idleMs ?? 30_000;
     for (const h of this.hlsStreams.values()) if (now - h.lastRequestMs > idleMs) h.close();
   }
 
-  private async hlsRecord(cameraId: string, stream: StreamName, transcode: boolean): Promise<HlsRecord> {
+  private async hlsRecord(
+    cameraId: string,
+    stream: StreamName,
+    transcode: boolean,
+  ): Promise<HlsRecord> {
     const key = `${cameraId}:${stream}${transcode ? ':h264' : ''}`;
     const existing = this.hlsStreams.get(key);
     if (existing) {
@@ -346,7 +364,9 @@ export class LiveService {
       return existing;
     }
     const hls = new LiveHlsStream(`hls:${key}`, {
-      ...(this.opts.hls?.segmentDurationMs ? { segmentDurationMs: this.opts.hls.segmentDurationMs } : {}),
+      ...(this.opts.hls?.segmentDurationMs
+        ? { segmentDurationMs: this.opts.hls.segmentDurationMs }
+        : {}),
       ...(this.opts.hls?.windowSegments ? { windowSegments: this.opts.hls.windowSegments } : {}),
       nowMs: this.now,
     });
@@ -370,7 +390,10 @@ export class LiveService {
       },
     };
     record.ready = (async () => {
-      const lease = await this.hubOpener({ transcode: transcode ? 'h264' : undefined })(cameraId, stream);
+      const lease = await this.hubOpener({ transcode: transcode ? 'h264' : undefined })(
+        cameraId,
+        stream,
+      );
       cleanup.push(() => lease.release());
       if (this.hlsStreams.get(key) !== record) {
         lease.release();

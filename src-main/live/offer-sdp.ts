@@ -100,7 +100,9 @@ export function chooseCodec(
   const profile = h264ProfileIdc(sps);
   const byProfile = same.find((c) => {
     const id = c.params['profile-level-id'];
-    return id !== undefined && /^[0-9a-f]{6}$/i.test(id) && parseInt(id.slice(0, 2), 16) === profile;
+    return (
+      id !== undefined && /^[0-9a-f]{6}$/i.test(id) && parseInt(id.slice(0, 2), 16) === profile
+    );
   });
   return byProfile ?? same[0];
 }

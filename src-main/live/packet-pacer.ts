@@ -72,7 +72,10 @@ export class PacketPacer<T> {
     this.timer = undefined;
     if (this.closed) return;
     const now = this.now();
-    this.tokens = Math.min(this.bucket, this.tokens + ((now - this.lastRefillMs) * this.rate) / 1000);
+    this.tokens = Math.min(
+      this.bucket,
+      this.tokens + ((now - this.lastRefillMs) * this.rate) / 1000,
+    );
     this.lastRefillMs = now;
     while (this.head < this.queue.length) {
       const item = this.queue[this.head]!;

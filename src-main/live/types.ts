@@ -39,8 +39,13 @@ export interface LiveServiceOptions {
   iceBindAddress?: string;
   maxViewersPerStream: number;
   maxViewersTotal: number;
-  /** A viewer that does not connect, or whose client goes silent, for this long is closed. */
+  /** A viewer that does not connect within this long is closed. */
   sessionTimeoutMs: number;
+  /**
+   * A connected viewer whose client sends no RTCP for this long is closed (browsers report about
+   * every second; a closed tab sends nothing). Default: the smaller of 5 s and sessionTimeoutMs.
+   */
+  silenceTimeoutMs?: number;
   logger: Logger;
   /** How long a new viewer waits for a stream that has not delivered a frame yet. Default 5 s. */
   trackWaitMs?: number;

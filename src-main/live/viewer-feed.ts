@@ -212,7 +212,9 @@ export class ViewerFeed implements HubConsumer {
       }
       this.stats.framesSent++;
       const nalus = withParameterSets(au, track);
-      packets.push(...this.packetizer.packetizeToPackets({ nalus, rtpTimestamp: toRtp(stamps[i]!) }));
+      packets.push(
+        ...this.packetizer.packetizeToPackets({ nalus, rtpTimestamp: toRtp(stamps[i]!) }),
+      );
     });
     this.pacer.enqueue(packets, packetBytes);
   }

@@ -138,6 +138,11 @@ export class WhepSession {
         { cause },
       );
     }
+    // A DTLS close alert (the client closed its peer connection) ends the session at once. (After
+    // negotiation: BUNDLE may have given the transceiver another section's transport.)
+    transceiver.dtlsTransport.onStateChange.subscribe((state) => {
+      if (state === 'closed' || state === 'failed') o.onStateChange?.(state);
+    });
     await this.waitForGathering(o.gatherTimeoutMs);
     let sdp = pc.localDescription?.sdp ?? '';
     if (bind) sdp = keepCandidatesOn(sdp, bind);
@@ -164,7 +169,11 @@ export class WhepSession {
           ? [{ id: this.playoutDelayId, payload: Buffer.from([0, 0, 0]) }]
           : [],
     });
-    const payload = Buffer.from(packet.payload.buffer, packet.payload.byteOffset, packet.payload.length);
+    const payload = Buffer.from(
+      packet.payload.buffer,
+      packet.payload.byteOffset,
+      packet.payload.length,
+    );
     sender.sendRtp(new WeriftRtpPacket(header, payload)).catch((err: unknown) => {
       this.opts.logger.debug({ err: String(err) }, 'rtp send failed');
     });

@@ -115,6 +115,8 @@ export function exportStream(
   };
   stream.once('end', () => end());
   stream.once('error', (e) => end(e));
-  stream.once('close', () => end(stream.readableEnded ? undefined : new NvrError('cancelled', 'export stream closed early')));
+  stream.once('close', () =>
+    end(stream.readableEnded ? undefined : new NvrError('cancelled', 'export stream closed early')),
+  );
   return stream;
 }

@@ -26,7 +26,7 @@ export interface ExportTrackPlan {
   samples: Mp4Sample[];
   chunks: Mp4Chunk[];
   sources: ChunkSource[];
-  /** Wall clock of the first shown frame (≥ fromMs) and the end of the last shown one (≤ toMs). */
+  /** Wall clock of the first shown frame (the one shown at fromMs, or the first after it) and of the end. */
   startWallMs: number;
   endWallMs: number;
   /** Output media time of startWallMs / endWallMs (90 kHz, presentation offset not included). */
@@ -77,7 +77,8 @@ async function readFragmentSamples(
       path: f.segment.path,
       byteOffset: f.offset,
     });
-  if (moof.size + 16 > buf.length) buf = await file.read(f.offset, Math.min(f.sizeBytes, moof.size + 16));
+  if (moof.size + 16 > buf.length)
+    buf = await file.read(f.offset, Math.min(f.sizeBytes, moof.size + 16));
   const mdat = readBoxHeader(buf, moof.size);
   if (!mdat || mdat.type !== 'mdat')
     throw new NvrError('malformed', "no 'mdat' after the 'moof'", {
@@ -135,7 +136,10 @@ export async function planExportTrack(input: PlanTrackInput): Promise<ExportTrac
           files.set(row.id, file);
           sizes.set(row.id, file.sizeBytes);
         } catch (e) {
-          logger.warn({ segmentId: row.id, path: row.path, err: String(e) }, 'segment file unreadable');
+          logger.warn(
+            { segmentId: row.id, path: row.path, err: String(e) },
+            'segment file unreadable',
+          );
           sizes.set(row.id, undefined);
         }
       }),
@@ -179,13 +183,19 @@ export async function planExportTrack(input: PlanTrackInput): Promise<ExportTrac
         key = configKey(init);
         config = init;
       } else if (configKey(init) !== key) {
-        logger.warn({ segmentId, path: segment.path }, 'stream parameters changed: export ends here');
+        logger.warn(
+          { segmentId, path: segment.path },
+          'stream parameters changed: export ends here',
+        );
         break;
       }
       const results = await Promise.all(
         frags.map((f) =>
           readFragmentSamples(file, f, init).catch((e: unknown) => {
-            logger.warn({ segmentId, fragmentIndex: f.index, err: String(e) }, 'fragment unreadable');
+            logger.warn(
+              { segmentId, fragmentIndex: f.index, err: String(e) },
+              'fragment unreadable',
+            );
             return undefined;
           }),
         ),
@@ -277,22 +287,28 @@ function timeline(
   const last = samples[samples.length - 1]!;
   if (last.durationTicks <= 0) last.durationTicks = frameTicks;
 
-  /** Output media time of a wall-clock instant (clamped to the track). */
-  const at = (wallMs: number): number => {
+  /** The sample shown at a wall-clock instant (0 before the first) and the output time of the instant. */
+  const at = (wallMs: number): { index: number; out90k: number } => {
     let lo = 0;
     let hi = samples.length - 1;
-    if (wallMs <= samples[0]!.wallMs) return 0;
+    if (wallMs <= samples[0]!.wallMs) return { index: 0, out90k: 0 };
     while (lo < hi) {
       const mid = (lo + hi + 1) >> 1;
       if (samples[mid]!.wallMs <= wallMs) lo = mid;
       else hi = mid - 1;
     }
     const s = samples[lo]!;
-    return out[lo]! + Math.min(Math.round((wallMs - s.wallMs) * 90), s.durationTicks);
+    return {
+      index: lo,
+      out90k: out[lo]! + Math.min(Math.round((wallMs - s.wallMs) * 90), s.durationTicks),
+    };
   };
-  const outFrom90k = at(input.fromMs);
-  const outTo90k = Math.max(outFrom90k + 1, at(input.toMs));
-  const startWallMs = Math.max(input.fromMs, samples[0]!.wallMs);
+  // The edit starts where the frame shown at `from` starts (less than a frame early), so every
+  // player shows that frame first; it ends exactly at `to`.
+  const from = at(input.fromMs);
+  const outFrom90k = out[from.index]!;
+  const outTo90k = Math.max(outFrom90k + 1, at(input.toMs).out90k);
+  const startWallMs = samples[from.index]!.wallMs;
   const trackEnd = last.wallMs + last.durationTicks / 90;
   return {
     cameraId: input.cameraId,

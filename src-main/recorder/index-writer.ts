@@ -2,12 +2,22 @@
 // engine thread. Fragment rows are queued by the index and written by flush(), which the owner calls
 // once a second for every stream at once (DESIGN §4). Owns the token → row id maps; does no file I/O.
 import type { Logger } from '../base';
-import type { RecordingIndex } from '../storage';
+import { discardSegment, type RecordingIndex } from '../storage';
 import type { RecorderEvent } from './protocol';
+
+/** SQLite's own failures (SQLITE_FULL, SQLITE_IOERR, ...): worth retrying once the disk recovers. */
+function isDatabaseError(e: unknown): boolean {
+  const code = (e as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && code.startsWith('SQLITE_');
+}
 
 export class IndexWriter {
   private readonly runs = new Map<string, number>();
-  private readonly segments = new Map<string, { id: number; streamKey: string }>();
+  private readonly segments = new Map<
+    string,
+    { id: number; streamKey: string; path: string; fragments: number }
+  >();
+  private readonly backlog: RecorderEvent[] = [];
   /** Latest recorded end per `cameraId/stream`, for progress events. */
   readonly recordedEndMs = new Map<string, number>();
 
@@ -18,22 +28,50 @@ export class IndexWriter {
 
   apply(events: readonly RecorderEvent[]): void {
     for (const e of events) {
-      try {
-        this.applyOne(e);
-      } catch (err) {
-        // A bad event must not stop the others (the file is still on disk; recovery re-indexes it).
-        this.logger.error({ err: String(err), event: e.type }, 'index update failed');
+      if (this.backlog.length > 0) {
+        this.backlog.push(e); // keep the order behind events the database could not take yet
+        continue;
       }
+      this.applyOrQueue(e);
     }
   }
 
-  /** Writes all queued fragment updates in one transaction. */
+  /** Writes all queued fragment updates in one transaction, after retrying the backlog. */
   flush(): void {
+    this.flushBacklogOnly();
     this.index.flush();
+  }
+
+  /** Events waiting for the database (it failed to write, e.g. a full disk). */
+  get backlogSize(): number {
+    return this.backlog.length;
+  }
+
+  private flushBacklogOnly(): void {
+    const backlog = this.backlog.splice(0);
+    for (const e of backlog) {
+      if (this.backlog.length > 0) this.backlog.push(e);
+      else this.applyOrQueue(e);
+    }
+  }
+
+  private applyOrQueue(e: RecorderEvent): void {
+    try {
+      this.applyOne(e);
+    } catch (err) {
+      if (isDatabaseError(err)) {
+        // Full disk or I/O error: keep the event and retry at the next flush, in order.
+        this.backlog.push(e);
+        return;
+      }
+      // A bad event must not stop the others (the file is still on disk; recovery re-indexes it).
+      this.logger.error({ err: String(err), event: e.type }, 'index update failed');
+    }
   }
 
   /** Closes whatever is still open (engine shutdown, a worker that died). */
   closeAll(endMs?: number): void {
+    this.flushBacklogOnly();
     for (const { id } of this.segments.values()) this.index.closeSegment(id, endMs);
     this.segments.clear();
     for (const runId of this.runs.values()) {
@@ -51,8 +89,16 @@ export class IndexWriter {
         );
         return;
       case 'segment.open': {
-        const runId = this.runs.get(e.runToken);
-        if (runId === undefined) throw new Error(`unknown run ${e.runToken}`);
+        let runId = this.runs.get(e.runToken);
+        if (runId === undefined) {
+          // Its run.start failed (a full disk fails SQLite too): open the run here instead.
+          runId = this.index.createRun({
+            cameraId: e.cameraId,
+            stream: e.stream,
+            startMs: e.startMs,
+          });
+          this.runs.set(e.runToken, runId);
+        }
         const id = this.index.openSegment({
           runId,
           cameraId: e.cameraId,
@@ -63,7 +109,7 @@ export class IndexWriter {
           codec: e.codec,
         });
         const streamKey = `${e.cameraId}/${e.stream}`;
-        this.segments.set(e.segToken, { id, streamKey });
+        this.segments.set(e.segToken, { id, streamKey, path: e.path, fragments: 0 });
         this.recordedEndMs.set(streamKey, e.startMs);
         return;
       }
@@ -71,14 +117,17 @@ export class IndexWriter {
         const seg = this.segments.get(e.segToken);
         if (seg === undefined) throw new Error(`unknown segment ${e.segToken}`);
         this.index.appendFragments(seg.id, [e.fragment]);
+        seg.fragments++;
         this.recordedEndMs.set(seg.streamKey, e.endMs);
         return;
       }
       case 'segment.close': {
         const seg = this.segments.get(e.segToken);
         if (seg === undefined) return;
+        // A segment whose first fragment never made it (disk full) holds no video: drop it.
+        if (seg.fragments === 0) discardSegment(this.index, { id: seg.id, path: seg.path });
+        else this.index.closeSegment(seg.id, e.endMs);
         this.segments.delete(e.segToken);
-        this.index.closeSegment(seg.id, e.endMs);
         return;
       }
       case 'run.end': {

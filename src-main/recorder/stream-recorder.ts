@@ -55,6 +55,8 @@ export class StreamRecorder implements HubConsumer {
   private diskFailedAtMs: number | undefined;
   framesWritten = 0;
   bytesWritten = 0;
+  /** The last write error, until a segment opens again (shown in the stream's status). */
+  lastError: { kind: NvrError['kind']; message: string } | undefined;
 
   constructor(private readonly opts: StreamRecorderOptions) {
     this.name = `recorder:${opts.cameraId}/${opts.stream}`;
@@ -130,6 +132,7 @@ export class StreamRecorder implements HubConsumer {
       endMs: startMs,
     };
     this.segment = seg;
+    this.lastError = undefined;
     this.bytesWritten += init.byteLength;
     this.opts.emit({
       type: 'segment.open',
@@ -245,6 +248,7 @@ export class StreamRecorder implements HubConsumer {
 
   private report(e: unknown): void {
     const err = e instanceof NvrError ? e : new NvrError('internal', String(e));
+    this.lastError = { kind: err.kind, message: err.message };
     this.opts.emit({
       type: 'recorder.error',
       cameraId: this.opts.cameraId,

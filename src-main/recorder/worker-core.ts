@@ -199,7 +199,7 @@ export class RecordingWorkerCore {
     const reports = works.map((w): StreamReport => {
       const stats = w.session.getStats();
       const track = w.session.track;
-      const error = w.session.error;
+      const error = w.session.error ?? w.recorder?.lastError;
       return {
         cameraId: w.job.cameraId,
         stream: w.job.stream,

@@ -30,6 +30,8 @@ export type ResourceMethodName = {
 export interface ResourceRequest {
   /** The `Range` header, if any (answer 206 with `status` and `content-range`). */
   range?: string;
+  /** The `If-None-Match` header, if any (answer 304 when it matches the ETag). */
+  ifNoneMatch?: string;
   /** Aborted when the client goes away. */
   signal: AbortSignal;
 }
@@ -56,6 +58,7 @@ const NOT_IMPLEMENTED: Record<ResourceMethodName, string> = {
   getSnapshotUrl: 'Snapshots are not implemented yet',
   getClipDownloadUrl: 'MP4 export is not implemented yet',
   getExportFileUrl: 'Export files are not implemented yet',
+  getThumbnailUrl: 'Timeline thumbnails are not implemented yet',
 };
 
 function isResource(name: NvrMethodName): name is ResourceMethodName {
@@ -128,9 +131,14 @@ export function registerApiRoutes(
           const abort = new AbortController();
           req.raw.once('close', () => abort.abort());
           const range = req.headers.range;
+          const ifNoneMatch = req.headers['if-none-match'];
           return sendResource(
             reply,
-            await handler(input.value, { signal: abort.signal, ...(range ? { range } : {}) }),
+            await handler(input.value, {
+              signal: abort.signal,
+              ...(range ? { range } : {}),
+              ...(ifNoneMatch ? { ifNoneMatch } : {}),
+            }),
           );
         }
 

@@ -8,6 +8,10 @@ import type { NvrApi } from '../../src-preload/contract';
 import { registerApiRoutes } from './api-routes';
 import type { ResourceHandlers } from './api-routes';
 import { registerEvents } from './events-ws';
+import { registerLiveRoutes } from './live-routes';
+import { registerPlaybackRoutes } from './playback-routes';
+import type { SegmentFileHandler } from './playback-routes';
+import type { LiveFileHandler } from './live-routes';
 import { toHttpError } from './http-errors';
 import { registerRenderer } from './renderer-static';
 
@@ -18,6 +22,10 @@ export interface HttpServerOptions {
   rendererDir?: string;
   /** Handlers for playlist/JPEG/MP4 routes; absent ones answer 501. */
   resources?: ResourceHandlers;
+  /** Live HLS init/segment files (GET /api/cameras/:id/hls/live/:file); absent → 404. */
+  liveFiles?: LiveFileHandler;
+  /** Playback segment files (GET /api/segments/:id.mp4); absent → 404. */
+  segmentFiles?: SegmentFileHandler;
   /** Largest accepted request body; 1 MiB by default. */
   bodyLimitBytes?: number;
 }
@@ -77,6 +85,8 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
 
   await registerEvents(app, options.api);
   registerApiRoutes(app, { api: options.api, resources: options.resources ?? {} });
+  if (options.liveFiles) registerLiveRoutes(app, options.liveFiles);
+  if (options.segmentFiles) registerPlaybackRoutes(app, options.segmentFiles);
   await registerRenderer(app, options.rendererDir);
 
   let url: string | undefined;

@@ -10,3 +10,7 @@ export type {
 export { toHttpError, httpError } from './http-errors';
 export type { HttpError } from './http-errors';
 export { isApiPath } from './renderer-static';
+export { LIVE_FILE_ROUTE } from './live-routes';
+export type { LiveFileHandler, LiveFileRequest } from './live-routes';
+export { SEGMENT_FILE_ROUTE } from './playback-routes';
+export type { SegmentFileHandler, SegmentFileRequest } from './playback-routes';

@@ -24,6 +24,8 @@ export type { FragmentRecord } from './fragment-index';
 export { RetentionManager, DAY_MS } from './retention';
 export type { RetentionOptions, RetentionReport, FreeSpace } from './retention';
 export { recover } from './recovery';
+export { deleteSegments, discardSegment } from './segment-deleter';
+export type { DeletableSegment } from './segment-deleter';
 export type { RecoverOptions, RecoveryReport, FragmentScan } from './recovery';
 export { segmentRelativePath, parseSegmentPath, RECORDINGS_DIR } from './paths';
 export { SCHEMA_VERSION } from './schema';

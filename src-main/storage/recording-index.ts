@@ -234,27 +234,50 @@ export class RecordingIndex {
 
   /** Writes every queued fragment update in one transaction; returns how many segments it updated. */
   flush(): number {
-    let updated = 0;
-    this.transaction(() => {
-      for (const [id, s] of this.openSegments) {
-        if (!s.dirty) continue;
-        this.writeOpenSegment(id, s);
-        updated++;
-      }
-    });
-    return updated;
+    const written: OpenSegmentState[] = [];
+    this.keepDirtyOnFailure(written, () =>
+      this.transaction(() => {
+        for (const [id, s] of this.openSegments) {
+          if (!s.dirty) continue;
+          this.writeOpenSegment(id, s);
+          written.push(s);
+        }
+      }),
+    );
+    return written.length;
+  }
+
+  /** A rolled-back transaction wrote nothing: what it marked clean is dirty again (retried later). */
+  private keepDirtyOnFailure(written: OpenSegmentState[], fn: () => void): void {
+    try {
+      fn();
+    } catch (e) {
+      for (const s of written) s.dirty = true;
+      throw e;
+    }
   }
 
   /** Writes queued fragments and marks the segment closed. endMs defaults to its last fragment's end. */
   closeSegment(segmentId: number, endMs?: number): void {
     const s = this.openSegments.get(segmentId);
     if (!s) throw new NvrError('not_found', 'segment is not open in this index', { segmentId });
-    this.transaction(() => {
-      if (s.dirty) this.writeOpenSegment(segmentId, s);
-      const end = endMs ?? this.openEndMs(s);
-      this.noteDuration(end - s.startMs);
-      this.stmt.closeSegment.run(end, segmentId);
-    });
+    const written: OpenSegmentState[] = [];
+    this.keepDirtyOnFailure(written, () =>
+      this.transaction(() => {
+        if (s.dirty) {
+          this.writeOpenSegment(segmentId, s);
+          written.push(s);
+        }
+        const end = endMs ?? this.openEndMs(s);
+        this.noteDuration(end - s.startMs);
+        this.stmt.closeSegment.run(end, segmentId);
+      }),
+    );
+    this.openSegments.delete(segmentId);
+  }
+
+  /** Forgets an open segment whose row was deleted (segment-deleter's discardSegment). */
+  forgetOpenSegment(segmentId: number): void {
     this.openSegments.delete(segmentId);
   }
 

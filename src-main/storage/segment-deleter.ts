@@ -60,6 +60,20 @@ export function deleteSegments(
   return deleted.map((d) => d.id);
 }
 
+/**
+ * Drops a segment that holds no fragment (its first write failed, e.g. disk full), open or not:
+ * row and tombstone in one transaction, then the file. Throws (and changes nothing) if the
+ * database cannot take it; the caller retries.
+ */
+export function discardSegment(index: RecordingIndex, segment: DeletableSegment): void {
+  const deleted = deleteSegmentRows(index, [segment.id], { includeOpen: true, tombstone: true });
+  index.forgetOpenSegment(segment.id);
+  unlinkAndClear(
+    index,
+    deleted.map((d) => d.path),
+  );
+}
+
 /** Unlinks files left by an interrupted delete; returns how many tombstones were cleared. */
 export function completePendingDeletes(index: RecordingIndex): number {
   const paths = index.db.prepare('SELECT path FROM pending_deletes').pluck().all() as string[];

@@ -50,7 +50,8 @@ export class SegmentFile {
    * NvrError('malformed') with the offset (a truncated segment), never a short buffer.
    */
   async read(offset: number, length: number, into?: Uint8Array): Promise<Uint8Array> {
-    if (this.closed) throw new NvrError('internal', 'segment file is closed', { path: this.relativePath });
+    if (this.closed)
+      throw new NvrError('internal', 'segment file is closed', { path: this.relativePath });
     const buf = into && into.length >= length ? into.subarray(0, length) : new Uint8Array(length);
     let done = 0;
     try {

@@ -18,6 +18,7 @@ import {
   ExportRequestSchema,
   HealthSchema,
   LiveAnswerSchema,
+  LiveTranscodeSchema,
   ProbeRequestSchema,
   ProbeResultSchema,
   PtzInfoSchema,
@@ -29,6 +30,9 @@ import {
   ResourceUrlSchema,
   SdpSchema,
   SnapshotQuerySchema,
+  ThumbnailQuerySchema,
+  TimelineRequestSchema,
+  TimelineSchema,
   StreamNameSchema,
   SystemInfoSchema,
   TimeMsSchema,
@@ -127,6 +131,7 @@ export const NVR_API_METHODS = {
       id: CameraIdSchema,
       stream: StreamNameSchema.default('main'),
       offerSdp: SdpSchema,
+      transcode: LiveTranscodeSchema.optional(),
     }),
     output: LiveAnswerSchema,
     http: {
@@ -144,7 +149,7 @@ export const NVR_API_METHODS = {
   },
   /** Live HLS (fMP4) playlist URL: the fallback for clients without WebRTC. */
   getLivePlaylistUrl: {
-    input: cameraStream,
+    input: cameraStream.extend({ transcode: LiveTranscodeSchema.optional() }),
     output: ResourceUrlSchema,
     http: { method: 'GET', path: '/api/cameras/:id/hls/live.m3u8', resource: 'hls' },
   },
@@ -165,6 +170,19 @@ export const NVR_API_METHODS = {
     input: cameraWindow,
     output: ResourceUrlSchema,
     http: { method: 'GET', path: '/api/cameras/:id/export.mp4', resource: 'mp4' },
+  },
+
+  /** Timeline data of several cameras: recorded ranges, gaps and per-hour/day coverage. */
+  getTimeline: {
+    input: TimelineRequestSchema,
+    output: TimelineSchema,
+    http: { method: 'POST', path: '/api/timeline', body: '*' },
+  },
+  /** Timeline thumbnail (small JPEG) of the interval holding `time`, cached with the video. */
+  getThumbnailUrl: {
+    input: z.object({ id: CameraIdSchema, ...ThumbnailQuerySchema.shape }),
+    output: ResourceUrlSchema,
+    http: { method: 'GET', path: '/api/cameras/:id/thumbnail', resource: 'jpeg' },
   },
 
   startExport: {

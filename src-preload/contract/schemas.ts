@@ -184,6 +184,27 @@ export type CameraState = z.infer<typeof CameraStateSchema>;
 export const StatusErrorSchema = z.object({ kind: ErrorKindSchema, message: z.string() });
 export type StatusError = z.infer<typeof StatusErrorSchema>;
 
+/** One live viewer of a stream: a WebRTC session, or the stream's live HLS output. */
+export const LiveViewerSchema = z.object({
+  /** WHEP session id, or `hls:<cameraId>:<stream>` for live HLS. */
+  sessionId: z.string(),
+  kind: z.enum(['webrtc', 'hls']),
+  state: z.enum(['connecting', 'connected']),
+  startedMs: z.number().int(),
+  connectedMs: z.number().int().optional(),
+  /** RTP bytes sent (WebRTC) or bytes served (HLS). */
+  bytesSent: z.number().int(),
+  /** RTP packets sent (WebRTC) or files served (HLS). */
+  packetsSent: z.number().int(),
+  framesSent: z.number().int(),
+  /** Picture-loss indications received. */
+  plis: z.number().int(),
+  nacks: z.number().int(),
+  /** Times the viewer fell behind and was moved to the next keyframe. */
+  stalls: z.number().int(),
+});
+export type LiveViewer = z.infer<typeof LiveViewerSchema>;
+
 /** Per stream status and statistics; all measurement fields are absent until known. */
 export const StreamStatusSchema = z.object({
   state: CameraStateSchema,
@@ -200,6 +221,8 @@ export const StreamStatusSchema = z.object({
   reconnects: z.number().int().optional(),
   /** Live viewers (WebRTC + live HLS) of this stream. */
   viewers: z.number().int().optional(),
+  /** Per viewer statistics (bytes, packets, picture-loss requests). */
+  liveViewers: z.array(LiveViewerSchema).optional(),
   error: StatusErrorSchema.optional(),
 });
 export type StreamStatus = z.infer<typeof StreamStatusSchema>;
@@ -233,12 +256,82 @@ export type TimeRange = z.infer<typeof TimeRangeSchema>;
 export const RecordingRangesSchema = z.object({ ranges: z.array(TimeRangeSchema) });
 export type RecordingRanges = z.infer<typeof RecordingRangesSchema>;
 
+/** A picture width in pixels (query strings are coerced). */
+export const WidthPxSchema = z.preprocess(
+  (v: number | string) => (typeof v === 'string' && /^\s*\d+\s*$/.test(v) ? Number(v) : v),
+  z
+    .number()
+    .int({ error: 'must be a whole number of pixels' })
+    .min(16, { error: 'must be at least 16' })
+    .max(7680, { error: 'must be at most 7680' }),
+);
+
 export const StreamQuerySchema = z.object({ stream: StreamNameSchema.default('main') });
+
+/** POST /api/timeline: ranges, gaps and coverage of several cameras over one window. */
+export const TimelineRequestSchema = z
+  .object({
+    /** Default: every camera with recordings. */
+    cameraIds: z
+      .array(CameraIdSchema)
+      .max(256, { error: 'must list at most 256 cameras' })
+      .optional(),
+    streams: z.array(StreamNameSchema).min(1).max(2).default(['main']),
+    from: TimeMsSchema,
+    to: TimeMsSchema,
+    /** Coverage summaries per hour or per day. */
+    bucket: oneOf(['hour', 'day']).optional(),
+    /** Local time offset of bucket boundaries (days start at local midnight), minutes east of UTC. */
+    utcOffsetMinutes: z
+      .number()
+      .int()
+      .min(-14 * 60)
+      .max(14 * 60)
+      .default(0),
+  })
+  .refine(fromBeforeTo, fromBeforeToError);
+export type TimelineRequest = z.input<typeof TimelineRequestSchema>;
+
+export const CoverageBucketSchema = z.object({
+  startMs: z.number().int(),
+  durationMs: z.number().int(),
+  /** Recorded ms inside the bucket. */
+  recordedMs: z.number().int(),
+});
+export type CoverageBucket = z.infer<typeof CoverageBucketSchema>;
+
+export const StreamTimelineSchema = z.object({
+  cameraId: z.string(),
+  stream: StreamNameSchema,
+  ranges: z.array(TimeRangeSchema),
+  gaps: z.array(TimeRangeSchema),
+  recordedMs: z.number().int(),
+  buckets: z.array(CoverageBucketSchema).optional(),
+});
+export type StreamTimeline = z.infer<typeof StreamTimelineSchema>;
+
+export const TimelineSchema = z.object({
+  from: z.number().int(),
+  to: z.number().int(),
+  streams: z.array(StreamTimelineSchema),
+});
+export type Timeline = z.infer<typeof TimelineSchema>;
+
+/** `?time&stream&width`: the timeline thumbnail of the interval (a minute) holding `time`. */
+export const ThumbnailQuerySchema = z.object({
+  time: TimeMsSchema,
+  stream: StreamNameSchema.default('main'),
+  width: WidthPxSchema.optional(),
+});
 
 /** `?time&stream`: a live snapshot when `time` is absent. */
 export const SnapshotQuerySchema = z.object({
   time: TimeMsSchema.optional(),
   stream: StreamNameSchema.default('main'),
+  /** At `time`: 'precise' (default) decodes up to the frame shown then; 'before' shows the keyframe at or before it. */
+  mode: oneOf(['precise', 'before']).optional(),
+  /** Scale to this width (the height keeps the aspect ratio). */
+  width: WidthPxSchema.optional(),
 });
 export type SnapshotQuery = z.input<typeof SnapshotQuerySchema>;
 
@@ -254,6 +347,9 @@ export const SdpSchema = z
   .min(10, { error: 'must be an SDP offer' })
   .max(64 * 1024, { error: 'must be at most 64 KiB' })
   .refine((s) => s.startsWith('v=0'), { error: 'must be an SDP offer (starting with v=0)' });
+
+/** `transcode=h264`: serve an H.265 stream through the engine's opt-in ffmpeg transcode. */
+export const LiveTranscodeSchema = z.enum(['h264']);
 
 /** WebRTC answer; `sessionId` identifies the viewer for stopLive (the WHEP resource). */
 export const LiveAnswerSchema = z.object({ sdp: z.string(), sessionId: z.string() });

@@ -38,6 +38,8 @@ export const HTTP_ROUTES = {
   getExport: { method: 'GET', path: '/api/exports/:id' },
   cancelExport: { method: 'DELETE', path: '/api/exports/:id' },
   getExportFileUrl: { method: 'GET', path: '/api/exports/:id/file', resource: 'mp4' },
+  getTimeline: { method: 'POST', path: '/api/timeline', body: '*' },
+  getThumbnailUrl: { method: 'GET', path: '/api/cameras/:id/thumbnail', resource: 'jpeg' },
   discover: { method: 'POST', path: '/api/onvif/discover', body: '*' },
   probe: { method: 'POST', path: '/api/onvif/probe', body: '*' },
   addCameraFromProbe: { method: 'POST', path: '/api/onvif/cameras', body: '*', status: 201 },

@@ -134,7 +134,9 @@ export function layoutProgressiveMp4(
   // Output order: by orderKey, ties by track then chunk (stable).
   const order: PlacedChunk[] = [];
   tracks.forEach((t, ti) =>
-    t.chunks.forEach((c, ci) => order.push({ track: ti, chunk: ci, outputOffset: 0, sizeBytes: c.sizeBytes })),
+    t.chunks.forEach((c, ci) =>
+      order.push({ track: ti, chunk: ci, outputOffset: 0, sizeBytes: c.sizeBytes }),
+    ),
   );
   order.sort(
     (a, b) =>
@@ -157,7 +159,10 @@ export function layoutProgressiveMp4(
   }
   const w = new ByteWriter(headerSize + 16);
   w.bytes(build(offsets));
-  if (large) w.u32(1).fourcc('mdat').u64(payload + 16);
+  if (large)
+    w.u32(1)
+      .fourcc('mdat')
+      .u64(payload + 16);
   else w.u32(payload + 8).fourcc('mdat');
   const header = w.finish();
   if (header.length !== headerSize)
@@ -213,7 +218,8 @@ function writeHeader(
     );
     if (opts.startMs !== undefined || opts.comment)
       w.box('udta', () => {
-        if (opts.startMs !== undefined) udtaString(w, '\u00a9day', new Date(opts.startMs).toISOString());
+        if (opts.startMs !== undefined)
+          udtaString(w, '\u00a9day', new Date(opts.startMs).toISOString());
         if (opts.comment) udtaString(w, '\u00a9cmt', opts.comment);
       });
   });

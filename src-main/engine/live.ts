@@ -1,0 +1,129 @@
+// Wires the live module into the engine: a LiveService over the recording workers' hubs (openHub),
+// the startLive/stopLive handlers, the live playlist resource, the live HLS file route, and the
+// viewer figures added to the camera status. Holds no live state of its own.
+import type { Logger } from '../base';
+import { LiveService } from '../live';
+import type { IceServer, OpenHub } from '../live';
+import type { LiveFileHandler, ResourceHandlers } from '../server';
+import { findFfmpeg } from '../../native';
+import type { CameraStatus, NvrHandlers, StreamName } from '../../src-preload/contract';
+
+export interface EngineLiveOptions {
+  /** Default 16. */
+  maxViewersPerStream?: number;
+  /** Default 64. */
+  maxViewersTotal?: number;
+  /** A viewer that does not connect, or goes silent, for this long is closed. Default 15 s. */
+  sessionTimeoutMs?: number;
+  /** STUN/TURN servers; default from NVR_ICE_SERVERS (comma-separated URLs), else none. */
+  iceServers?: IceServer[];
+  /** ffmpeg for the opt-in H.264 transcode; found in native/ or PATH by default, `false` disables. */
+  ffmpegPath?: string | false;
+}
+
+export interface EngineLive {
+  readonly service: LiveService;
+  readonly handlers: Pick<NvrHandlers, 'startLive' | 'stopLive'>;
+  readonly resources: Pick<ResourceHandlers, 'getLivePlaylistUrl'>;
+  readonly liveFiles: LiveFileHandler;
+  /** The status with each stream's viewer count and per-viewer statistics. */
+  withViewers(cameraId: string, status: CameraStatus): CameraStatus;
+  close(): Promise<void>;
+}
+
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
+
+function iceServersFromEnv(env: Record<string, string | undefined>): IceServer[] {
+  const list =
+    env.NVR_ICE_SERVERS?.split(',')
+      .map((s) => s.trim())
+      .filter(Boolean) ?? [];
+  return list.map((urls) => ({ urls }));
+}
+
+export function createEngineLive(opts: {
+  openHub: OpenHub;
+  /** The HTTP bind address: a loopback-only engine keeps ICE on loopback too. */
+  host: string;
+  logger: Logger;
+  options?: EngineLiveOptions;
+  env?: Record<string, string | undefined>;
+}): EngineLive {
+  const o = opts.options ?? {};
+  const ffmpegPath = o.ffmpegPath === false ? undefined : (o.ffmpegPath ?? findFfmpeg());
+  const service = new LiveService({
+    openHub: opts.openHub,
+    iceServers: o.iceServers ?? iceServersFromEnv(opts.env ?? process.env),
+    ...(LOOPBACK.has(opts.host) ? { iceBindAddress: '127.0.0.1' } : {}),
+    maxViewersPerStream: o.maxViewersPerStream ?? 16,
+    maxViewersTotal: o.maxViewersTotal ?? 64,
+    sessionTimeoutMs: o.sessionTimeoutMs ?? 15_000,
+    logger: opts.logger,
+    ...(ffmpegPath ? { transcode: { ffmpegPath } } : {}),
+  });
+
+  const uriFor = (stream: StreamName, transcode: 'h264' | undefined) => (file: string) =>
+    `live/${file}?stream=${stream}${transcode ? `&transcode=${transcode}` : ''}`;
+
+  return {
+    service,
+    handlers: {
+      startLive: async ({ id, stream, offerSdp, transcode }) => {
+        const answer = await service.startWhep({
+          cameraId: id,
+          stream,
+          offerSdp,
+          ...(transcode ? { transcode } : {}),
+        });
+        return { sdp: answer.answerSdp, sessionId: answer.sessionId };
+      },
+      stopLive: async ({ id, sessionId }) => {
+        await service.stopWhep(sessionId, id);
+        return { ok: true };
+      },
+    },
+    resources: {
+      getLivePlaylistUrl: async ({ id, stream, transcode }) => {
+        const file = await service.liveHls(id, stream, 'live.m3u8', {
+          uri: uriFor(stream, transcode),
+          ...(transcode ? { transcode } : {}),
+        });
+        return {
+          contentType: file.contentType,
+          body: file.body,
+          headers: { 'cache-control': 'no-cache' },
+        };
+      },
+    },
+    liveFiles: ({ id, stream, file, transcode }) =>
+      service.liveHls(id, stream, file, transcode ? { transcode } : {}),
+    withViewers(cameraId, status) {
+      const viewers = service.viewerStats(cameraId);
+      if (viewers.length === 0) return status;
+      const streams = { ...status.streams };
+      for (const name of ['main', 'sub'] as const) {
+        const mine = viewers.filter((v) => v.stream === name);
+        if (mine.length === 0) continue;
+        streams[name] = {
+          ...(streams[name] ?? { state: status.state }),
+          viewers: mine.length,
+          liveViewers: mine.map((v) => ({
+            sessionId: v.sessionId,
+            kind: v.kind,
+            state: v.state,
+            startedMs: v.startedMs,
+            ...(v.connectedMs !== undefined ? { connectedMs: v.connectedMs } : {}),
+            bytesSent: v.bytesSent,
+            packetsSent: v.packetsSent,
+            framesSent: v.framesSent,
+            plis: v.plis,
+            nacks: v.nacks,
+            stalls: v.stalls,
+          })),
+        };
+      }
+      return { ...status, streams };
+    },
+    close: () => service.close(),
+  };
+}

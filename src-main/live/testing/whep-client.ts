@@ -1,0 +1,148 @@
+// Test support: a werift RTCPeerConnection acting as a WHEP client on loopback. It offers H.264
+// (packetization-mode 1 and 0) and optionally H.265, applies the answer and records every RTP packet.
+import { RTCPeerConnection, RTCRtpCodecParameters, useAbsSendTime, useSdesMid } from 'werift';
+import type { RTCRtpTransceiver, RtpPacket } from 'werift';
+
+export interface ReceivedPacket {
+  atMs: number;
+  sizeBytes: number;
+  sequenceNumber: number;
+  timestamp: number;
+  marker: boolean;
+  payload: Buffer;
+}
+
+export interface WhepTestClient {
+  pc: RTCPeerConnection;
+  transceiver: RTCRtpTransceiver;
+  offerSdp: string;
+  packets: ReceivedPacket[];
+  /** Resolves when `n` packets have arrived. */
+  waitForPackets(n: number, timeoutMs?: number): Promise<void>;
+  /** Resolves when `pred` holds for the packets received so far (checked on every packet). */
+  waitFor(pred: (packets: ReceivedPacket[]) => boolean, timeoutMs?: number): Promise<void>;
+  applyAnswer(sdp: string): Promise<void>;
+  sendPli(): void;
+  close(): Promise<void>;
+}
+
+export interface WhepTestClientOptions {
+  h265?: boolean;
+  /** Offer only packetization-mode=0 H.264. */
+  onlyMode0?: boolean;
+}
+
+export async function createWhepClient(opts: WhepTestClientOptions = {}): Promise<WhepTestClient> {
+  const video: RTCRtpCodecParameters[] = [];
+  const fb = [{ type: 'nack' }, { type: 'nack', parameter: 'pli' }];
+  if (opts.h265)
+    video.push(
+      new RTCRtpCodecParameters({ mimeType: 'video/H265', clockRate: 90000, rtcpFeedback: fb }),
+    );
+  // Chrome lists packetization-mode=0 first for some profiles: the server must skip it.
+  video.push(
+    new RTCRtpCodecParameters({
+      mimeType: 'video/H264',
+      clockRate: 90000,
+      rtcpFeedback: fb,
+      parameters: 'level-asymmetry-allowed=1;packetization-mode=0;profile-level-id=42e01f',
+    }),
+  );
+  if (!opts.onlyMode0) {
+    video.push(
+      new RTCRtpCodecParameters({
+        mimeType: 'video/H264',
+        clockRate: 90000,
+        rtcpFeedback: fb,
+        parameters: 'level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=42e01f',
+      }),
+      new RTCRtpCodecParameters({
+        mimeType: 'video/H264',
+        clockRate: 90000,
+        rtcpFeedback: fb,
+        parameters: 'level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=4d001f',
+      }),
+    );
+  }
+  const pc = new RTCPeerConnection({
+    codecs: { video },
+    headerExtensions: { video: [useSdesMid(), useAbsSendTime()] },
+    iceServers: [],
+    iceUseIpv6: false,
+    iceAdditionalHostAddresses: ['127.0.0.1'],
+    iceInterfaceAddresses: { udp4: '127.0.0.1' },
+  });
+  const transceiver = pc.addTransceiver('video', { direction: 'recvonly' });
+  const packets: ReceivedPacket[] = [];
+  const listeners = new Set<() => void>();
+  transceiver.onTrack.subscribe((track) => {
+    track.onReceiveRtp.subscribe((rtp: RtpPacket) => {
+      packets.push({
+        atMs: performance.now(),
+        sizeBytes: rtp.serializeSize,
+        sequenceNumber: rtp.header.sequenceNumber,
+        timestamp: rtp.header.timestamp,
+        marker: rtp.header.marker,
+        payload: Buffer.from(rtp.payload),
+      });
+      for (const l of [...listeners]) l();
+    });
+  });
+  await pc.setLocalDescription(await pc.createOffer());
+  await new Promise<void>((resolve) => {
+    if (pc.iceGatheringState === 'complete') return resolve();
+    pc.iceGatheringStateChange.subscribe((s) => s === 'complete' && resolve());
+  });
+  const offerSdp = pc
+    .localDescription!.sdp.split('\r\n')
+    .filter((l) => !l.startsWith('a=candidate:') || l.split(' ')[4] === '127.0.0.1')
+    .join('\r\n');
+
+  const waitFor = (pred: (p: ReceivedPacket[]) => boolean, timeoutMs = 5000): Promise<void> =>
+    new Promise((resolve, reject) => {
+      if (pred(packets)) return resolve();
+      const check = (): void => {
+        if (!pred(packets)) return;
+        listeners.delete(check);
+        clearTimeout(timer);
+        resolve();
+      };
+      const timer = setTimeout(() => {
+        listeners.delete(check);
+        reject(new Error(`timed out after ${timeoutMs} ms with ${packets.length} packets`));
+      }, timeoutMs);
+      listeners.add(check);
+    });
+
+  return {
+    pc,
+    transceiver,
+    offerSdp,
+    packets,
+    waitFor,
+    waitForPackets: (n, timeoutMs) => waitFor((p) => p.length >= n, timeoutMs),
+    applyAnswer: (sdp) => pc.setRemoteDescription({ type: 'answer', sdp }),
+    sendPli: () => {
+      const ssrc = transceiver.receiver.track?.ssrc ?? transceiver.receiver.tracks[0]?.ssrc;
+      if (ssrc !== undefined) void transceiver.receiver.sendRtcpPLI(ssrc);
+    },
+    close: () => pc.close(),
+  };
+}
+
+/** NAL unit types carried by an H.264 RTP payload (single NAL, STAP-A, or an FU-A start). */
+export function h264PayloadNalTypes(payload: Buffer): number[] {
+  const t = payload[0]! & 0x1f;
+  if (t === 24) {
+    const out: number[] = [];
+    let off = 1;
+    while (off + 2 < payload.length) {
+      const len = payload.readUInt16BE(off);
+      out.push(payload[off + 2]! & 0x1f);
+      off += 2 + len;
+    }
+    return out;
+  }
+  if (t === 28) return payload[1]! & 0x80 ? [payload[1]! & 0x1f] : [];
+  return [t];
+}

@@ -1,0 +1,210 @@
+// Background exports: jobs that write an export to <dataDir>/exports/<id>.mp4 (through a .part file)
+// with progress events and cancel. Holds the job list in memory; the bytes come from export-output.
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import type { Clock, Logger } from '../base';
+import { NvrError, isNvrError } from '../base';
+import type { ExportJob } from '../../src-preload/contract';
+import type { PreparedExport } from './export-prepare';
+import type { GapMode } from './export-plan';
+import { attachment, parseRange } from './http-range';
+import type { PlaybackReply } from './http-range';
+
+export const EXPORTS_DIR = 'exports';
+
+export interface ExportJobRequest {
+  cameraIds: string[];
+  stream: 'main' | 'sub';
+  fromMs: number;
+  toMs: number;
+  gaps: GapMode;
+}
+
+interface JobState {
+  job: ExportJob;
+  abort: AbortController;
+  fileName?: string;
+  done: Promise<void>;
+}
+
+export interface ExportJobsOptions {
+  dataDir: string;
+  clock: Clock;
+  logger: Logger;
+  prepare: (req: ExportJobRequest, signal: AbortSignal) => Promise<PreparedExport>;
+  onProgress?: (job: ExportJob) => void;
+  /** URL of a finished job's file. */
+  fileUrl: (id: string) => string;
+  /** Progress events at most this often (default 250 ms). */
+  progressIntervalMs?: number;
+}
+
+export class ExportJobs {
+  private readonly jobs = new Map<string, JobState>();
+  readonly dir: string;
+
+  constructor(private readonly opts: ExportJobsOptions) {
+    this.dir = path.join(opts.dataDir, EXPORTS_DIR);
+  }
+
+  /** Removes .part files a crash left behind. */
+  async cleanStale(): Promise<void> {
+    const names = await fs.promises.readdir(this.dir).catch(() => [] as string[]);
+    for (const n of names)
+      if (n.endsWith('.part')) await fs.promises.rm(path.join(this.dir, n), { force: true });
+  }
+
+  start(req: ExportJobRequest): ExportJob {
+    const id = `exp-${this.opts.clock.nowMs().toString(36)}-${randomBytes(4).toString('hex')}`;
+    const job: ExportJob = {
+      id,
+      state: 'queued',
+      progress: 0,
+      bytes: 0,
+      request: {
+        cameraIds: req.cameraIds,
+        from: req.fromMs,
+        to: req.toMs,
+        stream: req.stream,
+        gaps: req.gaps,
+      },
+      createdMs: this.opts.clock.nowMs(),
+    };
+    const state: JobState = { job, abort: new AbortController(), done: Promise.resolve() };
+    this.jobs.set(id, state);
+    state.done = this.run(state, req);
+    return { ...job };
+  }
+
+  get(id: string): ExportJob {
+    return { ...this.mustGet(id).job };
+  }
+
+  list(): ExportJob[] {
+    return [...this.jobs.values()].map((s) => ({ ...s.job }));
+  }
+
+  /** Waits for a job to finish (tests, shutdown). */
+  async settled(id: string): Promise<ExportJob> {
+    const s = this.mustGet(id);
+    await s.done;
+    return { ...s.job };
+  }
+
+  cancel(id: string): ExportJob {
+    const s = this.mustGet(id);
+    if (s.job.state === 'queued' || s.job.state === 'running') s.abort.abort();
+    return { ...s.job };
+  }
+
+  /** The finished file: its path, size and download name. */
+  async file(id: string): Promise<{ path: string; sizeBytes: number; fileName: string }> {
+    const s = this.mustGet(id);
+    if (s.job.state !== 'done' || !s.fileName)
+      throw new NvrError('conflict', `export ${id} is ${s.job.state}`, {
+        field: 'id',
+        state: s.job.state,
+      });
+    const file = path.join(this.dir, `${id}.mp4`);
+    const st = await fs.promises.stat(file).catch(() => undefined);
+    if (!st) throw new NvrError('not_found', `the file of export ${id} is gone`, { field: 'id' });
+    return { path: file, sizeBytes: st.size, fileName: s.fileName };
+  }
+
+  /** A finished export as a download (206 for a Range). */
+  async fileReply(id: string, rangeHeader?: string): Promise<PlaybackReply> {
+    const f = await this.file(id);
+    const range = parseRange(rangeHeader, f.sizeBytes);
+    const headers: Record<string, string> = {
+      'accept-ranges': 'bytes',
+      'content-disposition': attachment(f.fileName),
+      'cache-control': 'private, no-cache',
+    };
+    if (range.kind === 'unsatisfiable')
+      return {
+        status: 416,
+        contentType: 'video/mp4',
+        headers: { ...headers, 'content-range': `bytes */${f.sizeBytes}` },
+        body: '',
+      };
+    const start = range.kind === 'partial' ? range.start : 0;
+    const end = range.kind === 'partial' ? range.endInclusive : f.sizeBytes - 1;
+    return {
+      status: range.kind === 'partial' ? 206 : 200,
+      contentType: 'video/mp4',
+      headers: {
+        ...headers,
+        'content-length': String(end - start + 1),
+        ...(range.kind === 'partial'
+          ? { 'content-range': `bytes ${start}-${end}/${f.sizeBytes}` }
+          : {}),
+      },
+      body: fs.createReadStream(f.path, { start, end }),
+    };
+  }
+
+  async dispose(): Promise<void> {
+    for (const s of this.jobs.values()) s.abort.abort();
+    await Promise.allSettled([...this.jobs.values()].map((s) => s.done));
+  }
+
+  private mustGet(id: string): JobState {
+    const s = this.jobs.get(id);
+    if (!s) throw new NvrError('not_found', `no export ${id}`, { field: 'id' });
+    return s;
+  }
+
+  private emit(s: JobState): void {
+    this.opts.onProgress?.({ ...s.job });
+  }
+
+  private async run(s: JobState, req: ExportJobRequest): Promise<void> {
+    const { job } = s;
+    const part = path.join(this.dir, `${job.id}.mp4.part`);
+    let prepared: PreparedExport | undefined;
+    try {
+      await fs.promises.mkdir(this.dir, { recursive: true });
+      job.state = 'running';
+      this.emit(s);
+      prepared = await this.opts.prepare(req, s.abort.signal);
+      const total = prepared.sizeBytes;
+      s.fileName = prepared.fileName;
+      let lastEmit = 0;
+      const every = this.opts.progressIntervalMs ?? 250;
+      const stream = prepared.open({
+        onBytes: (bytes) => {
+          job.bytes = bytes;
+          job.progress = Math.min(1, bytes / total);
+          const now = this.opts.clock.monotonicMs();
+          if (now - lastEmit >= every) {
+            lastEmit = now;
+            this.emit(s);
+          }
+        },
+      });
+      await pipeline(stream, fs.createWriteStream(part, { flags: 'wx' }), {
+        signal: s.abort.signal,
+      });
+      await fs.promises.rename(part, path.join(this.dir, `${job.id}.mp4`));
+      job.state = 'done';
+      job.progress = 1;
+      job.downloadUrl = this.opts.fileUrl(job.id);
+      this.opts.logger.info({ exportId: job.id, sizeBytes: total }, 'export done');
+    } catch (e) {
+      await fs.promises.rm(part, { force: true }).catch(() => undefined);
+      if (s.abort.signal.aborted) {
+        job.state = 'cancelled';
+      } else {
+        job.state = 'failed';
+        const err = isNvrError(e) ? e : new NvrError('internal', 'export failed');
+        job.error = { kind: err.kind, message: err.message };
+        this.opts.logger.warn({ exportId: job.id, err: String(e) }, 'export failed');
+      }
+    } finally {
+      prepared?.release();
+      this.emit(s);
+    }
+  }
+}
