@@ -43,9 +43,9 @@ async function openLivePage(page: Page, engine: RunningEngine): Promise<void> {
 const startWhep = (page: Page, cameraId: string, stream: string) =>
   page.evaluate(
     ([id, s]) =>
-      (window as unknown as { nvrLive: { startWhep(p: string): Promise<number> } }).nvrLive.startWhep(
-        `/api/cameras/${id}/whep?stream=${s}`,
-      ),
+      (
+        window as unknown as { nvrLive: { startWhep(p: string): Promise<number> } }
+      ).nvrLive.startWhep(`/api/cameras/${id}/whep?stream=${s}`),
     [cameraId, stream] as const,
   );
 
@@ -55,10 +55,21 @@ const stats = (page: Page, id: number) =>
     id,
   );
 
-async function framesReach(page: Page, id: number, frames: number, timeout = 15_000): Promise<ViewerStats> {
-  await expect
-    .poll(async () => (await stats(page, id)).frames, { timeout, message: `viewer ${id} frames` })
-    .toBeGreaterThanOrEqual(frames);
+async function framesReach(
+  page: Page,
+  id: number,
+  frames: number,
+  timeout = 15_000,
+): Promise<ViewerStats> {
+  try {
+    await expect
+      .poll(async () => (await stats(page, id)).frames, { timeout, message: `viewer ${id} frames` })
+      .toBeGreaterThanOrEqual(frames);
+  } catch (err) {
+    throw new Error(`${String(err)}\nviewer state: ${JSON.stringify(await stats(page, id))}`, {
+      cause: err,
+    });
+  }
   return stats(page, id);
 }
 
@@ -99,7 +110,10 @@ async function deleteCamera(engine: RunningEngine, id: string): Promise<void> {
 }
 
 test.describe('live view over WebRTC', () => {
-  test('frames advance and the picture has the stream size (sub and main)', async ({ page, engine }) => {
+  test('frames advance and the picture has the stream size (sub and main)', async ({
+    page,
+    engine,
+  }) => {
     await openLivePage(page, engine);
     const door = await cameraId(engine, 'Door');
     await expect.poll(async () => (await streamStatus(engine, door, 'main'))?.width).toBeTruthy();
@@ -119,7 +133,11 @@ test.describe('live view over WebRTC', () => {
       expect(s.firstFrameMs!).toBeLessThan(3000);
     }
     await page.evaluate(async () => {
-      const live = (window as unknown as { nvrLive: { viewers: Map<number, unknown>; stop(i: number): Promise<void> } }).nvrLive;
+      const live = (
+        window as unknown as {
+          nvrLive: { viewers: Map<number, unknown>; stop(i: number): Promise<void> };
+        }
+      ).nvrLive;
       for (const id of [...live.viewers.keys()]) await live.stop(id);
     });
     await expect.poll(async () => (await streamStatus(engine, door, 'sub'))?.viewers ?? 0).toBe(0);
@@ -138,7 +156,9 @@ test.describe('live view over WebRTC', () => {
     await page.screenshot({ path: path.join(ARTIFACTS, 'live-8-viewers.png') });
     await page.close();
     await expect
-      .poll(async () => (await streamStatus(engine, yard, 'sub'))?.viewers ?? 0, { timeout: 30_000 })
+      .poll(async () => (await streamStatus(engine, yard, 'sub'))?.viewers ?? 0, {
+        timeout: 30_000,
+      })
       .toBe(0);
   });
 
@@ -148,7 +168,8 @@ test.describe('live view over WebRTC', () => {
     const subUrls = demo.map((c) => c.streams.sub?.url).filter((u): u is string => !!u);
     const added: string[] = [];
     try {
-      for (let i = 0; i < 12; i++) added.push(await addCamera(engine, `Extra ${i + 1}`, subUrls[i % subUrls.length]!));
+      for (let i = 0; i < 12; i++)
+        added.push(await addCamera(engine, `Extra ${i + 1}`, subUrls[i % subUrls.length]!));
       await openLivePage(page, engine);
       const targets: [string, string][] = [
         ...demo.map((c) => [c.id, 'sub'] as [string, string]),
@@ -171,18 +192,24 @@ test.describe('live view over WebRTC', () => {
 
   test('an RTSP server restart is survived without a reload', async ({ page, engine }) => {
     const server = new RtspServer();
-    await server.addClipStream('/cam/main', { file: path.join(REPO_ROOT, 'resources/demo/garage-sub.h264') });
+    await server.addClipStream('/cam/main', {
+      file: path.join(REPO_ROOT, 'resources/demo/garage-sub.h264'),
+    });
     const { port } = await server.listen({ host: '127.0.0.1', port: 0 });
     const id = await addCamera(engine, 'Restarting', `rtsp://127.0.0.1:${port}/cam/main`);
     try {
       await openLivePage(page, engine);
-      await expect.poll(async () => (await streamStatus(engine, id, 'main'))?.state, { timeout: 15_000 }).toBe('streaming');
+      await expect
+        .poll(async () => (await streamStatus(engine, id, 'main'))?.state, { timeout: 15_000 })
+        .toBe('streaming');
       const viewer = await startWhep(page, id, 'main');
       const before = await framesReach(page, viewer, 15);
       const reconnectsBefore = (await streamStatus(engine, id, 'main'))?.reconnects ?? 0;
       await server.restart();
       await expect
-        .poll(async () => (await streamStatus(engine, id, 'main'))?.reconnects ?? 0, { timeout: 15_000 })
+        .poll(async () => (await streamStatus(engine, id, 'main'))?.reconnects ?? 0, {
+          timeout: 15_000,
+        })
         .toBeGreaterThan(reconnectsBefore);
       const atReconnect = (await stats(page, viewer)).frames;
       expect(atReconnect).toBeGreaterThanOrEqual(before.frames);
@@ -205,7 +232,9 @@ test.describe('live view over WebRTC', () => {
     await expect.poll(async () => (await streamStatus(engine, garage, 'sub'))?.viewers).toBe(1);
     await page.close();
     await expect
-      .poll(async () => (await streamStatus(engine, garage, 'sub'))?.viewers ?? 0, { timeout: 30_000 })
+      .poll(async () => (await streamStatus(engine, garage, 'sub'))?.viewers ?? 0, {
+        timeout: 30_000,
+      })
       .toBe(0);
   });
 
@@ -231,7 +260,8 @@ test.describe('live HLS', () => {
     await page.addScriptTag({ path: path.join(REPO_ROOT, 'node_modules/hls.js/dist/hls.min.js') });
     const door = await cameraId(engine, 'Door');
     const id = await page.evaluate(
-      (u) => (window as unknown as { nvrLive: { startHls(u: string): number } }).nvrLive.startHls(u),
+      (u) =>
+        (window as unknown as { nvrLive: { startHls(u: string): number } }).nvrLive.startHls(u),
       `/api/cameras/${door}/hls/live.m3u8?stream=sub`,
     );
     const s = await framesReach(page, id, 20, 30_000);

@@ -2,4 +2,3 @@
 // reconnects, and the StreamHub that fans one stream out to the recorder, live viewers and snapshots.
 export * from './stream-hub';
 export * from './rtsp';
-export * from './onvif';

@@ -16,7 +16,7 @@ import type {
 import { applyCameraPatch, cameraIdFromName, toApiCamera } from './camera-store';
 import type { CameraStore, StoredCamera } from './camera-store';
 import type { EventBus } from './event-bus';
-import { CpuMeter, cpuFigures, diskUsage, memoryFigures } from './system-info';
+import { CpuMeter, EventLoopDelayMeter, cpuFigures, diskUsage, memoryFigures } from './system-info';
 
 export interface HandlerDeps {
   store: CameraStore;
@@ -81,6 +81,7 @@ export function createHandlers(deps: HandlerDeps): NvrHandlers {
   const { store, bus, clock } = deps;
   const startedMs = clock.monotonicMs();
   const cpu = new CpuMeter(clock);
+  const loopDelay = new EventLoopDelayMeter();
 
   const mustGet = (id: string): StoredCamera => {
     const camera = store.get(id);
@@ -189,6 +190,7 @@ export function createHandlers(deps: HandlerDeps): NvrHandlers {
         disk: { ...disk, recordingsBytes: deps.recordingsBytes?.() ?? 0 },
         cpu: cpuFigures(cpu),
         memory: memoryFigures(),
+        eventLoopDelayMs: loopDelay.read(),
         cameras: store.list().map((c) => {
           const streams = statusOf(c.id).streams;
           return {

@@ -9,9 +9,9 @@ import { findFfmpeg } from '../../native';
 import type { CameraStatus, NvrHandlers, StreamName } from '../../src-preload/contract';
 
 export interface EngineLiveOptions {
-  /** Default 16. */
+  /** Default NVR_LIVE_MAX_PER_STREAM, else 16. */
   maxViewersPerStream?: number;
-  /** Default 64. */
+  /** Default NVR_LIVE_MAX_TOTAL, else 64. */
   maxViewersTotal?: number;
   /** A viewer that does not connect, or goes silent, for this long is closed. Default 15 s. */
   sessionTimeoutMs?: number;
@@ -33,6 +33,12 @@ export interface EngineLive {
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
 
+/** A positive integer from the environment, or undefined. */
+function envInt(env: Record<string, string | undefined>, name: string): number | undefined {
+  const v = env[name];
+  return v && /^\d{1,6}$/.test(v.trim()) && Number(v) > 0 ? Number(v) : undefined;
+}
+
 function iceServersFromEnv(env: Record<string, string | undefined>): IceServer[] {
   const list =
     env.NVR_ICE_SERVERS?.split(',')
@@ -50,13 +56,14 @@ export function createEngineLive(opts: {
   env?: Record<string, string | undefined>;
 }): EngineLive {
   const o = opts.options ?? {};
+  const env = opts.env ?? process.env;
   const ffmpegPath = o.ffmpegPath === false ? undefined : (o.ffmpegPath ?? findFfmpeg());
   const service = new LiveService({
     openHub: opts.openHub,
-    iceServers: o.iceServers ?? iceServersFromEnv(opts.env ?? process.env),
+    iceServers: o.iceServers ?? iceServersFromEnv(env),
     ...(LOOPBACK.has(opts.host) ? { iceBindAddress: '127.0.0.1' } : {}),
-    maxViewersPerStream: o.maxViewersPerStream ?? 16,
-    maxViewersTotal: o.maxViewersTotal ?? 64,
+    maxViewersPerStream: o.maxViewersPerStream ?? envInt(env, 'NVR_LIVE_MAX_PER_STREAM') ?? 16,
+    maxViewersTotal: o.maxViewersTotal ?? envInt(env, 'NVR_LIVE_MAX_TOTAL') ?? 64,
     sessionTimeoutMs: o.sessionTimeoutMs ?? 15_000,
     logger: opts.logger,
     ...(ffmpegPath ? { transcode: { ffmpegPath } } : {}),

@@ -61,6 +61,8 @@ function toStreamStatus(r: StreamReport): StreamStatus {
     ...(r.lastFrameMs !== undefined ? { lastFrameMs: Math.round(r.lastFrameMs) } : {}),
     ...(r.gopFrames !== undefined ? { gopFrames: r.gopFrames } : {}),
     bytesWritten: r.bytesWritten,
+    framesReceived: r.framesReceived,
+    framesWritten: r.framesWritten,
     reconnects: r.reconnects,
     ...(r.error ? { error: r.error } : {}),
   };

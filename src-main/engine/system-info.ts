@@ -1,5 +1,6 @@
 // Disk, CPU and memory figures for GET /api/system. Reads OS counters only; the size of the recordings
 // comes from storage (passed in), never from scanning the recordings folder here.
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { statfsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -56,4 +57,28 @@ export function memoryFigures(): { totalBytes: number; freeBytes: number; rssByt
 
 export function cpuFigures(meter: CpuMeter): { cores: number; percent: number; loadAvg: number[] } {
   return { cores: os.availableParallelism(), percent: meter.sample(), loadAvg: os.loadavg() };
+}
+
+/** Event-loop delay of this thread, as percentiles since the previous read (then reset). */
+export class EventLoopDelayMeter {
+  private readonly histogram = monitorEventLoopDelay({ resolution: 10 });
+
+  constructor() {
+    this.histogram.enable();
+  }
+
+  read(): { p50: number; p99: number; max: number } {
+    const h = this.histogram;
+    const ms = (ns: number) => Math.round((ns / 1e6) * 100) / 100;
+    const figures =
+      h.count > 0
+        ? { p50: ms(h.percentile(50)), p99: ms(h.percentile(99)), max: ms(h.max) }
+        : { p50: 0, p99: 0, max: 0 };
+    h.reset();
+    return figures;
+  }
+
+  dispose(): void {
+    this.histogram.disable();
+  }
 }

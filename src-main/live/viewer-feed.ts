@@ -4,11 +4,13 @@
 // answers picture-loss requests from the hub's cached group. No sockets: packets go to `send`.
 import type { HubConsumer, StreamTrack } from '../camera';
 import type { AccessUnit, VideoCodec } from '../media';
-import { H264Packetizer, H265Packetizer } from '../media/rtp';
 import type { RtpPacket } from '../media/rtp';
 import { PacketPacer } from './packet-pacer';
 import type { PacerOptions } from './packet-pacer';
 import { RtpTimeline, toRtp } from './rtp-timeline';
+import { rtpPayloads } from './rtp-payloads';
+
+export { withParameterSets } from './rtp-payloads';
 
 /** RTP payload bytes per packet: with the 12-byte header, header extensions and the SRTP tag a packet stays under 1200 bytes. */
 export const DEFAULT_RTP_PAYLOAD_BYTES = 1140;
@@ -51,24 +53,6 @@ export interface ViewerFeedStats {
 
 export type PliOutcome = 'replayed' | 'next-keyframe' | 'ignored';
 
-const PARAM_TYPES: Record<VideoCodec, readonly number[]> = { h264: [7, 8], h265: [32, 33, 34] };
-
-function nalType(codec: VideoCodec, nal: Uint8Array): number {
-  if (nal.length === 0) return -1;
-  return codec === 'h264' ? nal[0]! & 0x1f : (nal[0]! >> 1) & 0x3f;
-}
-
-/** The unit's NAL units, with the track's parameter sets in front of a keyframe that lacks them. */
-export function withParameterSets(au: AccessUnit, track: StreamTrack): Uint8Array[] {
-  if (!au.isKeyframe) return au.nalus;
-  const types = new Set(au.nalus.map((n) => nalType(track.codec, n)));
-  if (PARAM_TYPES[track.codec].every((t) => types.has(t))) return au.nalus;
-  const ps = track.parameterSets;
-  const sets = track.codec === 'h265' && ps.vps ? [ps.vps, ps.sps, ps.pps] : [ps.sps, ps.pps];
-  const params = new Set(PARAM_TYPES[track.codec]);
-  return [...sets, ...au.nalus.filter((n) => !params.has(nalType(track.codec, n)))];
-}
-
 const auBytes = (au: AccessUnit): number => au.nalus.reduce((n, nal) => n + nal.length, 0);
 const packetBytes = (p: RtpPacket): number => 12 + p.payload.length;
 
@@ -89,7 +73,9 @@ export class ViewerFeed implements HubConsumer {
   private track: StreamTrack | undefined;
   private lastKeyframeSentMs = -Infinity;
   private readonly timeline: RtpTimeline;
-  private readonly packetizer: H264Packetizer | H265Packetizer;
+  private readonly payloadBytes: number;
+  private readonly ssrc: number;
+  private sequence: number;
   private readonly pacer: PacketPacer<RtpPacket>;
   private readonly now: () => number;
   private readonly maxQueueBytes: number;
@@ -101,16 +87,9 @@ export class ViewerFeed implements HubConsumer {
     this.maxQueueBytes = opts.maxQueueBytes ?? 8 * 1024 * 1024;
     this.pliHoldoffMs = opts.pliHoldoffMs ?? 500;
     this.timeline = new RtpTimeline({ initialTimestamp: opts.initialTimestamp ?? 0 });
-    const packetizerOptions = {
-      payloadType: 96,
-      ssrc: opts.ssrc ?? 1,
-      mtu: opts.payloadBytes ?? DEFAULT_RTP_PAYLOAD_BYTES,
-      initialSequence: opts.initialSequence ?? 0,
-    };
-    this.packetizer =
-      opts.codec === 'h264'
-        ? new H264Packetizer(packetizerOptions)
-        : new H265Packetizer(packetizerOptions);
+    this.payloadBytes = opts.payloadBytes ?? DEFAULT_RTP_PAYLOAD_BYTES;
+    this.ssrc = (opts.ssrc ?? 1) >>> 0;
+    this.sequence = (opts.initialSequence ?? 0) & 0xffff;
     this.pacer = new PacketPacer((p) => this.emit(p), opts.pacer);
   }
 
@@ -211,10 +190,23 @@ export class ViewerFeed implements HubConsumer {
         this.lastKeyframeSentMs = this.now();
       }
       this.stats.framesSent++;
-      const nalus = withParameterSets(au, track);
-      packets.push(
-        ...this.packetizer.packetizeToPackets({ nalus, rtpTimestamp: toRtp(stamps[i]!) }),
-      );
+      const payloads = rtpPayloads(au, track, this.payloadBytes);
+      const timestamp = toRtp(stamps[i]!);
+      payloads.forEach((payload, k) => {
+        packets.push({
+          version: 2,
+          padding: false,
+          extension: false,
+          marker: k === payloads.length - 1,
+          payloadType: 96,
+          sequenceNumber: this.sequence,
+          timestamp,
+          ssrc: this.ssrc,
+          csrcs: [],
+          payload,
+        });
+        this.sequence = (this.sequence + 1) & 0xffff;
+      });
     });
     this.pacer.enqueue(packets, packetBytes);
   }

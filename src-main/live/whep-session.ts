@@ -169,11 +169,8 @@ export class WhepSession {
           ? [{ id: this.playoutDelayId, payload: Buffer.from([0, 0, 0]) }]
           : [],
     });
-    const payload = Buffer.from(
-      packet.payload.buffer,
-      packet.payload.byteOffset,
-      packet.payload.length,
-    );
+    const p = packet.payload;
+    const payload = Buffer.isBuffer(p) ? p : Buffer.from(p.buffer, p.byteOffset, p.byteLength);
     sender.sendRtp(new WeriftRtpPacket(header, payload)).catch((err: unknown) => {
       this.opts.logger.debug({ err: String(err) }, 'rtp send failed');
     });

@@ -213,9 +213,7 @@ export class PlaybackService {
   // ---- HLS ----
 
   /** The byte-range fMP4 playlist of a window: VOD when it ends in the past, EVENT when it reaches now. */
-  async vodPlaylist(
-    w: WindowInput,
-  ): Promise<{
+  async vodPlaylist(w: WindowInput): Promise<{
     text: string;
     type: 'VOD' | 'EVENT';
     ranges: { startMs: number; endMs: number }[];

@@ -18,8 +18,10 @@ export interface RecordingServiceOptions {
   index: RecordingIndex;
   logger: Logger;
   clock: Clock;
-  /** Worker threads; 0 runs recording in this thread (tests, tiny systems). Default: cores, at most 4. */
+  /** Most worker threads; 0 runs recording in this thread (tests, tiny systems). Default: cores, at most 4. */
   workers?: number;
+  /** Streams a worker takes before the next one starts. Default 16. */
+  streamsPerWorker?: number;
   segmentDurationMs?: number;
   /** Called with every stream report (about once a second per stream, and on state changes). */
   onReport?: (report: StreamReport) => void;
@@ -74,8 +76,7 @@ export class RecordingService {
   start(job: StreamJob): void {
     const k = key(job.cameraId, job.stream);
     if (this.assigned.has(k)) return;
-    if (this.slots.length === 0) this.spawnSlots();
-    const slot = this.slots.reduce((a, b) => (b.streams.size < a.streams.size ? b : a));
+    const slot = this.pickSlot();
     slot.streams.add(k);
     this.assigned.set(k, slot);
     this.reports.set(k, {
@@ -209,13 +210,30 @@ export class RecordingService {
     }
   }
 
-  /** Workers start with the first stream, so an engine without cameras costs no threads. */
-  private spawnSlots(): void {
-    const count =
+  /**
+   * The least busy worker; a new one starts when every worker has `streamsPerWorker` streams (up to
+   * `workers`). Workers start with the streams that need them: few cameras cost one thread's memory.
+   */
+  private pickSlot(): WorkerSlot {
+    const max =
       this.opts.workers ??
       Math.min(4, Math.max(1, os.availableParallelism?.() ?? os.cpus().length));
-    if (count === 0) this.slots.push(this.inThreadSlot());
-    for (let i = 0; i < count; i++) this.slots.push(this.workerSlot(i));
+    if (max === 0) {
+      if (this.slots.length === 0) this.slots.push(this.inThreadSlot());
+      return this.slots[0]!;
+    }
+    const least = this.slots.reduce<WorkerSlot | undefined>(
+      (a, b) => (!a || b.streams.size < a.streams.size ? b : a),
+      undefined,
+    );
+    if (
+      least &&
+      (least.streams.size < (this.opts.streamsPerWorker ?? 16) || this.slots.length >= max)
+    )
+      return least;
+    const slot = this.workerSlot(this.slots.length);
+    this.slots.push(slot);
+    return slot;
   }
 
   private inThreadSlot(): WorkerSlot {

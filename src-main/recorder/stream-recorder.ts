@@ -152,7 +152,7 @@ export class StreamRecorder implements HubConsumer {
     const run = this.run;
     if (!run) return;
     for (const f of fragments) {
-      const { offset, sizeBytes } = seg.writer.append(f.bytes);
+      const { offset, sizeBytes } = seg.writer.append(f.parts);
       this.framesWritten += f.sampleCount;
       this.bytesWritten += sizeBytes;
       const endMs = this.wallMs(run, f.startPts90k + f.durationTicks);

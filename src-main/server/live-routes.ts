@@ -3,11 +3,7 @@
 // getLivePlaylistUrl resource. Validates every parameter; the handler gets checked values only.
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import {
-  CameraIdSchema,
-  LiveTranscodeSchema,
-  StreamNameSchema,
-} from '../../src-preload/contract';
+import { CameraIdSchema, LiveTranscodeSchema, StreamNameSchema } from '../../src-preload/contract';
 import type { StreamName } from '../../src-preload/contract';
 import { httpError } from './http-errors';
 
@@ -43,7 +39,11 @@ export function registerLiveRoutes(app: FastifyInstance, handler: LiveFileHandle
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       const field = issue?.path.join('.') || undefined;
-      const e = httpError('bad_request', `${field ?? 'input'}: ${issue?.message ?? 'invalid'}`, field);
+      const e = httpError(
+        'bad_request',
+        `${field ?? 'input'}: ${issue?.message ?? 'invalid'}`,
+        field,
+      );
       return reply.code(e.status).send(e.body);
     }
     const { transcode, ...rest } = parsed.data;
@@ -52,6 +52,10 @@ export function registerLiveRoutes(app: FastifyInstance, handler: LiveFileHandle
       .code(200)
       .header('content-type', file.contentType)
       .header('cache-control', 'no-cache')
-      .send(typeof file.body === 'string' ? file.body : Buffer.from(file.body.buffer, file.body.byteOffset, file.body.byteLength));
+      .send(
+        typeof file.body === 'string'
+          ? file.body
+          : Buffer.from(file.body.buffer, file.body.byteOffset, file.body.byteLength),
+      );
   });
 }

@@ -60,6 +60,25 @@ function writeAll(fd: number, bytes: Uint8Array, position: number): void {
   }
 }
 
+/** Positional gather-write of pieces in order (one writev syscall when it takes them all). */
+function writeAllParts(fd: number, parts: readonly Uint8Array[], position: number): number {
+  const total = parts.reduce((n, p) => n + p.length, 0);
+  let done = fs.writevSync(fd, parts as Uint8Array[], position);
+  if (done === total) return total;
+  // Short write: finish piece by piece from where it stopped.
+  let skip = done;
+  for (const p of parts) {
+    if (skip >= p.length) {
+      skip -= p.length;
+      continue;
+    }
+    writeAll(fd, p.subarray(skip), position + done);
+    done += p.length - skip;
+    skip = 0;
+  }
+  return total;
+}
+
 export class SegmentFileWriter {
   private fd: number | undefined;
   private end: number;
@@ -110,22 +129,28 @@ export class SegmentFileWriter {
     return this.fd !== undefined;
   }
 
-  /** Appends one fragment (`moof`+`mdat`). On failure the file is cut back to its last good end. */
-  append(bytes: Uint8Array): AppendResult {
+  /**
+   * Appends one fragment (`moof`+`mdat`), as one buffer or as pieces written in order with writev.
+   * On failure the file is cut back to its last good end.
+   */
+  append(data: Uint8Array | readonly Uint8Array[]): AppendResult {
     const fd = this.requireOpen();
     const offset = this.end;
+    const sizeBytes =
+      data instanceof Uint8Array ? data.length : data.reduce((n, p) => n + p.length, 0);
     try {
-      writeAll(fd, bytes, offset);
+      if (data instanceof Uint8Array) writeAll(fd, data, offset);
+      else writeAllParts(fd, data, offset);
     } catch (e) {
       try {
         fs.ftruncateSync(fd, offset);
       } catch {
         // The index never points past `offset`, and recovery cuts after the last whole fragment.
       }
-      throw diskError('append fragment', e, { path: this.path, offset, bytes: bytes.length });
+      throw diskError('append fragment', e, { path: this.path, offset, bytes: sizeBytes });
     }
-    this.end = offset + bytes.length;
-    return { offset, sizeBytes: bytes.length };
+    this.end = offset + sizeBytes;
+    return { offset, sizeBytes };
   }
 
   /** fdatasync: the owner calls it about once a second. */

@@ -218,6 +218,9 @@ export const StreamStatusSchema = z.object({
   gopFrames: z.number().int().optional(),
   /** Bytes written to segment files since the engine started. */
   bytesWritten: z.number().int().optional(),
+  /** Frames received from the camera and frames written to segment files since the stream started. */
+  framesReceived: z.number().int().optional(),
+  framesWritten: z.number().int().optional(),
   reconnects: z.number().int().optional(),
   /** Live viewers (WebRTC + live HLS) of this stream. */
   viewers: z.number().int().optional(),
@@ -570,6 +573,8 @@ export const SystemInfoSchema = z.object({
     loadAvg: z.array(z.number()).optional(),
   }),
   memory: z.object({ totalBytes: z.number(), freeBytes: z.number(), rssBytes: z.number() }),
+  /** Delay of the engine's API thread event loop since the previous call (ms): packet work must not stall it. */
+  eventLoopDelayMs: z.object({ p50: z.number(), p99: z.number(), max: z.number() }).optional(),
   cameras: z.array(z.object({ id: z.string(), bitrateKbps: z.number() })),
 });
 export type SystemInfo = z.infer<typeof SystemInfoSchema>;

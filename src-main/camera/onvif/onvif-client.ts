@@ -1,7 +1,15 @@
 // One ONVIF device over SOAP, on top of the `onvif` package's Cam (its device, media, Media2 and PTZ
 // calls, HTTP Digest and response parsing): promises, errors as NvrError kinds naming the device, and
 // our own WS-Security header (PasswordText fallback, clock skew, UTF-8 and escaping). No discovery here.
-import { Cam } from 'onvif';
+import { createRequire } from 'node:module';
+import type { Cam } from 'onvif';
+
+/** onvif (and its XML stack, ~12 MB) loads on the first ONVIF call, not at engine start. */
+let camClass: typeof Cam | undefined;
+function loadCam(): typeof Cam {
+  camClass ??= (createRequire(import.meta.url)('onvif') as { Cam: typeof Cam }).Cam;
+  return camClass;
+}
 import { NvrError } from '../../base';
 import type { ErrorKind } from '../../base';
 import { buildSecurityHeader } from './ws-security';
@@ -74,7 +82,7 @@ export class OnvifClient {
   constructor(private readonly opts: OnvifClientOptions) {
     this.nowMs = opts.nowMs ?? Date.now;
     this.authMode = opts.username ? 'digest' : 'none';
-    this.cam = new Cam({
+    this.cam = new (loadCam())({
       hostname: opts.host,
       port: opts.port,
       path: opts.path ?? '/onvif/device_service',

@@ -2,12 +2,15 @@
 // (a keyframe always starts a fragment; a fragment is also cut at ~maxFragmentDurationMs).
 // It does no I/O and keeps no clock: durations come from the units' own timestamps.
 import type { AccessUnit, VideoCodec } from '../types';
-import { accessUnitToSample, buildFragment } from './fragment';
+import { accessUnitToSampleParts, buildFragmentParts, joinParts } from './fragment';
 import type { FragmentSample, SampleOptions } from './fragment';
 
 export interface FinishedFragment {
-  /** moof + mdat, ready to append after the init segment. */
-  bytes: Uint8Array;
+  /** moof + mdat as pieces to write in order (writev): the sample data is not copied. */
+  parts: Uint8Array[];
+  sizeBytes: number;
+  /** moof + mdat in one buffer (joined on first use). */
+  readonly bytes: Uint8Array;
   sequenceNumber: number;
   /** Presentation time of the first sample (also the tfdt decode time for streams without B-frames). */
   startPts90k: number;
@@ -33,7 +36,7 @@ interface PendingUnit {
   dts90k: number;
   pts90k: number;
   isKeyframe: boolean;
-  data: Uint8Array;
+  data: Uint8Array[];
 }
 
 /**
@@ -83,7 +86,7 @@ export class FragmentBuilder {
       dts90k: au.dts90k ?? au.pts90k,
       pts90k: au.pts90k,
       isKeyframe: au.isKeyframe,
-      data: accessUnitToSample(au, this.codec, this.sampleOptions),
+      data: accessUnitToSampleParts(au, this.codec, this.sampleOptions),
     };
     const out: FinishedFragment[] = [];
     const held = this.held;
@@ -130,8 +133,18 @@ export class FragmentBuilder {
     const samples = this.samples;
     this.samples = [];
     const sequenceNumber = this.sequenceNumber++;
+    const parts = buildFragmentParts({
+      sequenceNumber,
+      baseMediaDecodeTime90k: this.firstDts90k,
+      samples,
+    });
+    let joined: Uint8Array | undefined;
     return {
-      bytes: buildFragment({ sequenceNumber, baseMediaDecodeTime90k: this.firstDts90k, samples }),
+      parts,
+      sizeBytes: parts.reduce((n, p) => n + p.length, 0),
+      get bytes() {
+        return (joined ??= joinParts(parts));
+      },
       sequenceNumber,
       startPts90k: this.firstPts90k,
       durationTicks: this.pendingDurationTicks,

@@ -12,8 +12,11 @@ export const SYNC_SAMPLE_FLAGS = 0x02000000;
 export const NON_SYNC_SAMPLE_FLAGS = 0x01010000;
 
 export interface FragmentSample {
-  /** NAL units with 4-byte big-endian length prefixes (AVCC/HVCC form). */
-  data: Uint8Array;
+  /**
+   * NAL units with 4-byte big-endian length prefixes (AVCC/HVCC form): one buffer, or the pieces in
+   * order (prefixes and NAL views) so the recorder writes them with writev instead of copying.
+   */
+  data: Uint8Array | readonly Uint8Array[];
   durationTicks: number;
   isKeyframe: boolean;
   /** pts - dts in track ticks; absent means 0. */
@@ -34,18 +37,26 @@ const TRUN_SIZE = 0x000200;
 const TRUN_FLAGS = 0x000400;
 const TRUN_CTO = 0x000800;
 
-/** Builds moof + mdat. Throws NvrError('internal') on an empty sample list or a >4 GiB mdat. */
-export function buildFragment(input: FragmentInput): Uint8Array {
+const sizeOf = (data: Uint8Array | readonly Uint8Array[]): number =>
+  data instanceof Uint8Array ? data.length : data.reduce((n, p) => n + p.length, 0);
+
+/**
+ * Builds moof + mdat as pieces to write in order: the moof and mdat header in one buffer, then the
+ * sample data as given (no copy). Throws NvrError('internal') on an empty sample list or a >4 GiB mdat.
+ */
+export function buildFragmentParts(input: FragmentInput): Uint8Array[] {
   const { samples } = input;
   if (samples.length === 0) throw new NvrError('internal', 'a fragment needs at least one sample');
   let mdatPayload = 0;
   let hasCto = false;
   let negativeCto = false;
-  for (const s of samples) {
-    mdatPayload += s.data.length;
-    if (s.compositionOffset) {
+  const sizes = samples.map((s) => sizeOf(s.data));
+  for (let i = 0; i < samples.length; i++) {
+    mdatPayload += sizes[i]!;
+    const cto = samples[i]!.compositionOffset;
+    if (cto) {
       hasCto = true;
-      if (s.compositionOffset < 0) negativeCto = true;
+      if (cto < 0) negativeCto = true;
     }
   }
   if (mdatPayload + 8 > 0xffffffff) {
@@ -53,7 +64,7 @@ export function buildFragment(input: FragmentInput): Uint8Array {
       sizeBytes: mdatPayload,
     });
   }
-  const w = new ByteWriter(256 + samples.length * 16 + mdatPayload);
+  const w = new ByteWriter(256 + samples.length * 16);
   let dataOffsetAt = 0;
   const moofStart = w.offset;
   w.box('moof', () => {
@@ -67,22 +78,43 @@ export function buildFragment(input: FragmentInput): Uint8Array {
         w.u32(samples.length);
         dataOffsetAt = w.offset;
         w.i32(0); // patched below
-        for (const s of samples) {
+        samples.forEach((s, i) => {
           w.u32(s.durationTicks);
-          w.u32(s.data.length);
+          w.u32(sizes[i]!);
           w.u32(s.isKeyframe ? SYNC_SAMPLE_FLAGS : NON_SYNC_SAMPLE_FLAGS);
           if (hasCto) {
             if (negativeCto) w.i32(s.compositionOffset ?? 0);
             else w.u32(s.compositionOffset ?? 0);
           }
-        }
+        });
       });
     });
   });
   w.patchU32(dataOffsetAt, w.offset - moofStart + 8);
   w.u32(mdatPayload + 8).fourcc('mdat');
-  for (const s of samples) w.bytes(s.data);
-  return w.finish();
+  const parts: Uint8Array[] = [w.finish()];
+  for (const s of samples) {
+    if (s.data instanceof Uint8Array) parts.push(s.data);
+    else parts.push(...s.data);
+  }
+  return parts;
+}
+
+/** Joins pieces into one buffer. */
+export function joinParts(parts: readonly Uint8Array[]): Uint8Array {
+  if (parts.length === 1) return parts[0]!;
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let offset = 0;
+  for (const p of parts) {
+    out.set(p, offset);
+    offset += p.length;
+  }
+  return out;
+}
+
+/** Builds moof + mdat as one buffer. */
+export function buildFragment(input: FragmentInput): Uint8Array {
+  return joinParts(buildFragmentParts(input));
 }
 
 export interface SampleOptions {
@@ -112,10 +144,30 @@ export function accessUnitToSample(
   codec: VideoCodec,
   opts: SampleOptions = {},
 ): Uint8Array {
+  return avccLengthPrefixed(keptNalus(au, codec, opts));
+}
+
+/** The same sample as pieces (4-byte length prefixes and views of the NAL units): no copy. */
+export function accessUnitToSampleParts(
+  au: AccessUnit,
+  codec: VideoCodec,
+  opts: SampleOptions = {},
+): Uint8Array[] {
+  const keep = keptNalus(au, codec, opts);
+  const prefixes = new Uint8Array(4 * keep.length);
+  const view = new DataView(prefixes.buffer);
+  const parts: Uint8Array[] = [];
+  keep.forEach((nal, i) => {
+    view.setUint32(4 * i, nal.length);
+    parts.push(prefixes.subarray(4 * i, 4 * i + 4), nal);
+  });
+  return parts;
+}
+
+function keptNalus(au: AccessUnit, codec: VideoCodec, opts: SampleOptions): Uint8Array[] {
   const dropPs = opts.dropParameterSets ?? true;
-  const keep = au.nalus.filter((n) => {
+  return au.nalus.filter((n) => {
     const kind = dropKind(codec, n);
     return kind === 'keep' || (kind === 'ps' && !dropPs);
   });
-  return avccLengthPrefixed(keep);
 }

@@ -6,7 +6,10 @@ export { buildInitSegment, VIDEO_TRACK_ID } from './init-segment';
 export type { InitSegmentOptions } from './init-segment';
 export {
   buildFragment,
+  buildFragmentParts,
+  joinParts,
   accessUnitToSample,
+  accessUnitToSampleParts,
   SYNC_SAMPLE_FLAGS,
   NON_SYNC_SAMPLE_FLAGS,
 } from './fragment';

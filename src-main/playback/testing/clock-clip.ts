@@ -171,9 +171,7 @@ export async function readFrameNumbers(
 }
 
 /** ffprobe's format duration (seconds) and stream facts of a file. */
-export function probe(
-  file: string,
-): Promise<{
+export function probe(file: string): Promise<{
   durationSec: number;
   streams: { codec_name: string; nb_frames?: string; duration?: string }[];
   tags: Record<string, string>;

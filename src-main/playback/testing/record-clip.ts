@@ -11,7 +11,7 @@ import type { RecorderEvent, StreamName } from '../../recorder';
 import type { RecordingIndex } from '../../storage';
 
 export interface RecordedFrame {
-  /** Index of the frame in the clip (what the clock clip draws). */
+  /** Index of the frame in the clip (what the clock clip draws; the clip loops). */
   n: number;
   wallMs: number;
 }
@@ -114,7 +114,10 @@ export async function recordClip(input: RecordClipInput): Promise<RecordedFrame[
       started ??= n;
       const pts90k = ptsBase + (n - started) * frameTicks;
       recorder.push({ ...au, pts90k, dts90k: pts90k }, track);
-      recorded.push({ n, wallMs: runStartWall + (n - started) * frameMs });
+      recorded.push({
+        n: n % clip.accessUnits.length,
+        wallMs: runStartWall + (n - started) * frameMs,
+      });
       clock.advance(frameMs);
     }
     recorder.onRunBreak();
