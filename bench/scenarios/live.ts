@@ -88,6 +88,7 @@ window.nvrLatency = {
   result(id) {
     const s = window.nvrLive.viewers.get(id).state;
     return { firstFrameAt: s.firstFrameAt ?? null, startedAt: s.startedAt, answerAt: s.answerAt ?? null,
+      offerAt: s.offerAt ?? null, iceConnectedAt: s.iceConnectedAt ?? null, connectedAt: s.connectedAt ?? null,
       status: s.status, error: s.error, samples: s.samples ?? [], width: s.width ?? 0 };
   },
 };
@@ -97,6 +98,9 @@ interface PageResult {
   firstFrameAt: number | null;
   startedAt: number;
   answerAt: number | null;
+  offerAt: number | null;
+  iceConnectedAt: number | null;
+  connectedAt: number | null;
   status: number;
   error: string | null;
   samples: { at: number; latencyMs: number }[];
@@ -221,8 +225,10 @@ export const live: Scenario = {
             .map((s) => s.latencyMs);
           latency.push(...steady);
           perConnection.push(percentile(steady, 50));
+          const rel = (t: number | null) =>
+            t === null ? '?' : String(Math.round(t - r.startedAt));
           ctx.log(
-            `connection ${i + 1}: first frame ${Math.round(ttff.at(-1)!)} ms, latency p50 ${Math.round(perConnection.at(-1)!)} ms (${steady.length} frames)`,
+            `connection ${i + 1}: first frame ${Math.round(ttff.at(-1)!)} ms (offer ${rel(r.offerAt)}, answer ${rel(r.answerAt)}, ICE ${rel(r.iceConnectedAt)}, DTLS ${rel(r.connectedAt)}), latency p50 ${Math.round(perConnection.at(-1)!)} ms (${steady.length} frames)`,
           );
           await page.evaluate(
             (i) =>
@@ -298,37 +304,54 @@ export const live: Scenario = {
         }
         await Promise.all(clients.map((c) => c.waitForPackets(50, 15_000)));
         await sleep(2000);
-        const bytes0 = clients.reduce(
-          (s, c) => s + c.packets.reduce((a, p) => a + p.sizeBytes, 0),
-          0,
-        );
+        const sentBytes = async (): Promise<{ bytes: number; stalls: number }> => {
+          const r = (await (
+            await fetch(`${engine.url}/api/cameras/${cameraId}/status`)
+          ).json()) as {
+            streams: { main?: { liveViewers?: { bytesSent: number; stalls: number }[] } };
+          };
+          const v = r.streams.main?.liveViewers ?? [];
+          return {
+            bytes: v.reduce((a, x) => a + x.bytesSent, 0),
+            stalls: v.reduce((a, x) => a + x.stalls, 0),
+          };
+        };
+        const received = () =>
+          clients.reduce((s, c) => s + c.packets.reduce((a, p) => a + p.sizeBytes, 0), 0);
+        const bytes0 = received();
+        const sent0 = await sentBytes();
         const t0 = performance.now();
         const cpu = await cpuOver(cpuWindowMs);
         const seconds = (performance.now() - t0) / 1000;
-        const bytes1 = clients.reduce(
-          (s, c) => s + c.packets.reduce((a, p) => a + p.sizeBytes, 0),
-          0,
-        );
-        const perViewerKbps = ((bytes1 - bytes0) * 8) / 1000 / seconds / n;
+        const sent1 = await sentBytes();
+        const perViewerKbps = ((received() - bytes0) * 8) / 1000 / seconds / n;
+        const sentKbps = ((sent1.bytes - sent0.bytes) * 8) / 1000 / seconds / n;
         const perViewer = ((cpu - baseline) / n) * 100;
         ctx.log(
-          `${n} viewers: engine ${(cpu * 100).toFixed(1)} % of a core, ${perViewer.toFixed(2)} % per viewer, ${perViewerKbps.toFixed(0)} kbit/s each`,
+          `${n} viewers: engine ${(cpu * 100).toFixed(1)} % of a core, ${perViewer.toFixed(2)} % per viewer, sent ${sentKbps.toFixed(0)} / received ${perViewerKbps.toFixed(0)} kbit/s each, ${sent1.stalls} stalls`,
         );
+        const label = `${n} viewer${n > 1 ? 's' : ''}`;
         rows.push(
           {
-            case: `${n} viewer${n > 1 ? 's' : ''}`,
+            case: label,
             metric: 'engine CPU per viewer',
             value: Number(perViewer.toFixed(2)),
             unit: '% core',
           },
           {
-            case: `${n} viewer${n > 1 ? 's' : ''}`,
+            case: label,
             metric: 'engine CPU total',
             value: Number((cpu * 100).toFixed(1)),
             unit: '% core',
           },
           {
-            case: `${n} viewer${n > 1 ? 's' : ''}`,
+            case: label,
+            metric: 'sent per viewer (engine)',
+            value: Math.round(sentKbps),
+            unit: 'kbit/s',
+          },
+          {
+            case: label,
             metric: 'received per viewer',
             value: Math.round(perViewerKbps),
             unit: 'kbit/s',

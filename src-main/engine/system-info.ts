@@ -59,9 +59,15 @@ export function cpuFigures(meter: CpuMeter): { cores: number; percent: number; l
   return { cores: os.availableParallelism(), percent: meter.sample(), loadAvg: os.loadavg() };
 }
 
-/** Event-loop delay of this thread, as percentiles since the previous read (then reset). */
+/**
+ * Event-loop delay of this thread, as percentiles since the previous read (then reset). Node's
+ * histogram records the interval between its timer's runs, so the resolution is taken off.
+ */
 export class EventLoopDelayMeter {
-  private readonly histogram = monitorEventLoopDelay({ resolution: 10 });
+  private static readonly RESOLUTION_MS = 5;
+  private readonly histogram = monitorEventLoopDelay({
+    resolution: EventLoopDelayMeter.RESOLUTION_MS,
+  });
 
   constructor() {
     this.histogram.enable();
@@ -69,7 +75,8 @@ export class EventLoopDelayMeter {
 
   read(): { p50: number; p99: number; max: number } {
     const h = this.histogram;
-    const ms = (ns: number) => Math.round((ns / 1e6) * 100) / 100;
+    const ms = (ns: number) =>
+      Math.max(0, Math.round((ns / 1e6 - EventLoopDelayMeter.RESOLUTION_MS) * 100) / 100);
     const figures =
       h.count > 0
         ? { p50: ms(h.percentile(50)), p99: ms(h.percentile(99)), max: ms(h.max) }

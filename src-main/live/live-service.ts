@@ -18,7 +18,7 @@ import type {
   WhepRequest,
 } from './types';
 import { ViewerFeed } from './viewer-feed';
-import { WhepSession } from './whep-session';
+import { WhepSession, prepareWebRtc } from './whep-session';
 import type { SessionCloseReason } from './whep-session';
 
 interface ViewerRecord {
@@ -83,6 +83,7 @@ export class LiveService {
     this.transcoder = opts.transcode
       ? new TranscodeHubs(opts.openHub, opts.transcode, opts.logger.child({ module: 'transcode' }))
       : undefined;
+    void prepareWebRtc();
     this.watchdog = setInterval(() => this.sweep(), 1000);
     this.watchdog.unref?.();
   }

@@ -3,6 +3,7 @@
 // routes picture-loss requests to it, and closes on ICE failure, DTLS close or silence.
 // It does not decide caps or codecs (LiveService does) and never touches the hub's producer side.
 import {
+  RTCDtlsTransport,
   RTCPeerConnection,
   RTCRtpCodecParameters,
   RTCRtpHeaderExtensionParameters,
@@ -43,6 +44,17 @@ export interface WhepSessionOptions {
   gatherTimeoutMs: number;
   logger: Logger;
   onStateChange?: (state: string) => void;
+}
+
+/**
+ * Creates werift's process-wide DTLS certificate ahead of the first viewer (otherwise the first
+ * connection pays for the key generation).
+ */
+export function prepareWebRtc(): Promise<void> {
+  return RTCDtlsTransport.SetupCertificate().then(
+    () => undefined,
+    () => undefined,
+  );
 }
 
 const PLAYOUT_DELAY_URI = 'http://www.webrtc.org/experiments/rtp-hdrext/playout-delay';
@@ -128,6 +140,9 @@ export class WhepSession {
 
     try {
       await pc.setRemoteDescription({ type: 'offer', sdp: o.offerSdp });
+      // DTLS server (a=setup:passive): the client's ClientHello then goes out as soon as ICE is up;
+      // as the DTLS client werift waits a fixed 100 ms before its first flight.
+      for (const t of pc.dtlsTransports) t.role = 'server';
       await pc.setLocalDescription(await pc.createAnswer());
     } catch (cause) {
       await this.close();
