@@ -7,7 +7,14 @@ import { exportScenario } from './export';
 import { seek } from './seek';
 import { live } from './live';
 
-export const SCENARIOS: readonly Scenario[] = [smoke, record, indexQuery, exportScenario, seek, live];
+export const SCENARIOS: readonly Scenario[] = [
+  smoke,
+  record,
+  indexQuery,
+  exportScenario,
+  seek,
+  live,
+];
 
 export function findScenario(name: string): Scenario | undefined {
   return SCENARIOS.find((s) => s.name === name);

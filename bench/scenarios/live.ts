@@ -291,7 +291,7 @@ export const live: Scenario = {
       for (const n of viewerCounts) {
         const locations: string[] = [];
         for (let i = 0; i < n; i++) {
-          const client = await createWhepClient();
+          const client = await createWhepClient({ countOnly: true });
           clients.push(client);
           const r = await fetch(`${engine.url}/api/cameras/${cameraId}/whep?stream=main`, {
             method: 'POST',
@@ -316,8 +316,7 @@ export const live: Scenario = {
             stalls: v.reduce((a, x) => a + x.stalls, 0),
           };
         };
-        const received = () =>
-          clients.reduce((s, c) => s + c.packets.reduce((a, p) => a + p.sizeBytes, 0), 0);
+        const received = () => clients.reduce((s, c) => s + c.received.bytes, 0);
         const bytes0 = received();
         const sent0 = await sentBytes();
         const t0 = performance.now();

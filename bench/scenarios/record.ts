@@ -20,9 +20,32 @@ function makeClip(ctx: BenchContext): string {
   ctx.log('making a 20 s 1080p 4 Mbit/s clip with ffmpeg (once)…');
   const tmp = `${file}.tmp.h264`;
   const r = spawnSyncChecked('ffmpeg', [
-    '-v', 'error', '-y', '-f', 'lavfi', '-i', `testsrc2=size=1920x1080:rate=${FPS}`, '-t', '20',
-    '-c:v', 'libx264', '-preset', 'veryfast', '-bf', '0', '-g', String(FPS * 2), '-pix_fmt', 'yuv420p',
-    '-b:v', '4M', '-maxrate', '4M', '-bufsize', '8M', tmp,
+    '-v',
+    'error',
+    '-y',
+    '-f',
+    'lavfi',
+    '-i',
+    `testsrc2=size=1920x1080:rate=${FPS}`,
+    '-t',
+    '20',
+    '-c:v',
+    'libx264',
+    '-preset',
+    'veryfast',
+    '-bf',
+    '0',
+    '-g',
+    String(FPS * 2),
+    '-pix_fmt',
+    'yuv420p',
+    '-b:v',
+    '4M',
+    '-maxrate',
+    '4M',
+    '-bufsize',
+    '8M',
+    tmp,
   ]);
   if (!r) throw new Error('ffmpeg could not make the benchmark clip');
   fs.renameSync(tmp, file);
@@ -33,11 +56,18 @@ function spawnSyncChecked(cmd: string, args: string[]): boolean {
   return spawnSync(cmd, args, { stdio: 'inherit' }).status === 0;
 }
 
-async function startRtspServer(ctx: BenchContext, clipDir: string): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/rtsp-demo-server.ts', '--port', '0', '--dir', clipDir], {
-    cwd: ctx.repoRoot,
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+async function startRtspServer(
+  ctx: BenchContext,
+  clipDir: string,
+): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'scripts/rtsp-demo-server.ts', '--port', '0', '--dir', clipDir],
+    {
+      cwd: ctx.repoRoot,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';
     child.stdout!.on('data', (d: Buffer) => {
@@ -88,13 +118,27 @@ async function runOurs(ctx: BenchContext, url: string, n: number, seconds: numbe
         await fetch(`${engine.url}/api/cameras`, {
           method: 'POST',
           headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ name: `Bench ${i}`, transport: 'tcp', streams: { main: { url } }, recording: { mode: 'continuous', retentionDays: 1, recordSub: false } }),
+          body: JSON.stringify({
+            name: `Bench ${i}`,
+            transport: 'tcp',
+            streams: { main: { url } },
+            recording: { mode: 'continuous', retentionDays: 1, recordSub: false },
+          }),
         }),
       );
       ids.push(cam.id);
     }
     const statuses = async () =>
-      Promise.all(ids.map(async (id) => (await json<{ streams: { main?: StreamStatusLite } }>(await fetch(`${engine.url}/api/cameras/${id}/status`))).streams.main ?? {}));
+      Promise.all(
+        ids.map(
+          async (id) =>
+            (
+              await json<{ streams: { main?: StreamStatusLite } }>(
+                await fetch(`${engine.url}/api/cameras/${id}/status`),
+              )
+            ).streams.main ?? {},
+        ),
+      );
     const deadline = Date.now() + 60_000;
     while ((await statuses()).some((s) => (s.framesWritten ?? 0) < FPS)) {
       if (Date.now() > deadline) throw new Error('streams did not start within 60 s');
@@ -103,7 +147,9 @@ async function runOurs(ctx: BenchContext, url: string, n: number, seconds: numbe
     await sleep(3000); // warm-up
     await fetch(`${engine.url}/api/system`); // resets the event-loop delay histogram
     const win = await measureWindow(() => [engine.pid], seconds);
-    const system = await json<{ eventLoopDelayMs?: { p50: number; p99: number; max: number } }>(await fetch(`${engine.url}/api/system`));
+    const system = await json<{ eventLoopDelayMs?: { p50: number; p99: number; max: number } }>(
+      await fetch(`${engine.url}/api/system`),
+    );
     const final = await statuses();
     const received = final.reduce((a, s) => a + (s.framesReceived ?? 0), 0);
     const dataDir = engine.dataDir;
@@ -111,7 +157,12 @@ async function runOurs(ctx: BenchContext, url: string, n: number, seconds: numbe
     const index = RecordingIndex.open({ dataDir });
     let indexed = 0;
     for (const id of ids) {
-      for (const s of index.querySegments({ cameraId: id, stream: 'main', fromMs: 0, toMs: Date.now() + 3_600_000 })) {
+      for (const s of index.querySegments({
+        cameraId: id,
+        stream: 'main',
+        fromMs: 0,
+        toMs: Date.now() + 3_600_000,
+      })) {
         indexed += s.fragments.reduce((a, f) => a + f.sampleCount, 0);
       }
     }
@@ -124,7 +175,12 @@ async function runOurs(ctx: BenchContext, url: string, n: number, seconds: numbe
   }
 }
 
-async function runFfmpeg(ctx: BenchContext, url: string, n: number, seconds: number): Promise<Window> {
+async function runFfmpeg(
+  ctx: BenchContext,
+  url: string,
+  n: number,
+  seconds: number,
+): Promise<Window> {
   const dir = ctx.tempDir();
   const children: ChildProcess[] = [];
   try {
@@ -132,16 +188,42 @@ async function runFfmpeg(ctx: BenchContext, url: string, n: number, seconds: num
       const out = path.join(dir, String(i));
       fs.mkdirSync(out);
       children.push(
-        spawn('ffmpeg', ['-nostdin', '-v', 'error', '-rtsp_transport', 'tcp', '-i', url, '-c', 'copy', '-f', 'segment', '-segment_time', '60', '-reset_timestamps', '1', '-segment_format', 'mp4', path.join(out, '%05d.mp4')], { stdio: 'ignore' }),
+        spawn(
+          'ffmpeg',
+          [
+            '-nostdin',
+            '-v',
+            'error',
+            '-rtsp_transport',
+            'tcp',
+            '-i',
+            url,
+            '-c',
+            'copy',
+            '-f',
+            'segment',
+            '-segment_time',
+            '60',
+            '-reset_timestamps',
+            '1',
+            '-segment_format',
+            'mp4',
+            path.join(out, '%05d.mp4'),
+          ],
+          { stdio: 'ignore' },
+        ),
       );
     }
     await sleep(5000); // connect and warm up
-    const alive = () => children.map((c) => c.pid!).filter((pid) => readProcStat(pid) !== undefined);
+    const alive = () =>
+      children.map((c) => c.pid!).filter((pid) => readProcStat(pid) !== undefined);
     if (alive().length !== n) throw new Error('an ffmpeg reference process died');
     return await measureWindow(alive, seconds);
   } finally {
     for (const c of children) c.kill('SIGINT');
-    await Promise.all(children.map((c) => new Promise((r) => (c.exitCode !== null ? r(null) : c.once('exit', r)))));
+    await Promise.all(
+      children.map((c) => new Promise((r) => (c.exitCode !== null ? r(null) : c.once('exit', r)))),
+    );
   }
 }
 
@@ -166,12 +248,41 @@ export const record: Scenario = {
         const perStreamMinute = (cpuSec: number) => cpuSec / n / (seconds / 60);
         const lost = Math.max(0, ours.received - ours.indexed);
         rows.push(
-          { case: `${n} streams`, metric: 'CPU per stream-minute', value: perStreamMinute(ours.cpuSec), unit: 's', reference: perStreamMinute(ref.cpuSec), referenceName: 'ffmpeg -c copy -f segment' },
-          { case: `${n} streams`, metric: 'peak RSS', value: ours.peakRssMb, unit: 'MB', reference: ref.peakRssMb, referenceName: 'ffmpeg -c copy (sum)' },
-          { case: `${n} streams`, metric: 'RSS budget (150 MB + 3 MB/stream)', value: 150 + 3 * n, unit: 'MB' },
-          { case: `${n} streams`, metric: 'API event loop p99', value: ours.loop?.p99 ?? NaN, unit: 'ms' },
+          {
+            case: `${n} streams`,
+            metric: 'CPU per stream-minute',
+            value: perStreamMinute(ours.cpuSec),
+            unit: 's',
+            reference: perStreamMinute(ref.cpuSec),
+            referenceName: 'ffmpeg -c copy -f segment',
+          },
+          {
+            case: `${n} streams`,
+            metric: 'peak RSS',
+            value: ours.peakRssMb,
+            unit: 'MB',
+            reference: ref.peakRssMb,
+            referenceName: 'ffmpeg -c copy (sum)',
+          },
+          {
+            case: `${n} streams`,
+            metric: 'RSS budget (150 MB + 3 MB/stream)',
+            value: 150 + 3 * n,
+            unit: 'MB',
+          },
+          {
+            case: `${n} streams`,
+            metric: 'API event loop p99',
+            value: ours.loop?.p99 ?? NaN,
+            unit: 'ms',
+          },
           { case: `${n} streams`, metric: 'frames received', value: ours.received, unit: '' },
-          { case: `${n} streams`, metric: 'frames lost (received − indexed)', value: lost, unit: '' },
+          {
+            case: `${n} streams`,
+            metric: 'frames lost (received − indexed)',
+            value: lost,
+            unit: '',
+          },
         );
         summary[`cpuRatio_${n}`] = perStreamMinute(ours.cpuSec) / perStreamMinute(ref.cpuSec);
         summary[`rssMb_${n}`] = ours.peakRssMb;
