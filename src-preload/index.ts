@@ -1,12 +1,16 @@
 // Preload: exposes `window.nvr`, the typed NvrApi, built from the contract's method list over IPC.
-// Exposes nothing else (no ipcRenderer, no Node); runs sandboxed with context isolation.
+// Exposes nothing else (no ipcRenderer, no Node); runs sandboxed with context isolation. Inputs are
+// validated again in main (src-main/app/ipc-bridge.ts): the renderer is not trusted.
 import { contextBridge, ipcRenderer } from 'electron';
+import { applyEngineBanner } from './engine-banner';
 import {
+  IPC_ENGINE_STATUS_CHANNEL,
   IPC_EVENT_CHANNEL,
   NVR_METHOD_NAMES,
   NvrApiError,
   ipcChannel,
   parseNvrEvent,
+  type EngineStatusMessage,
   type IpcResult,
   type NvrApi,
   type NvrEventListener,
@@ -31,8 +35,15 @@ function buildApi(): NvrApi {
       ipcRenderer.removeListener(IPC_EVENT_CHANNEL, onEvent);
     };
   };
-  return api as unknown as NvrApi;
+  return Object.freeze(api) as unknown as NvrApi;
 }
 
 const nvr = buildApi() satisfies NvrApi;
 contextBridge.exposeInMainWorld('nvr', nvr);
+
+// The engine banner is drawn by the preload itself (shared DOM); nothing about it reaches the page's world.
+ipcRenderer.on(IPC_ENGINE_STATUS_CHANNEL, (_event, status: EngineStatusMessage) => {
+  const apply = () => applyEngineBanner(document, status);
+  if (document.body) apply();
+  else window.addEventListener('DOMContentLoaded', apply, { once: true });
+});

@@ -17,6 +17,19 @@ export interface EngineConfig {
   resourcesDir?: string;
   /** Folder of the renderer build (`NVR_RENDERER_DIR`); `<project>/dist/renderer` when absent. */
   rendererDir?: string;
+  /** `--auth` / NVR_AUTH; when absent: required beyond loopback, open on loopback (see authModeOf). */
+  auth?: 'required' | 'loopback-open';
+  /** PEM files to serve HTTPS with (`--tls-cert/--tls-key`, NVR_TLS_CERT/NVR_TLS_KEY). */
+  tlsCertFile?: string;
+  tlsKeyFile?: string;
+  /** `--https` / NVR_HTTPS=1 without files: a self-signed certificate kept in the data folder. */
+  https?: boolean;
+  /** Origins allowed cross-origin (`--cors-origin a,b`, NVR_CORS_ORIGINS); none by default. */
+  corsOrigins?: string[];
+  /** Browser session lifetime (NVR_SESSION_TTL_S); 12 h by default. */
+  sessionTtlMs?: number;
+  /** First admin's password when no admin exists (NVR_ADMIN_PASSWORD; env only: flags show in `ps`). */
+  adminPassword?: string;
 }
 
 export const DEFAULT_HOST = '127.0.0.1';
@@ -30,7 +43,16 @@ export const USAGE = `Usage: serve [--data DIR] [--port N] [--host ADDR] [--demo
   --port N           HTTP port, 0 for any free port (env NVR_PORT, default ${DEFAULT_PORT})
   --host ADDR        address to bind (env NVR_HOST, default ${DEFAULT_HOST}: this machine only)
   --demo             start the built-in demo cameras
-  --log-level LEVEL  trace|debug|info|warn|error|fatal|silent (env NVR_LOG_LEVEL, default info)`;
+  --log-level LEVEL  trace|debug|info|warn|error|fatal|silent (env NVR_LOG_LEVEL, default info)
+  --auth MODE        required|loopback-open (env NVR_AUTH; default: required unless --host is loopback)
+  --tls-cert FILE    serve HTTPS with this PEM certificate (env NVR_TLS_CERT; needs --tls-key)
+  --tls-key FILE     its PEM private key (env NVR_TLS_KEY)
+  --https            serve HTTPS with a self-signed certificate made on first run (env NVR_HTTPS=1)
+  --cors-origin LIST comma-separated origins allowed cross-origin (env NVR_CORS_ORIGINS; default none)
+
+  NVR_ADMIN_PASSWORD   password of the first admin (user "admin") when none exists; without it a
+                       strong one is generated and printed once
+  NVR_SESSION_TTL_S    browser session lifetime in seconds (default 43200)`;
 
 /** Per-OS default data folder: XDG on Linux, Application Support on macOS, %APPDATA% on Windows. */
 export function defaultDataDir(platform: string, env: Env, homeDir: string): string {
@@ -109,12 +131,16 @@ export function parseCommandLine(
     const m = /^--([a-z-]+)(?:=(.*))?$/.exec(arg);
     if (!m) throw badConfig(`unexpected argument "${arg}"\n${USAGE}`, 'argv');
     const name = m[1] as string;
-    if (name === 'demo') {
-      if (m[2] !== undefined) throw badConfig('--demo takes no value', 'demo');
+    if (name === 'demo' || name === 'https') {
+      if (m[2] !== undefined) throw badConfig(`--${name} takes no value`, name);
       flags.set(name, true);
       continue;
     }
-    if (!['data', 'port', 'host', 'log-level'].includes(name))
+    if (
+      !['data', 'port', 'host', 'log-level', 'auth', 'tls-cert', 'tls-key', 'cors-origin'].includes(
+        name,
+      )
+    )
       throw badConfig(`unknown flag --${name}\n${USAGE}`, 'argv');
     let value = m[2];
     if (value === undefined) {
@@ -156,6 +182,41 @@ export function parseCommandLine(
     demo: flags.get('demo') === true || env.NVR_DEMO === '1',
     logLevel: level ? parseLevel(level[0], level[1]) : 'info',
   };
+  const auth = pick('auth', 'NVR_AUTH');
+  if (auth) {
+    if (auth[0] !== 'required' && auth[0] !== 'loopback-open')
+      throw badConfig(`${auth[1]}: "${auth[0]}" is not required or loopback-open`, 'auth');
+    config.auth = auth[0];
+  }
+  const cert = pick('tls-cert', 'NVR_TLS_CERT');
+  const key = pick('tls-key', 'NVR_TLS_KEY');
+  if (!cert !== !key) throw badConfig('--tls-cert and --tls-key go together', 'tls');
+  if (cert && key) {
+    config.tlsCertFile = parseDir(cert[0], cert[1], cwd);
+    config.tlsKeyFile = parseDir(key[0], key[1], cwd);
+  }
+  if (flags.get('https') === true || env.NVR_HTTPS === '1') config.https = true;
+  const cors = pick('cors-origin', 'NVR_CORS_ORIGINS');
+  if (cors) {
+    const origins = cors[0]
+      .split(',')
+      .map((o) => o.trim())
+      .filter(Boolean);
+    for (const o of origins)
+      if (!/^https?:\/\/[A-Za-z0-9.\-[\]:]+$/.test(o))
+        throw badConfig(
+          `${cors[1]}: "${o}" is not an origin (scheme://host[:port])`,
+          'corsOrigins',
+        );
+    config.corsOrigins = origins;
+  }
+  const ttl = env.NVR_SESSION_TTL_S;
+  if (ttl !== undefined && ttl !== '') {
+    if (!/^\d{1,9}$/.test(ttl) || Number(ttl) < 1)
+      throw badConfig(`NVR_SESSION_TTL_S: "${ttl}" is not a number of seconds`, 'sessionTtlMs');
+    config.sessionTtlMs = Number(ttl) * 1000;
+  }
+  if (env.NVR_ADMIN_PASSWORD) config.adminPassword = env.NVR_ADMIN_PASSWORD;
   if (env.NVR_RESOURCES_DIR) config.resourcesDir = path.resolve(cwd, env.NVR_RESOURCES_DIR);
   if (env.NVR_RENDERER_DIR) config.rendererDir = path.resolve(cwd, env.NVR_RENDERER_DIR);
   return { kind: 'run', config };
@@ -164,4 +225,11 @@ export function parseCommandLine(
 /** True when the host is reachable only from this machine. */
 export function isLoopbackHost(host: string): boolean {
   return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
+/** The effective auth mode: as configured, else required beyond loopback and open on loopback. */
+export function authModeOf(
+  config: Pick<EngineConfig, 'auth' | 'host'>,
+): 'required' | 'loopback-open' {
+  return config.auth ?? (isLoopbackHost(config.host) ? 'loopback-open' : 'required');
 }

@@ -2,11 +2,11 @@
 // and owns start/stop order. Pure Node; never imports electron. Everything long-lived is disposed in stop().
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { DisposableStore, createLogger, systemClock } from '../base';
+import { DisposableStore, NvrError, createLogger, systemClock } from '../base';
 import type { Clock, Logger } from '../base';
 import { OnvifService, createOnvifHandlers, isDeviceAdded } from '../camera/onvif';
-import { createHttpServer } from '../server';
-import type { HttpServer, ResourceHandlers } from '../server';
+import { AuthService, MemoryAuthStore, createHttpServer, generatePassword } from '../server';
+import type { AuthStore, HttpServer, ResourceHandlers } from '../server';
 import type { NvrApi, NvrHandlers } from '../../src-preload/contract';
 import { bindApi, createHandlers } from './api-handlers';
 import { MemoryCameraStore } from './camera-store';
@@ -14,6 +14,8 @@ import type { CameraStore, StoredCamera } from './camera-store';
 import { EngineRecording } from './recording';
 import type { RecordingOptions } from './recording';
 import type { EngineConfig } from './config';
+import { authModeOf } from './config';
+import { loadTlsFiles, selfSignedTls } from './tls';
 import { startDemo } from './demo';
 import type { DemoRtspServer } from './demo';
 import { EventBus } from './event-bus';
@@ -42,6 +44,18 @@ export interface EngineDeps {
   live?: EngineLiveOptions;
   /** Recording options (workers, segment length, quota); `false` runs the engine without recording. */
   recording?: Omit<RecordingOptions, 'dataDir' | 'logger' | 'clock' | 'bus'> | false;
+  /** Users and tokens when the engine runs without recording (memory); the index's tables otherwise. */
+  authStore?: AuthStore;
+  /** With no admin and no NVR_ADMIN_PASSWORD in 'required' mode: make one up (headless serve) instead of refusing. */
+  generateAdminPassword?: boolean;
+}
+
+export interface EngineStartResult {
+  url: string;
+  /** Set once, on the run that created the first admin with a generated password: show it, never store it. */
+  generatedAdminPassword?: string;
+  /** SHA-256 fingerprint of the TLS certificate when serving HTTPS. */
+  tlsFingerprint?: string;
 }
 
 export interface Engine {
@@ -53,8 +67,10 @@ export interface Engine {
   readonly version: string;
   /** Base URL of the HTTP server once started. */
   readonly url: string | undefined;
+  /** Users, sessions, API tokens and the audit log. */
+  readonly auth: AuthService;
   /** Creates the data folder, starts the HTTP server (and the demo cameras); resolves with the URL. */
-  start(): Promise<{ url: string }>;
+  start(): Promise<EngineStartResult>;
   /** Stops accepting requests, stops cameras, flushes and closes. Idempotent. */
   stop(): Promise<void>;
 }
@@ -97,6 +113,13 @@ export function createEngine(config: EngineConfig, deps: EngineDeps = {}): Engin
   const store: CameraStore =
     deps.cameraStore ??
     (recording ? (recording.index.cameras as CameraStore) : new MemoryCameraStore());
+
+  const authMode = authModeOf(config);
+  const auth = new AuthService({
+    store: deps.authStore ?? (recording ? recording.index.auth : new MemoryAuthStore()),
+    nowMs: () => clock.nowMs(),
+    ...(config.sessionTtlMs ? { sessionTtlMs: config.sessionTtlMs } : {}),
+  });
 
   let server: HttpServer | undefined;
   let url: string | undefined;
@@ -167,12 +190,59 @@ export function createEngine(config: EngineConfig, deps: EngineDeps = {}): Engin
   if (playback) Object.assign(handlers, playback.handlers);
   const api = bindApi(handlers, (listener) => events.subscribe(listener));
 
-  async function start(): Promise<{ url: string }> {
+  /** Creates the first admin (user "admin") in 'required' mode, or refuses to go on without one. */
+  async function ensureAdmin(): Promise<string | undefined> {
+    if (authMode !== 'required' || auth.hasAdmin()) return undefined;
+    const generated =
+      config.adminPassword === undefined && deps.generateAdminPassword
+        ? generatePassword()
+        : undefined;
+    const password = config.adminPassword ?? generated;
+    if (password === undefined)
+      throw new NvrError(
+        'forbidden',
+        'no admin user: set NVR_ADMIN_PASSWORD to create one (login is required on this address)',
+        { host: config.host },
+      );
+    await auth.createUser({ username: 'admin', password, role: 'admin' }, null, null);
+    logger.warn(
+      { username: 'admin', generated: generated !== undefined },
+      'created the first admin user',
+    );
+    return generated;
+  }
+
+  async function start(): Promise<EngineStartResult> {
     if (state !== 'new') throw new Error(`engine cannot start from state ${state}`);
     state = 'starting';
     try {
       await mkdir(config.dataDir, { recursive: true });
+      const generatedAdminPassword = await ensureAdmin();
+      const tls = config.tlsCertFile
+        ? await loadTlsFiles(config.tlsCertFile, config.tlsKeyFile ?? '')
+        : config.https
+          ? await selfSignedTls(config.dataDir, { hostNames: [config.host] })
+          : undefined;
+      if (tls)
+        logger.info(
+          { fingerprint: tls.fingerprint, generated: tls.generated },
+          'TLS certificate (SHA-256 fingerprint)',
+        );
       server = await createHttpServer({
+        auth: {
+          mode: authMode,
+          service: auth,
+          ...(config.corsOrigins ? { corsOrigins: config.corsOrigins } : {}),
+          ...(recording
+            ? { segmentCamera: (id: number) => recording.index.getSegment(id)?.cameraId }
+            : {}),
+          exportCameras: (id: string) =>
+            api.getExport({ id }).then(
+              (job) => job.request.cameraIds,
+              () => undefined,
+            ),
+        },
+        ...(tls ? { tls: { cert: tls.cert, key: tls.key, fingerprint: tls.fingerprint } } : {}),
         api,
         logger,
         rendererDir: resolveRendererDir(config.rendererDir),
@@ -217,8 +287,12 @@ export function createEngine(config: EngineConfig, deps: EngineDeps = {}): Engin
 
       url = await srv.listen({ host: config.host, port: config.port });
       state = 'running';
-      logger.info({ url, dataDir: config.dataDir, version }, 'engine started');
-      return { url };
+      logger.info({ url, dataDir: config.dataDir, version, auth: authMode }, 'engine started');
+      return {
+        url,
+        ...(generatedAdminPassword ? { generatedAdminPassword } : {}),
+        ...(tls ? { tlsFingerprint: tls.fingerprint } : {}),
+      };
     } catch (err) {
       await stop().catch(() => undefined);
       throw err;
@@ -244,6 +318,7 @@ export function createEngine(config: EngineConfig, deps: EngineDeps = {}): Engin
     events,
     logger,
     version,
+    auth,
     get url() {
       return url;
     },

@@ -22,7 +22,7 @@ async function main(): Promise<void> {
   }
   const config = parsed.config;
   const logger = createLogger({ level: config.logLevel, bindings: { pid: process.pid } });
-  const engine = createEngine(config, { logger });
+  const engine = createEngine(config, { logger, generateAdminPassword: true });
 
   let stopping = false;
   const shutdown = (signal: NodeJS.Signals) => {
@@ -48,12 +48,16 @@ async function main(): Promise<void> {
   process.on('SIGTERM', shutdown);
 
   try {
-    const { url } = await engine.start();
+    const { url, generatedAdminPassword, tlsFingerprint } = await engine.start();
     if (!isLoopbackHost(config.host))
-      logger.warn(
-        { host: config.host },
-        'listening beyond this machine: anyone who can reach this address can use the API',
+      logger.info({ host: config.host }, 'listening beyond this machine: login required');
+    // Printed once, on stdout only (never logged): it is not stored anywhere in clear.
+    if (generatedAdminPassword)
+      process.stdout.write(
+        `NVR created the admin user "admin" with the password: ${generatedAdminPassword}\n` +
+          'Write it down now: it will not be shown again.\n',
       );
+    if (tlsFingerprint) process.stdout.write(`NVR TLS certificate SHA-256: ${tlsFingerprint}\n`);
     process.stdout.write(`NVR listening on ${url}\n`);
   } catch (err) {
     const message =

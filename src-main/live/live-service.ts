@@ -158,7 +158,7 @@ export class LiveService {
         feed,
         iceServers: this.opts.iceServers ?? [],
         ...(this.opts.iceBindAddress ? { iceBindAddress: this.opts.iceBindAddress } : {}),
-        gatherTimeoutMs: this.opts.gatherTimeoutMs ?? 3000,
+        gatherTimeoutMs: this.opts.gatherTimeoutMs ?? 8000,
         logger: log,
         onStateChange: (state) => {
           if (state === 'connected') {

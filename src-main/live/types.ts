@@ -49,7 +49,7 @@ export interface LiveServiceOptions {
   logger: Logger;
   /** How long a new viewer waits for a stream that has not delivered a frame yet. Default 5 s. */
   trackWaitMs?: number;
-  /** How long candidate gathering may take (only matters with STUN/TURN servers). Default 3 s. */
+  /** How long candidate gathering may take (only matters with STUN/TURN servers or a starved event loop). Default 8 s. */
   gatherTimeoutMs?: number;
   hls?: LiveHlsSettings;
   /** Enables the opt-in H.265 → H.264 transcode (`transcode: 'h264'`); off when absent. */

@@ -243,8 +243,9 @@ describe('HTTP API (inject)', () => {
       headers: { 'content-type': 'application/sdp' },
       payload: 'v=0\r\no=- 0 0 IN IP4 127.0.0.1\r\n',
     });
-    expect(whep.statusCode).toBe(501);
-    expect(whep.json().error.kind).toBe('not_implemented');
+    // Live view exists (src-main/live): this offer has no media section, so it is a bad request.
+    expect(whep.statusCode).toBe(400);
+    expect(whep.json().error.kind).toBe('bad_request');
     const exported = await inject({
       method: 'POST',
       url: '/api/exports',

@@ -3,6 +3,7 @@
 import Fastify, { LogController } from 'fastify';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import type { AddressInfo } from 'node:net';
+import { NvrError } from '../base';
 import type { Logger } from '../base';
 import type { NvrApi } from '../../src-preload/contract';
 import { registerApiRoutes } from './api-routes';
@@ -14,6 +15,9 @@ import type { SegmentFileHandler } from './playback-routes';
 import type { LiveFileHandler } from './live-routes';
 import { toHttpError } from './http-errors';
 import { registerRenderer } from './renderer-static';
+import { registerAuth } from './auth-hook';
+import type { AuthHttpOptions } from './auth-hook';
+import { registerAuthRoutes } from './auth-routes';
 
 export interface HttpServerOptions {
   api: NvrApi;
@@ -28,6 +32,10 @@ export interface HttpServerOptions {
   segmentFiles?: SegmentFileHandler;
   /** Largest accepted request body; 1 MiB by default. */
   bodyLimitBytes?: number;
+  /** Who may call what; 'loopback-open' (no login, loopback Host names only) when absent. */
+  auth?: AuthHttpOptions;
+  /** Serve HTTPS with this certificate and key (PEM); `fingerprint` (SHA-256) is shown by whoami. */
+  tls?: { cert: string | Buffer; key: string | Buffer; fingerprint?: string };
 }
 
 export interface HttpServer {
@@ -39,15 +47,31 @@ export interface HttpServer {
   readonly url: string | undefined;
 }
 
-export function formatBaseUrl(host: string, port: number): string {
-  return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+export function formatBaseUrl(
+  host: string,
+  port: number,
+  scheme: 'http' | 'https' = 'http',
+): string {
+  return `${scheme}://${host.includes(':') ? `[${host}]` : host}:${port}`;
+}
+
+/** True when a bind address is reachable only from this machine. */
+function isLoopbackBind(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
+/** Strips credentials from a URL before it is logged. */
+function redactQueryToken(url: string): string {
+  return url.replace(/([?&]access_token=)[^&]*/g, '$1[redacted]');
 }
 
 export async function createHttpServer(options: HttpServerOptions): Promise<HttpServer> {
   // Type-checks that base's Logger is what fastify accepts as a logger.
   const loggerInstance: FastifyBaseLogger = options.logger.child({ module: 'http' });
+  const auth: AuthHttpOptions = options.auth ?? { mode: 'loopback-open' };
   const app: FastifyInstance = Fastify({
     loggerInstance,
+    ...(options.tls ? { https: { cert: options.tls.cert, key: options.tls.key } } : {}),
     // Per-request lines at debug level (onResponse below) instead of fastify's two info lines.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: options.bodyLimitBytes ?? 1024 * 1024,
@@ -68,7 +92,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
     req.log.debug(
       {
         method: req.method,
-        url: req.url,
+        url: redactQueryToken(req.url),
         status: reply.statusCode,
         ms: Math.round(reply.elapsedTime),
       },
@@ -83,6 +107,13 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
     return reply.code(e.status).send(e.body);
   });
 
+  registerAuth(app, auth);
+  registerAuthRoutes(app, {
+    mode: auth.mode,
+    ...(auth.service ? { service: auth.service } : {}),
+    secure: options.tls !== undefined,
+    ...(options.tls?.fingerprint ? { tlsFingerprint: options.tls.fingerprint } : {}),
+  });
   await registerEvents(app, options.api);
   registerApiRoutes(app, { api: options.api, resources: options.resources ?? {} });
   if (options.liveFiles) registerLiveRoutes(app, options.liveFiles);
@@ -97,9 +128,20 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
       return url;
     },
     async listen({ host, port }) {
+      // Beyond loopback the server always requires a login, and only once an admin exists.
+      if (!isLoopbackBind(host)) {
+        if (auth.mode !== 'required')
+          throw new NvrError('forbidden', `refusing to listen on ${host} without authentication`, {
+            host,
+          });
+        if (!auth.service?.hasAdmin())
+          throw new NvrError('forbidden', `refusing to listen on ${host}: no admin user exists`, {
+            host,
+          });
+      }
       await app.listen({ host, port });
       const address = app.server.address() as AddressInfo;
-      url = formatBaseUrl(host, address.port);
+      url = formatBaseUrl(host, address.port, options.tls ? 'https' : 'http');
       return url;
     },
     close() {

@@ -14,3 +14,19 @@ export { LIVE_FILE_ROUTE } from './live-routes';
 export type { LiveFileHandler, LiveFileRequest } from './live-routes';
 export { SEGMENT_FILE_ROUTE } from './playback-routes';
 export type { SegmentFileHandler, SegmentFileRequest } from './playback-routes';
+export { AuthService, MemoryAuthStore, MIN_PASSWORD_LENGTH, publicUser } from './auth-service';
+export type {
+  AuthStore,
+  AuthUser,
+  AuthToken,
+  AuditEntry,
+  AuthRole,
+  Principal,
+  PublicUser,
+  LoginResult,
+  AuthServiceOptions,
+} from './auth-service';
+export { registerAuth, SESSION_COOKIE, parseCookies } from './auth-hook';
+export type { AuthMode, AuthHttpOptions } from './auth-hook';
+export { accessFor, VIEWER_METHODS, AUTH_LOGIN_PATH, AUTH_WHOAMI_PATH } from './auth-policy';
+export { hashPassword, verifyPassword, generatePassword } from './auth-crypto';

@@ -6,6 +6,8 @@ export { RecordingIndex, segmentEndMs } from './recording-index';
 export type { RecordingIndexOptions, StorageClock } from './recording-index';
 export { SqliteCameraStore } from './camera-store';
 export type { StoredCameraRecord } from './camera-store';
+export { SqliteAuthStore } from './auth-store';
+export type { AuthRole, AuthUserRecord, AuthTokenRecord, AuditRecord } from './auth-store';
 export type {
   StreamRef,
   TimeWindow,

@@ -7,6 +7,7 @@ import Database from 'better-sqlite3';
 import { NvrError } from '../base';
 import type { Clock } from '../base';
 import { SqliteCameraStore } from './camera-store';
+import { SqliteAuthStore } from './auth-store';
 import { FragmentIndexEncoder, decodeFragmentIndex } from './fragment-index';
 import type { FragmentRecord } from './fragment-index';
 import { SegmentLeases } from './leases';
@@ -62,6 +63,8 @@ export class RecordingIndex {
   private readonly leases = new SegmentLeases();
   /** Camera configs: the engine's CameraStore. */
   readonly cameras: SqliteCameraStore;
+  /** Users, tokens and the audit log (src-main/server's AuthStore). */
+  readonly auth: SqliteAuthStore;
   private maxSegmentMs: number;
   private readonly stmt: ReturnType<typeof prepareStatements>;
 
@@ -71,6 +74,7 @@ export class RecordingIndex {
     this.clock = clock;
     this.stmt = prepareStatements(db);
     this.cameras = new SqliteCameraStore(db);
+    this.auth = new SqliteAuthStore(db);
     this.loadStreams();
     const max = db.prepare("SELECT value FROM meta WHERE key = 'max_segment_ms'").pluck().get() as
       number | undefined;

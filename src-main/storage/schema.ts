@@ -111,6 +111,28 @@ const MIGRATIONS: readonly string[] = [
     created_ms INTEGER NOT NULL
   ) STRICT;
   `,
+  `
+  -- Auth (src-main/storage/auth-store.ts): camera scope per user, sessions/API tokens, audit log.
+  ALTER TABLE users ADD COLUMN cameras TEXT;   -- JSON array of camera ids; NULL = all cameras
+  CREATE TABLE auth_tokens (
+    hash TEXT PRIMARY KEY,           -- SHA-256 of the secret; the secret itself is never stored
+    id TEXT NOT NULL UNIQUE,         -- public id (for listing and revoking)
+    user_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    kind TEXT NOT NULL,              -- session | api
+    name TEXT NOT NULL,
+    created_ms INTEGER NOT NULL,
+    expires_ms INTEGER               -- NULL = until revoked
+  ) STRICT;
+  CREATE INDEX auth_tokens_user ON auth_tokens (user_id);
+  CREATE TABLE audit_log (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    at_ms INTEGER NOT NULL,
+    actor TEXT,                      -- username, NULL when unknown
+    action TEXT NOT NULL,
+    address TEXT,
+    detail TEXT                      -- JSON
+  ) STRICT;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

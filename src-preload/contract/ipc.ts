@@ -11,3 +11,10 @@ export function ipcChannel(method: NvrMethodName): `nvr:${NvrMethodName}` {
 
 /** What an IPC handler answers: rejections would lose the error kind across the bridge. */
 export type IpcResult = { ok: true; value: unknown } | ({ ok: false } & ApiErrorBody);
+
+/** Main → windows: the engine supervisor's state; the preload shows a banner while it is not running. */
+export const IPC_ENGINE_STATUS_CHANNEL = 'nvr:engine-status';
+export interface EngineStatusMessage {
+  state: 'starting' | 'running' | 'restarting' | 'stopped';
+  restarts: number;
+}

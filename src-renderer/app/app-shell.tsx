@@ -1,10 +1,13 @@
 // The one window: top bar, camera sidebar, grid in the middle, timeline at the bottom (UI.md). Wires the
-// panes to the stores, runs the 10 Hz clock tick and the keyboard shortcuts; panels not built yet say so.
+// panes to the stores, runs the 10 Hz clock tick and the keyboard shortcuts; dialogs open over it.
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { CameraGrid } from '../features/grid';
 import { TimelinePanel } from '../features/timeline';
-import { Dialog } from '../components';
-import { timeStore, useCameras, useConnection } from '../stores';
+import { ExportDialog } from '../features/export';
+import { AddCameraDialog, CameraSettingsDialog } from '../features/cameras';
+import { StatusDialog } from '../features/status';
+import type { Transport } from '../api';
+import { timeStore, useCameras } from '../stores';
 import { useApi } from './api-context';
 import { Sidebar } from './sidebar';
 import { TopBar } from './top-bar';
@@ -31,6 +34,7 @@ export function AppShell() {
         // The drawer may be sliding in on small screens: focus after it is in the layout.
         requestAnimationFrame(() => searchRef.current?.focus());
       },
+      openExport: () => setPanel('export'),
     }),
     [],
   );
@@ -54,61 +58,28 @@ export function AppShell() {
         searchRef={searchRef}
       />
       {drawerOpen && <div className="scrim" onClick={() => setDrawerOpen(false)} />}
-      <CameraGrid onOpenSettings={openSettingsFor} onAddCamera={addCamera} />
+      <CameraGrid api={api} onOpenSettings={openSettingsFor} onAddCamera={addCamera} />
       <TimelinePanel api={api} />
-      {panel !== null && <PanelDialog panel={panel} onClose={close} />}
+      {panel === 'export' && <ExportDialog api={api} onClose={close} />}
+      {panel === 'add-camera' && <AddCameraDialog api={api} onClose={close} />}
+      {panel !== null && typeof panel === 'object' && (
+        <SettingsFor api={api} cameraId={panel.camera} onClose={close} />
+      )}
+      {panel === 'settings' && <StatusDialog api={api} onClose={close} />}
     </div>
   );
 }
 
-/** Placeholder panels: the export dialog, the wizard and settings arrive in their own issues. */
-function PanelDialog({ panel, onClose }: { panel: Exclude<Panel, null>; onClose(): void }) {
-  const cameras = useCameras((s) => s.cameras);
-  const transport = useConnection((s) => s.transport);
-  const version = useConnection((s) => s.version);
-  const link = useConnection((s) => s.link);
-  if (panel === 'export')
-    return (
-      <Dialog title="Export" onClose={onClose}>
-        Pick a range on the timeline, then choose cameras. Export is not available in this build
-        yet.
-      </Dialog>
-    );
-  if (panel === 'add-camera')
-    return (
-      <Dialog title="Add camera" onClose={onClose}>
-        The wizard (scan the network with ONVIF, or enter an RTSP URL) is not available in this
-        build yet.
-      </Dialog>
-    );
-  if (panel === 'settings')
-    return (
-      <Dialog title="Settings and status" onClose={onClose}>
-        <dl>
-          <dt>Engine</dt>
-          <dd>
-            {link} {version ? `· v${version}` : ''}
-          </dd>
-          <dt>Transport</dt>
-          <dd>{transport === 'ipc' ? 'Desktop (IPC)' : 'Browser (HTTP + WebSocket)'}</dd>
-          <dt>Cameras</dt>
-          <dd>{cameras.length}</dd>
-        </dl>
-      </Dialog>
-    );
-  const cam = cameras.find((c) => c.id === panel.camera);
-  return (
-    <Dialog title={`Camera settings — ${cam?.name ?? panel.camera}`} onClose={onClose}>
-      <dl>
-        <dt>Main stream</dt>
-        <dd>{cam?.streams.main.url ?? '—'}</dd>
-        <dt>Sub stream</dt>
-        <dd>{cam?.streams.sub?.url ?? '—'}</dd>
-        <dt>User</dt>
-        <dd>{cam?.username ?? '—'}</dd>
-        <dt>Recording</dt>
-        <dd>{cam ? `${cam.recording.mode}, ${cam.recording.retentionDays} days` : '—'}</dd>
-      </dl>
-    </Dialog>
-  );
+function SettingsFor({
+  api,
+  cameraId,
+  onClose,
+}: {
+  api: Transport;
+  cameraId: string;
+  onClose(): void;
+}) {
+  const camera = useCameras((s) => s.cameras.find((c) => c.id === cameraId));
+  if (!camera) return null;
+  return <CameraSettingsDialog api={api} camera={camera} onClose={onClose} />;
 }

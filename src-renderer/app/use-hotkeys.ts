@@ -1,10 +1,12 @@
 // Global keyboard shortcuts of the shell (UI.md): L live, 1–5 layouts, / camera search, Esc restore,
-// ←/→ step 10 s (shift: 1 min). Ignores keys typed into inputs. Dispatch only: the stores do the work.
+// ←/→ step 10 s (shift: 1 min), space play/pause, E export. Ignores keys typed into inputs. Dispatch only: the stores do the work.
 import { useEffect } from 'react';
 import { LAYOUTS, layoutStore, timeStore } from '../stores';
 
 export interface HotkeyTargets {
   focusSearch(): void;
+  /** `E`: the export dialog (optional: tests may leave it out). */
+  openExport?(): void;
 }
 
 /** Pure key → action mapping (tested without a DOM). Returns true when the key was handled. */
@@ -17,6 +19,14 @@ export function handleHotkey(
   if (mods.ctrlOrMeta || mods.alt) return false;
   if (key === 'l' || key === 'L') {
     stores.time.getState().goLive();
+    return true;
+  }
+  if (key === ' ') {
+    stores.time.getState().togglePlay();
+    return true;
+  }
+  if ((key === 'e' || key === 'E') && targets.openExport) {
+    targets.openExport();
     return true;
   }
   if (key === '/') {

@@ -17,6 +17,7 @@ export {
   MIN_SPAN_MS,
   MAX_SPAN_MS,
   LIVE_EDGE,
+  PLAYBACK_RATES,
 } from './time-store';
 export type { TimeMode, TimeState, TimeStore } from './time-store';
 export { createConnectionStore } from './connection-store';

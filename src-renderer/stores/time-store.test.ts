@@ -81,3 +81,45 @@ describe('time store', () => {
     );
   });
 });
+
+describe('time store playback clock', () => {
+  it('advances the playhead at the rate while playing, holds it when paused', () => {
+    const clock = fakeClock();
+    const store = createTimeStore({ now: clock.now });
+    const t0 = clock.now() - 600_000;
+    store.getState().seek(t0);
+    const seq = store.getState().seekSeq;
+    clock.advance(1_000);
+    store.getState().tick();
+    expect(store.getState().playheadMs).toBe(t0 + 1_000);
+    store.getState().setRate(4);
+    clock.advance(500);
+    store.getState().tick();
+    expect(store.getState().playheadMs).toBe(t0 + 3_000);
+    store.getState().togglePlay();
+    clock.advance(10_000);
+    store.getState().tick();
+    expect(store.getState().playheadMs).toBe(t0 + 3_000);
+    store.getState().togglePlay();
+    clock.advance(250);
+    store.getState().tick();
+    expect(store.getState().playheadMs).toBe(t0 + 4_000);
+    expect(store.getState().seekSeq).toBe(seq); // ticks are not seeks
+    store.getState().setRate(100);
+    expect(store.getState().rate).toBe(16);
+  });
+
+  it('goes live when playback catches up with now; pausing live freezes now', () => {
+    const clock = fakeClock();
+    const store = createTimeStore({ now: clock.now });
+    store.getState().seek(clock.now() - 2_000);
+    store.getState().setRate(2);
+    clock.advance(2_000);
+    store.getState().tick();
+    expect(store.getState().mode).toBe('live');
+    expect(store.getState().rate).toBe(1);
+    store.getState().togglePlay();
+    expect(store.getState().mode).toBe('playback');
+    expect(store.getState().playing).toBe(false);
+  });
+});

@@ -19,7 +19,17 @@ export interface TimeState {
   viewSpanMs: number;
   /** When live, the window follows now; panning by hand stops that until `goLive`. */
   followLive: boolean;
+  /** Playback runs (the playhead advances at `rate` on every tick) or is paused. */
+  playing: boolean;
+  /** Playback speed, one of PLAYBACK_RATES. */
+  rate: number;
+  /** Bumped on every explicit seek: players resync to the playhead when it changes. */
+  seekSeq: number;
+  /** Clock time of the last tick (for advancing the playhead). */
+  lastTickMs: number;
   goLive(): void;
+  togglePlay(): void;
+  setRate(rate: number): void;
   /** Moves the playhead; a time at or after now means live. */
   seek(ms: number): void;
   /** Steps the playhead by a signed amount (from now when live). */
@@ -30,6 +40,9 @@ export interface TimeState {
   /** Recomputes the window from the clock when following live (call from an animation tick). */
   tick(): void;
 }
+
+/** Playback speeds offered in the UI. */
+export const PLAYBACK_RATES = [0.25, 0.5, 1, 2, 4, 8, 16] as const;
 
 export interface TimeStoreOptions {
   now?: () => number;
@@ -55,13 +68,30 @@ export function createTimeStore(options: TimeStoreOptions = {}) {
     viewStartMs: liveStart(initialSpan),
     viewSpanMs: initialSpan,
     followLive: true,
+    playing: true,
+    rate: 1,
+    seekSeq: 0,
+    lastTickMs: now(),
     goLive: () =>
       set((s) => ({
         mode: 'live',
         playheadMs: now(),
         followLive: true,
+        playing: true,
+        rate: 1,
         viewStartMs: liveStart(s.viewSpanMs),
       })),
+    togglePlay: () => {
+      const s = get();
+      // Pausing live freezes the picture at this moment: playback of now, paused.
+      if (s.mode === 'live') {
+        get().seek(now() - 1);
+        set({ playing: false });
+        return;
+      }
+      set({ playing: !s.playing, lastTickMs: now() });
+    },
+    setRate: (rate) => set({ rate: Math.min(16, Math.max(0.25, rate)) }),
     seek: (ms) => {
       const t = now();
       if (ms >= t) return get().goLive();
@@ -71,6 +101,8 @@ export function createTimeStore(options: TimeStoreOptions = {}) {
         return {
           mode: 'playback',
           playheadMs: ms,
+          seekSeq: s.seekSeq + 1,
+          lastTickMs: t,
           followLive: false,
           viewStartMs: inView ? s.viewStartMs : ms - s.viewSpanMs / 2,
         };
@@ -89,12 +121,26 @@ export function createTimeStore(options: TimeStoreOptions = {}) {
         return { viewSpanMs: spanMs, viewStartMs };
       }),
     pan: (deltaMs) => set((s) => ({ viewStartMs: s.viewStartMs + deltaMs, followLive: false })),
-    tick: () =>
-      set((s) =>
-        s.followLive && s.mode === 'live'
-          ? { viewStartMs: liveStart(s.viewSpanMs), playheadMs: now() }
-          : s,
-      ),
+    tick: () => {
+      const t = now();
+      const s = get();
+      if (s.mode === 'live') {
+        if (s.followLive)
+          set({ viewStartMs: liveStart(s.viewSpanMs), playheadMs: t, lastTickMs: t });
+        return;
+      }
+      if (!s.playing) return set({ lastTickMs: t });
+      const playheadMs = s.playheadMs + (t - s.lastTickMs) * s.rate;
+      // Playback that catches up with now becomes live.
+      if (playheadMs >= t - 500) return get().goLive();
+      const right = s.viewStartMs + s.viewSpanMs;
+      set({
+        playheadMs,
+        lastTickMs: t,
+        // Page the window when the playhead runs off its right edge.
+        viewStartMs: playheadMs > right ? playheadMs - s.viewSpanMs * 0.1 : s.viewStartMs,
+      });
+    },
   }));
 }
 

@@ -17,6 +17,8 @@ export interface WhepTestClient {
   transceiver: RTCRtpTransceiver;
   offerSdp: string;
   packets: ReceivedPacket[];
+  /** Totals, kept in every mode. */
+  received: { packets: number; bytes: number };
   /** Resolves when `n` packets have arrived. */
   waitForPackets(n: number, timeoutMs?: number): Promise<void>;
   /** Resolves when `pred` holds for the packets received so far (checked on every packet). */
@@ -28,6 +30,8 @@ export interface WhepTestClient {
 
 export interface WhepTestClientOptions {
   h265?: boolean;
+  /** Count packets and bytes only (no per-packet records): for load tests with many clients. */
+  countOnly?: boolean;
   /** Offer only packetization-mode=0 H.264. */
   onlyMode0?: boolean;
 }
@@ -74,9 +78,16 @@ export async function createWhepClient(opts: WhepTestClientOptions = {}): Promis
   });
   const transceiver = pc.addTransceiver('video', { direction: 'recvonly' });
   const packets: ReceivedPacket[] = [];
+  const received = { packets: 0, bytes: 0 };
   const listeners = new Set<() => void>();
   transceiver.onTrack.subscribe((track) => {
     track.onReceiveRtp.subscribe((rtp: RtpPacket) => {
+      received.packets++;
+      received.bytes += rtp.serializeSize;
+      if (opts.countOnly) {
+        for (const l of [...listeners]) l();
+        return;
+      }
       packets.push({
         atMs: performance.now(),
         sizeBytes: rtp.serializeSize,
@@ -119,8 +130,9 @@ export async function createWhepClient(opts: WhepTestClientOptions = {}): Promis
     transceiver,
     offerSdp,
     packets,
+    received,
     waitFor,
-    waitForPackets: (n, timeoutMs) => waitFor((p) => p.length >= n, timeoutMs),
+    waitForPackets: (n, timeoutMs) => waitFor(() => received.packets >= n, timeoutMs),
     applyAnswer: (sdp) => pc.setRemoteDescription({ type: 'answer', sdp }),
     sendPli: () => {
       const ssrc = transceiver.receiver.track?.ssrc ?? transceiver.receiver.tracks[0]?.ssrc;

@@ -10,6 +10,7 @@ import {
   useLayout,
 } from '../../stores';
 import { IconWarning } from '../../components';
+import type { Transport } from '../../api';
 import { fitGrid } from './fit-grid';
 import { CameraTile } from './camera-tile';
 import './grid.css';
@@ -18,11 +19,12 @@ const GAP_PX = 4;
 const PAD_PX = 6;
 
 export interface CameraGridProps {
+  api: Transport;
   onOpenSettings(cameraId: string): void;
   onAddCamera(): void;
 }
 
-export function CameraGrid({ onOpenSettings, onAddCamera }: CameraGridProps) {
+export function CameraGrid({ api, onOpenSettings, onAddCamera }: CameraGridProps) {
   const paneRef = useRef<HTMLDivElement>(null);
   const [size, setSize] = useState({ w: 0, h: 0 });
   const layoutId = useLayout((s) => s.layoutId);
@@ -94,6 +96,7 @@ export function CameraGrid({ onOpenSettings, onAddCamera }: CameraGridProps) {
           return (
             <CameraTile
               key={i}
+              api={api}
               index={i}
               camera={id ? byId.get(id) : undefined}
               status={id ? statuses[id] : undefined}

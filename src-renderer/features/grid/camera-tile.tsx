@@ -1,13 +1,17 @@
-// One grid tile: camera name, state in words, stream facts; what is wrong and a button to fix it.
-// Live video arrives in a later issue (the tile-video layer is where the <video> goes).
-import { memo, useState, type CSSProperties, type DragEvent } from 'react';
+// One grid tile: the camera's live (WebRTC, sub stream; main when maximized) or playback video, its name,
+// state in words, stream facts on hover; what is wrong and a button to fix it.
+import { memo, useCallback, useState, type CSSProperties, type DragEvent } from 'react';
 import type { Camera, CameraStatus } from '../../../src-preload/contract';
-import { describeStatus, streamFacts } from '../../stores';
-import { IconCamera, IconPlus, IconWarning, StateDot } from '../../components';
+import type { Transport } from '../../api';
+import { describeStatus, streamFacts, useTime, type StatusWords } from '../../stores';
+import { IconCamera, IconGear, IconPlus, IconWarning, StateDot } from '../../components';
+import { LiveVideo, type LivePlayerState } from '../live';
+import { PlaybackVideo, type PlaybackState } from '../playback';
 
 export const CAMERA_DRAG_TYPE = 'application/x-nvr-camera';
 
 export interface CameraTileProps {
+  api: Transport;
   index: number;
   camera: Camera | undefined;
   status: CameraStatus | undefined;
@@ -21,9 +25,53 @@ export interface CameraTileProps {
   onAddCamera(): void;
 }
 
+type PlayerState = LivePlayerState | PlaybackState;
+
+/** The tile's words when its camera is fine: what the player is doing. */
+export function playerWords(state: PlayerState, mode: 'live' | 'playback'): StatusWords {
+  const w = (
+    tone: StatusWords['tone'],
+    label: string,
+    hint: string | null = null,
+  ): StatusWords => ({
+    tone,
+    label,
+    hint,
+    fixInSettings: false,
+  });
+  switch (state) {
+    case 'live':
+      return w('ok', 'live');
+    case 'hls':
+      return w('ok', 'live (HLS)');
+    case 'playing':
+      return w('ok', 'playback');
+    case 'paused':
+      return w('idle', 'paused');
+    case 'gap':
+      return w('idle', 'no recording', 'Nothing was recorded at this time.');
+    case 'error':
+      return w('bad', 'playback error');
+    case 'reconnecting':
+      return w('warn', 'reconnecting');
+    case 'loading':
+      return w('busy', mode === 'playback' ? 'loading' : 'connecting');
+    default:
+      return w('busy', 'connecting');
+  }
+}
+
 export const CameraTile = memo(function CameraTile(props: CameraTileProps) {
   const { index, camera, status, selected, maximized, style } = props;
   const [dropping, setDropping] = useState(false);
+  const mode = useTime((s) => s.mode);
+  const [player, setPlayer] = useState<{ state: PlayerState; detail?: string }>({
+    state: 'connecting',
+  });
+  const onPlayer = useCallback(
+    (state: PlayerState, detail?: string) => setPlayer({ state, detail }),
+    [],
+  );
 
   const dragProps = {
     onDragOver: (e: DragEvent) => {
@@ -75,9 +123,20 @@ export const CameraTile = memo(function CameraTile(props: CameraTileProps) {
     );
   }
 
-  const words = describeStatus(status, camera.enabled);
-  const stream = status?.streams.sub ?? status?.streams.main;
-  const facts = words.tone === 'ok' ? streamFacts(stream) : [];
+  const camWords = describeStatus(status, camera.enabled);
+  const streamName = maximized ? 'main' : 'sub';
+  // Live needs a camera that is up; playback of what was recorded works whatever its state now.
+  const canLive = camera.enabled && status !== undefined && camWords.tone !== 'bad';
+  const showPlayer = mode === 'playback' || canLive;
+  const words =
+    showPlayer && (mode === 'playback' || camWords.tone === 'ok')
+      ? playerWords(player.state, mode)
+      : camWords;
+  const stream = maximized
+    ? (status?.streams.main ?? status?.streams.sub)
+    : (status?.streams.sub ?? status?.streams.main);
+  const facts = camWords.tone === 'ok' ? streamFacts(stream) : [];
+  const playing = words.tone === 'ok';
 
   return (
     <div
@@ -86,37 +145,67 @@ export const CameraTile = memo(function CameraTile(props: CameraTileProps) {
       data-testid="tile"
       data-camera-id={camera.id}
       data-state={status?.state ?? 'unknown'}
+      data-player={showPlayer ? player.state : 'none'}
       aria-label={`${camera.name}: ${words.label}`}
       {...dragProps}
       onClick={() => props.onSelect(index)}
       onDoubleClick={() => props.onToggleMaximize(index)}
     >
-      <div className="tile-video" />
+      <div className="tile-video">
+        {showPlayer && mode === 'live' && (
+          <LiveVideo
+            key={`live:${camera.id}:${streamName}`}
+            api={props.api}
+            cameraId={camera.id}
+            stream={streamName}
+            onState={onPlayer}
+          />
+        )}
+        {mode === 'playback' && (
+          <PlaybackVideo
+            key={`vod:${camera.id}:${streamName}`}
+            api={props.api}
+            cameraId={camera.id}
+            stream={streamName}
+            onState={onPlayer}
+          />
+        )}
+      </div>
       <div className="tile-head">
         <span className="name">{camera.name}</span>
+        {facts.length > 0 && (
+          <span className="facts" data-testid="tile-facts">
+            {facts.join(' · ')}
+          </span>
+        )}
         <span className="state" data-tone={words.tone} data-testid="tile-state">
           <StateDot tone={words.tone} label={words.label} />
-          {facts.length > 0 ? facts.slice(0, 2).join(' · ') : words.label}
+          {mode === 'playback' && playing ? '▶ ' : ''}
+          {words.label}
         </span>
+        <button
+          className="tile-gear"
+          aria-label={`Settings of ${camera.name}`}
+          title="Camera settings"
+          onClick={(e) => {
+            e.stopPropagation();
+            props.onOpenSettings(camera.id);
+          }}
+          onDoubleClick={(e) => e.stopPropagation()}
+        >
+          <IconGear size={13} />
+        </button>
       </div>
-      <TileCenter words={words} onFix={() => props.onOpenSettings(camera.id)} />
+      {!playing && <TileCenter words={words} onFix={() => props.onOpenSettings(camera.id)} />}
       <div className="tile-foot">
-        <span>{facts.length > 2 ? facts.slice(2).join(' · ') : ''}</span>
         <span>{maximized ? 'main stream · Esc to return' : ''}</span>
+        <span>{mode === 'playback' ? 'recorded' : ''}</span>
       </div>
     </div>
   );
 });
 
 function TileCenter({ words, onFix }: { words: ReturnType<typeof describeStatus>; onFix(): void }) {
-  if (words.tone === 'ok') {
-    return (
-      <div className="tile-center">
-        <IconCamera size={22} className="glyph" />
-        <div className="sub">No video player in this build</div>
-      </div>
-    );
-  }
   if (words.tone === 'busy' || words.tone === 'warn') {
     return (
       <div className="tile-center">

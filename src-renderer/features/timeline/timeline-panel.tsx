@@ -3,9 +3,17 @@
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { Camera } from '../../../src-preload/contract';
 import type { Transport } from '../../api';
-import { describeStatus, timeStore, useCameras, useLayout, useTime } from '../../stores';
+import {
+  PLAYBACK_RATES,
+  describeStatus,
+  timeStore,
+  useCameras,
+  useLayout,
+  useTime,
+} from '../../stores';
 import {
   IconForward,
+  IconPause,
   IconPlay,
   IconRewind,
   IconSkipBack,
@@ -31,6 +39,8 @@ export function TimelinePanel({ api }: { api: Transport }) {
   const playheadMs = useTime((s) => s.playheadMs);
   const viewStartMs = useTime((s) => s.viewStartMs);
   const viewSpanMs = useTime((s) => s.viewSpanMs);
+  const playing = useTime((s) => s.playing);
+  const rate = useTime((s) => s.rate);
 
   // Rows: the cameras of the current view (grid order), else every camera.
   const rowsCams = useMemo<Camera[]>(() => {
@@ -153,11 +163,12 @@ export function TimelinePanel({ api }: { api: Transport }) {
         <select
           className="tl-speed"
           aria-label="Playback speed"
-          defaultValue="1"
+          value={String(rate)}
           disabled={mode === 'live'}
+          onChange={(e) => t.setRate(Number(e.target.value))}
         >
-          {['0.25', '0.5', '1', '2', '4', '8'].map((v) => (
-            <option key={v} value={v}>
+          {PLAYBACK_RATES.map((v) => (
+            <option key={v} value={String(v)}>
               {v}×
             </option>
           ))}
@@ -177,8 +188,13 @@ export function TimelinePanel({ api }: { api: Transport }) {
           >
             <IconRewind size={13} />
           </button>
-          <button title="Play (Space)" aria-label="Play" disabled>
-            <IconPlay size={13} />
+          <button
+            title={mode === 'live' || playing ? 'Pause (Space)' : 'Play (Space)'}
+            aria-label={mode === 'live' || playing ? 'Pause' : 'Play'}
+            data-testid="play-pause"
+            onClick={() => t.togglePlay()}
+          >
+            {mode === 'live' || playing ? <IconPause size={13} /> : <IconPlay size={13} />}
           </button>
           <button
             title="Forward 10 s (→)"

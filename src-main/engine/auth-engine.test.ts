@@ -1,0 +1,154 @@
+// The headless engine with login required on loopback: first admin from NVR_ADMIN_PASSWORD or generated,
+// users in SQLite across restarts, HTTPS with a self-signed certificate (fingerprint in whoami), config flags.
+import { X509Certificate } from 'node:crypto';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import https from 'node:https';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { nullLogger } from '../base';
+import { authModeOf, parseCommandLine } from './config';
+import type { EngineConfig } from './config';
+import { createEngine } from './engine';
+import type { Engine, EngineDeps } from './engine';
+
+const cleanups: (() => Promise<unknown>)[] = [];
+afterEach(async () => {
+  while (cleanups.length) await cleanups.pop()!();
+});
+
+async function tempDir(): Promise<string> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'nvr-auth-engine-'));
+  cleanups.push(() => rm(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+function engineFor(
+  config: Partial<EngineConfig> & { dataDir: string },
+  deps: EngineDeps = {},
+): Engine {
+  const engine = createEngine(
+    { host: '127.0.0.1', port: 0, demo: false, logLevel: 'silent', auth: 'required', ...config },
+    { logger: nullLogger(), ...deps },
+  );
+  cleanups.push(() => engine.stop());
+  return engine;
+}
+
+/** HTTPS request trusting only the given certificate. */
+function httpsRequest(
+  url: string,
+  ca: Buffer,
+  init: { method?: string; headers?: Record<string, string>; body?: string } = {},
+): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = https.request(
+      url,
+      { method: init.method ?? 'GET', headers: init.headers ?? {}, ca, servername: 'localhost' },
+      (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (c: string) => (body += c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+      },
+    );
+    req.on('error', reject);
+    req.end(init.body);
+  });
+}
+
+describe('engine auth', () => {
+  it('refuses to start with login required and no admin, unless given a password', async () => {
+    const dataDir = await tempDir();
+    await expect(engineFor({ dataDir }).start()).rejects.toThrow(/no admin user/);
+    const engine = engineFor({ dataDir, adminPassword: 'from-the-env-1' });
+    const { url, generatedAdminPassword } = await engine.start();
+    expect(generatedAdminPassword).toBeUndefined();
+    expect((await fetch(`${url}/api/cameras`)).status).toBe(401);
+    const login = await fetch(`${url}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'admin', password: 'from-the-env-1' }),
+    });
+    expect(login.status).toBe(200);
+    await engine.stop();
+    // users live in SQLite: a restart keeps the admin (and needs no password again)
+    const again = engineFor({ dataDir });
+    const second = await again.start();
+    expect(again.auth.store.listUsers().map((u) => u.username)).toEqual(['admin']);
+    expect(again.auth.store.listUsers()[0]!.passwordHash).toMatch(/^scrypt\$/);
+    expect(second.generatedAdminPassword).toBeUndefined();
+  });
+
+  it('generates a strong admin password once for headless serve', async () => {
+    const dataDir = await tempDir();
+    const engine = engineFor({ dataDir }, { generateAdminPassword: true });
+    const { url, generatedAdminPassword } = await engine.start();
+    expect(generatedAdminPassword).toMatch(/^[A-Za-z0-9]{20}$/);
+    const login = await fetch(`${url}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'admin', password: generatedAdminPassword }),
+    });
+    expect(login.status).toBe(200);
+    await engine.stop();
+    const again = engineFor({ dataDir }, { generateAdminPassword: true });
+    expect((await again.start()).generatedAdminPassword).toBeUndefined();
+  });
+
+  it('serves HTTPS with a self-signed certificate (0600) and shows its fingerprint', async () => {
+    const dataDir = await tempDir();
+    const engine = engineFor({ dataDir, https: true, adminPassword: 'https-admin-pw' });
+    const { url, tlsFingerprint } = await engine.start();
+    expect(url).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
+    const cert = await readFile(path.join(dataDir, 'tls', 'cert.pem'));
+    expect((await stat(path.join(dataDir, 'tls', 'key.pem'))).mode & 0o777).toBe(0o600);
+    expect(tlsFingerprint).toBe(new X509Certificate(cert).fingerprint256);
+    const local = url.replace('127.0.0.1', 'localhost');
+
+    expect((await httpsRequest(`${local}/api/cameras`, cert)).status).toBe(401);
+    const login = await httpsRequest(`${local}/api/auth/login`, cert, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'admin', password: 'https-admin-pw' }),
+    });
+    expect(login.status).toBe(200);
+    expect(String(login.headers['set-cookie'])).toContain('; Secure');
+    const { token } = JSON.parse(login.body) as { token: string };
+    const who = await httpsRequest(`${local}/api/auth/whoami`, cert, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(JSON.parse(who.body)).toMatchObject({
+      user: 'admin',
+      role: 'admin',
+      tlsFingerprint,
+    });
+    // plain HTTP to the HTTPS port gets no API answer
+    await expect(fetch(`${url.replace('https', 'http')}/api/health`)).rejects.toThrow();
+  });
+
+  it('parses the auth flags and picks the default mode by host', () => {
+    const parse = (argv: string[], env: Record<string, string> = {}) => {
+      const r = parseCommandLine(argv, env, { homeDir: '/home/u', platform: 'linux' });
+      if (r.kind !== 'run') throw new Error('help');
+      return r.config;
+    };
+    expect(authModeOf(parse([]))).toBe('loopback-open');
+    expect(authModeOf(parse(['--host', '0.0.0.0']))).toBe('required');
+    expect(authModeOf(parse(['--auth', 'required']))).toBe('required');
+    expect(authModeOf(parse([], { NVR_AUTH: 'required' }))).toBe('required');
+    expect(() => parse(['--auth', 'none'])).toThrow(/required or loopback-open/);
+    expect(() => parse(['--tls-cert', 'a.pem'])).toThrow(/go together/);
+    const c = parse(['--https', '--cors-origin', 'https://a.example,http://b:8080'], {
+      NVR_ADMIN_PASSWORD: 'pw-from-env-1',
+      NVR_SESSION_TTL_S: '60',
+    });
+    expect(c).toMatchObject({
+      https: true,
+      corsOrigins: ['https://a.example', 'http://b:8080'],
+      adminPassword: 'pw-from-env-1',
+      sessionTtlMs: 60_000,
+    });
+    expect(() => parse(['--cors-origin', '*'])).toThrow(/not an origin/);
+  });
+});

@@ -1,0 +1,82 @@
+// Add-camera and settings form logic: validation in words, minimal patches, device merging.
+import { describe, expect, it } from 'vitest';
+import type { Camera } from '../../../src-preload/contract';
+import {
+  deviceLabel,
+  mergeDevice,
+  rtspFormToInput,
+  settingsFormOf,
+  settingsPatch,
+} from './camera-forms';
+
+const cam: Camera = {
+  id: 'door',
+  name: 'Door',
+  enabled: true,
+  streams: { main: { url: 'rtsp://10.0.0.5/main' }, sub: { url: 'rtsp://10.0.0.5/sub' } },
+  username: 'admin',
+  hasPassword: true,
+  transport: 'auto',
+  recording: { mode: 'continuous', retentionDays: 30, recordSub: true },
+} as Camera;
+
+describe('camera forms', () => {
+  it('turns the RTSP tab into an addCamera body', () => {
+    const r = rtspFormToInput({
+      name: ' Gate ',
+      mainUrl: 'rtsp://10.0.0.9:554/h264',
+      subUrl: '',
+      username: 'admin',
+      password: 'pw',
+    });
+    expect(r).toEqual({
+      ok: true,
+      value: {
+        name: 'Gate',
+        streams: { main: { url: 'rtsp://10.0.0.9:554/h264' } },
+        username: 'admin',
+        password: 'pw',
+      },
+    });
+    const bad = rtspFormToInput({
+      name: 'x',
+      mainUrl: 'http://a',
+      subUrl: '',
+      username: '',
+      password: '',
+    });
+    expect(bad).toEqual({ ok: false, error: expect.stringMatching(/rtsp:\/\//) });
+    expect(
+      rtspFormToInput({ name: '', mainUrl: '', subUrl: '', username: '', password: '' }).ok,
+    ).toBe(false);
+  });
+
+  it('patches only what changed; empty password keeps it; empty sub removes it', () => {
+    const f = settingsFormOf(cam);
+    expect(settingsPatch(cam, f)).toEqual({ ok: true, value: {} });
+    expect(settingsPatch(cam, { ...f, name: 'Front door', subUrl: '', retentionDays: 7 })).toEqual({
+      ok: true,
+      value: { name: 'Front door', streams: { sub: null }, recording: { retentionDays: 7 } },
+    });
+    expect(settingsPatch(cam, { ...f, password: 'new', username: '' })).toEqual({
+      ok: true,
+      value: { password: 'new', username: null },
+    });
+    expect(settingsPatch(cam, { ...f, retentionDays: 0 }).ok).toBe(false);
+  });
+
+  it('merges devices by host and port, sorted by address', () => {
+    let list = mergeDevice([], { host: '10.0.0.20', xaddrs: [] });
+    list = mergeDevice(list, { host: '10.0.0.3', xaddrs: [] });
+    list = mergeDevice(list, {
+      host: '10.0.0.20',
+      xaddrs: ['http://10.0.0.20/onvif'],
+      name: 'Cam',
+    });
+    expect(list.map((d) => d.host)).toEqual(['10.0.0.3', '10.0.0.20']);
+    expect(deviceLabel(list[1]!)).toBe('Cam · 10.0.0.20');
+    expect(deviceLabel({ host: '1.2.3.4', xaddrs: [], manufacturer: 'Axis', model: 'M10' })).toBe(
+      'Axis M10 · 1.2.3.4',
+    );
+  });
+});

@@ -1,0 +1,111 @@
+// Pure form logic of the add-camera wizard and the settings panel: RTSP form → CameraInput, settings form
+// → minimal CameraPatch, discovered devices merged as they arrive. No API, no DOM.
+import type {
+  Camera,
+  CameraInput,
+  CameraPatch,
+  DiscoveredDevice,
+} from '../../../src-preload/contract';
+
+export interface RtspForm {
+  name: string;
+  mainUrl: string;
+  subUrl: string;
+  username: string;
+  password: string;
+}
+
+export type FormResult<T> = { ok: true; value: T } | { ok: false; error: string };
+
+const RTSP = /^rtsps?:\/\/[^\s/]+/i;
+
+/** The addCamera body of the RTSP tab, or what is wrong in words. */
+export function rtspFormToInput(f: RtspForm): FormResult<CameraInput> {
+  const name = f.name.trim();
+  if (!name) return { ok: false, error: 'Give the camera a name.' };
+  if (!RTSP.test(f.mainUrl.trim()))
+    return { ok: false, error: 'The main stream URL must start with rtsp:// and a host.' };
+  if (f.subUrl.trim() && !RTSP.test(f.subUrl.trim()))
+    return { ok: false, error: 'The sub stream URL must start with rtsp:// and a host.' };
+  const input: CameraInput = {
+    name,
+    streams: {
+      main: { url: f.mainUrl.trim() },
+      ...(f.subUrl.trim() ? { sub: { url: f.subUrl.trim() } } : {}),
+    },
+  };
+  if (f.username) input.username = f.username;
+  if (f.password) input.password = f.password;
+  return { ok: true, value: input };
+}
+
+export interface SettingsForm {
+  name: string;
+  enabled: boolean;
+  mainUrl: string;
+  subUrl: string;
+  username: string;
+  /** Empty: keep the stored password. */
+  password: string;
+  transport: Camera['transport'];
+  mode: Camera['recording']['mode'];
+  retentionDays: number;
+}
+
+export function settingsFormOf(c: Camera): SettingsForm {
+  return {
+    name: c.name,
+    enabled: c.enabled,
+    mainUrl: c.streams.main.url,
+    subUrl: c.streams.sub?.url ?? '',
+    username: c.username ?? '',
+    password: '',
+    transport: c.transport,
+    mode: c.recording.mode,
+    retentionDays: c.recording.retentionDays,
+  };
+}
+
+/** Only what changed, as an updateCamera patch (empty object when nothing did), or what is wrong. */
+export function settingsPatch(c: Camera, f: SettingsForm): FormResult<CameraPatch> {
+  const p: CameraPatch = {};
+  if (!f.name.trim()) return { ok: false, error: 'The name must not be empty.' };
+  if (!RTSP.test(f.mainUrl.trim()))
+    return { ok: false, error: 'The main stream URL must start with rtsp://.' };
+  if (f.subUrl.trim() && !RTSP.test(f.subUrl.trim()))
+    return { ok: false, error: 'The sub stream URL must start with rtsp://.' };
+  if (!Number.isInteger(f.retentionDays) || f.retentionDays < 1 || f.retentionDays > 3650)
+    return { ok: false, error: 'Keep recordings for 1 to 3650 days.' };
+  if (f.name.trim() !== c.name) p.name = f.name.trim();
+  if (f.enabled !== c.enabled) p.enabled = f.enabled;
+  const streams: NonNullable<CameraPatch['streams']> = {};
+  if (f.mainUrl.trim() !== c.streams.main.url) streams.main = { url: f.mainUrl.trim() };
+  const sub = f.subUrl.trim();
+  if (sub !== (c.streams.sub?.url ?? '')) streams.sub = sub ? { url: sub } : null;
+  if (Object.keys(streams).length > 0) p.streams = streams;
+  if (f.username !== (c.username ?? '')) p.username = f.username || null;
+  if (f.password) p.password = f.password;
+  if (f.transport !== c.transport) p.transport = f.transport;
+  const rec: NonNullable<CameraPatch['recording']> = {};
+  if (f.mode !== c.recording.mode) rec.mode = f.mode;
+  if (f.retentionDays !== c.recording.retentionDays) rec.retentionDays = f.retentionDays;
+  if (Object.keys(rec).length > 0) p.recording = rec;
+  return { ok: true, value: p };
+}
+
+/** Adds a discovered device, replacing an earlier answer from the same host and port. */
+export function mergeDevice(
+  list: readonly DiscoveredDevice[],
+  d: DiscoveredDevice,
+): DiscoveredDevice[] {
+  const key = (x: DiscoveredDevice) => `${x.host}:${x.port ?? 80}`;
+  const out = list.filter((x) => key(x) !== key(d));
+  out.push(d);
+  return out.sort((a, b) => a.host.localeCompare(b.host, undefined, { numeric: true }));
+}
+
+/** "Axis P3245 · 10.0.0.5" */
+export function deviceLabel(d: DiscoveredDevice): string {
+  const what = d.name ?? [d.manufacturer, d.model].filter(Boolean).join(' ');
+  return what ? `${what} · ${d.host}` : d.host;
+}

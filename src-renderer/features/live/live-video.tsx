@@ -1,0 +1,90 @@
+// A live <video> of one camera stream: WebRTC through WhepClient, live HLS (hls.js) when WebRTC fails.
+// Mounting starts the session; unmounting (or a new camera/stream: callers key on them) DELETEs it.
+import { useEffect, useRef, useState } from 'react';
+import Hls from 'hls.js';
+import type { Transport } from '../../api';
+import { WhepClient, type WhepState } from './whep-client';
+
+export type LivePlayerState = WhepState | 'hls';
+
+export interface LiveVideoProps {
+  api: Transport;
+  cameraId: string;
+  stream: 'main' | 'sub';
+  onState(state: LivePlayerState, detail?: string): void;
+}
+
+export function LiveVideo({ api, cameraId, stream, onState }: LiveVideoProps) {
+  const videoRef = useRef<HTMLVideoElement>(null);
+  const [fallback, setFallback] = useState(false);
+  const onStateRef = useRef(onState);
+  onStateRef.current = onState;
+
+  useEffect(() => {
+    if (fallback) return;
+    const video = videoRef.current;
+    if (!video) return;
+    const client = new WhepClient({
+      cameraId,
+      stream,
+      startLive: (input) => api.startLive(input),
+      stopLive: (input) => api.stopLive(input),
+      onTrack: (track) => {
+        video.srcObject = new MediaStream([track]);
+        video.play().catch(() => {});
+      },
+      onState: (s, detail) => {
+        if (s === 'fallback') setFallback(true);
+        else onStateRef.current(s, detail);
+      },
+    });
+    client.start();
+    return () => {
+      client.close();
+      video.srcObject = null;
+    };
+  }, [api, cameraId, stream, fallback]);
+
+  useEffect(() => {
+    if (!fallback) return;
+    const video = videoRef.current;
+    if (!video) return;
+    let hls: Hls | undefined;
+    let cancelled = false;
+    onStateRef.current('connecting', 'WebRTC unavailable: live HLS');
+    void api.getLivePlaylistUrl({ id: cameraId, stream }).then(({ url }) => {
+      if (cancelled) return;
+      if (!Hls.isSupported()) {
+        video.src = url; // Safari plays HLS natively
+      } else {
+        hls = new Hls({ liveSyncDurationCount: 2 });
+        hls.on(Hls.Events.ERROR, (_e, data) => {
+          if (data.fatal) onStateRef.current('reconnecting', `${data.type}: ${data.details}`);
+        });
+        hls.loadSource(url);
+        hls.attachMedia(video);
+      }
+      video.play().catch(() => {});
+    });
+    const onPlaying = () => onStateRef.current('hls');
+    video.addEventListener('playing', onPlaying);
+    return () => {
+      cancelled = true;
+      video.removeEventListener('playing', onPlaying);
+      hls?.destroy();
+      video.removeAttribute('src');
+    };
+  }, [api, cameraId, stream, fallback]);
+
+  return (
+    <video
+      ref={videoRef}
+      className="tile-media"
+      data-testid="live-video"
+      data-transport={fallback ? 'hls' : 'webrtc'}
+      muted
+      autoPlay
+      playsInline
+    />
+  );
+}
