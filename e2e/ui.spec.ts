@@ -90,7 +90,19 @@ test.describe('ui', () => {
       )
       .toBeGreaterThan(before + 0.5);
     await expect(page.getByTestId('clock')).toHaveText(/\d{2}:\d{2}:\d{2}\.\d$/);
+    // Hovering a recorded stretch of a row previews that moment.
+    await canvas.hover({ position: { x: box.width * 0.87, y: 22 + 11 } });
+    await expect(page.getByTestId('timeline-thumb').locator('img')).toBeVisible();
+    await expect
+      .poll(() =>
+        page
+          .getByTestId('timeline-thumb')
+          .locator('img')
+          .evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth),
+      )
+      .toBeGreaterThan(0);
     await page.screenshot({ path: path.join(ARTIFACTS, 'ui-playback.png') });
+    await page.mouse.move(10, 10);
 
     // Pause holds the picture; LIVE returns to WebRTC.
     await page.keyboard.press(' ');
@@ -154,7 +166,10 @@ test.describe('ui', () => {
     await expect(page.getByTestId('camera-row')).toHaveCount(5);
 
     // The new camera cannot connect: its tile says so in words, with a way to its settings.
+    // Place it: select an empty tile of the 3×3 grid, then pick the camera in the sidebar.
     await page.keyboard.press('3');
+    await page.locator('[data-testid=tile][data-empty]').first().click();
+    await page.getByTestId('camera-row').filter({ hasText: 'Gate' }).click();
     const tile = page.locator('[data-testid=tile][aria-label^="Gate"]');
     await expect(tile.getByTestId('tile-state')).toHaveText(/offline|reconnecting|connecting/, {
       timeout: 20_000,
@@ -168,5 +183,26 @@ test.describe('ui', () => {
     await settings.getByRole('button', { name: 'Delete Gate for good' }).click();
     await expect(settings).toBeHidden();
     await expect(page.getByTestId('camera-row')).toHaveCount(4);
+  });
+
+  test('without WebRTC the tiles fall back to live HLS', async ({ browser, engine }) => {
+    test.setTimeout(60_000);
+    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    try {
+      await page.addInitScript(() => {
+        // A browser without WebRTC: constructing a peer connection throws.
+        (window as unknown as { RTCPeerConnection: unknown }).RTCPeerConnection = function () {
+          throw new Error('RTCPeerConnection is disabled');
+        };
+      });
+      await page.goto(engine.url);
+      const tiles = page.locator('[data-testid=tile][data-camera-id]');
+      await expect(tiles.locator('video[data-transport=hls]')).toHaveCount(4);
+      await expect(tiles.first()).toHaveAttribute('data-player', 'hls', { timeout: 30_000 });
+      await expect(tiles.first().getByTestId('tile-state')).toHaveText(/live \(HLS\)/);
+      expect(await framesOver(page, '[data-testid=tile] video', 1_500)).toBeGreaterThan(3);
+    } finally {
+      await page.close();
+    }
   });
 });

@@ -302,7 +302,7 @@ export const live: Scenario = {
           locations.push(r.headers.get('location')!);
           await client.applyAnswer(await r.text());
         }
-        await Promise.all(clients.map((c) => c.waitForPackets(50, 15_000)));
+        await Promise.all(clients.map((c) => c.waitForPackets(50, 30_000)));
         await sleep(2000);
         const sentBytes = async (): Promise<{ bytes: number; stalls: number }> => {
           const r = (await (
@@ -329,6 +329,12 @@ export const live: Scenario = {
         ctx.log(
           `${n} viewers: engine ${(cpu * 100).toFixed(1)} % of a core, ${perViewer.toFixed(2)} % per viewer, sent ${sentKbps.toFixed(0)} / received ${perViewerKbps.toFixed(0)} kbit/s each, ${sent1.stalls} stalls`,
         );
+        const closes =
+          engine.output().match(/"reason":"[a-z-]+"[^\n]*"msg":"viewer closed"/g) ?? [];
+        if (closes.length > 0)
+          ctx.log(
+            `viewer closes so far: ${closes.map((c) => /"reason":"([a-z-]+)"/.exec(c)![1]).join(', ')}`,
+          );
         const label = `${n} viewer${n > 1 ? 's' : ''}`;
         rows.push(
           {

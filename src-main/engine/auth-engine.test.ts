@@ -127,6 +127,31 @@ describe('engine auth', () => {
     await expect(fetch(`${url.replace('https', 'http')}/api/health`)).rejects.toThrow();
   });
 
+  it('keeps camera passwords sealed with a 0600 key file and never returns them', async () => {
+    const dataDir = await tempDir();
+    const engine = engineFor({ dataDir, auth: 'loopback-open' });
+    const { url } = await engine.start();
+    await engine.api.addCamera({
+      name: 'Gate',
+      streams: { main: { url: 'rtsp://127.0.0.1:1/gate' } },
+      username: 'cam',
+      password: 'plain-camera-secret',
+    });
+    expect((await stat(path.join(dataDir, 'secret.key'))).mode & 0o777).toBe(0o600);
+    expect(await (await fetch(`${url}/api/cameras`)).text()).not.toContain('plain-camera-secret');
+    await engine.stop();
+    for (const f of ['index.db', 'index.db-wal']) {
+      const bytes = await readFile(path.join(dataDir, f)).catch(() => Buffer.alloc(0));
+      expect(bytes.includes('plain-camera-secret'), f).toBe(false);
+    }
+    const again = engineFor({ dataDir, auth: 'loopback-open' });
+    await again.start();
+    expect((await again.api.listCameras(undefined))[0]).toMatchObject({
+      name: 'Gate',
+      hasPassword: true,
+    });
+  });
+
   it('parses the auth flags and picks the default mode by host', () => {
     const parse = (argv: string[], env: Record<string, string> = {}) => {
       const r = parseCommandLine(argv, env, { homeDir: '/home/u', platform: 'linux' });

@@ -16,6 +16,8 @@ import type { RecordingOptions } from './recording';
 import type { EngineConfig } from './config';
 import { authModeOf } from './config';
 import { loadTlsFiles, selfSignedTls } from './tls';
+import { keyFileCipher, loadOrCreateKey } from './secret-key';
+import type { SecretCipher } from './secret-key';
 import { startDemo } from './demo';
 import type { DemoRtspServer } from './demo';
 import { EventBus } from './event-bus';
@@ -46,6 +48,8 @@ export interface EngineDeps {
   recording?: Omit<RecordingOptions, 'dataDir' | 'logger' | 'clock' | 'bus'> | false;
   /** Users and tokens when the engine runs without recording (memory); the index's tables otherwise. */
   authStore?: AuthStore;
+  /** Seals camera passwords at rest; a 0600 key file in the data folder by default (the app: safeStorage). */
+  secretCipher?: SecretCipher;
   /** With no admin and no NVR_ADMIN_PASSWORD in 'required' mode: make one up (headless serve) instead of refusing. */
   generateAdminPassword?: boolean;
 }
@@ -100,6 +104,11 @@ export function createEngine(config: EngineConfig, deps: EngineDeps = {}): Engin
           ...deps.recording,
         });
   if (recording) disposables.defer(() => recording.close());
+  // Camera passwords are sealed at rest whenever they live in SQLite.
+  if (recording)
+    recording.index.cameras.useCipher(
+      deps.secretCipher ?? keyFileCipher(loadOrCreateKey(config.dataDir)),
+    );
   // Live view watches the recording workers' hubs; closed before recording (reverse order).
   const live = recording
     ? createEngineLive({

@@ -165,7 +165,8 @@ export class LiveService {
             record.connectedMs ??= this.now();
             log.debug('viewer connected');
           }
-          if (state === 'failed' || state === 'closed') void this.closeViewer(id, 'ice-failed');
+          if (state === 'failed') void this.closeViewer(id, 'ice-failed');
+          if (state === 'closed') void this.closeViewer(id, 'client-closed');
         },
       });
       record.session = session;
@@ -174,7 +175,7 @@ export class LiveService {
       log.info({ codec: track.codec, payloadType: choice.payloadType }, 'viewer started');
       return { answerSdp, sessionId: id };
     } catch (err) {
-      await this.closeViewer(id, 'shutdown');
+      await this.closeViewer(id, 'rejected');
       throw err;
     }
   }

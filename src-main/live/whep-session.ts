@@ -28,7 +28,8 @@ export interface IceServer {
   credential?: string;
 }
 
-export type SessionCloseReason = 'deleted' | 'ice-failed' | 'timeout' | 'source-ended' | 'shutdown';
+export type SessionCloseReason =
+  'deleted' | 'rejected' | 'ice-failed' | 'client-closed' | 'timeout' | 'source-ended' | 'shutdown';
 
 export interface WhepSessionOptions {
   offerSdp: string;

@@ -5,6 +5,7 @@ import type { Clock } from '../base';
 import {
   RtspCameraSession,
   StreamHub,
+  toStreamTrack,
   type TrackInfo as RtspTrackInfo,
   type StreamTrack,
 } from '../camera';
@@ -31,39 +32,6 @@ interface StreamWork {
 }
 
 const key = (cameraId: string, stream: StreamName) => `${cameraId}/${stream}`;
-
-function sameBytes(a: Uint8Array | undefined, b: Uint8Array | undefined): boolean {
-  if (a === b) return true;
-  if (!a || !b || a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
-
-/** The hub's view of a track; a new object only when what an init segment holds changes. */
-function toStreamTrack(
-  t: RtspTrackInfo,
-  previous: StreamTrack | undefined,
-): StreamTrack | undefined {
-  const { sps, pps, vps } = t.parameterSets;
-  if (!sps || !pps || !t.width || !t.height || !t.codecString) return previous;
-  if (
-    previous &&
-    previous.codec === t.codec &&
-    sameBytes(previous.parameterSets.sps, sps) &&
-    sameBytes(previous.parameterSets.pps, pps) &&
-    sameBytes(previous.parameterSets.vps, vps)
-  ) {
-    return previous;
-  }
-  return {
-    codec: t.codec,
-    width: t.width,
-    height: t.height,
-    codecString: t.codecString,
-    ...(t.fps !== undefined ? { fps: t.fps } : {}),
-    parameterSets: { sps, pps, ...(vps ? { vps } : {}) },
-  };
-}
 
 export class RecordingWorkerCore {
   private readonly streams = new Map<string, StreamWork>();

@@ -154,13 +154,13 @@ describe('auth over HTTP', () => {
   });
 
   it('rejects forged cookies and tokens', async () => {
-    for (const headers of [
+    const forged: Record<string, string>[] = [
       { cookie: 'nvr_session=nvr_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' },
       { cookie: `nvr_session=${adminToken}x` },
       { authorization: 'Bearer forged' },
       { authorization: `Bearer ${adminToken.slice(0, -2)}` },
-    ])
-      expect((await get('/api/cameras', headers)).status).toBe(401);
+    ];
+    for (const headers of forged) expect((await get('/api/cameras', headers)).status).toBe(401);
   });
 
   it('expires sessions', async () => {
@@ -266,6 +266,26 @@ describe('auth over HTTP', () => {
       expect(await res.text(), url).not.toContain('TOP-SECRET');
     }
     expect(fileCalls.length).toBe(before);
+  });
+
+  it('bounds numeric parameters', async () => {
+    const a = bearer(adminToken);
+    for (const url of [
+      '/api/cameras/yard/recordings?from=99999999999999999999&to=1',
+      '/api/cameras/yard/recordings?from=-1&to=1',
+      '/api/cameras/yard/recordings?from=1.5&to=2',
+      '/api/segments/1234567890123456.mp4',
+      '/api/cameras/yard/hls/live/seg-1234567890123.m4s',
+      '/api/auth/audit?limit=0',
+      '/api/auth/audit?limit=1001',
+    ])
+      expect((await get(url, a)).status, url).toBe(400);
+    const patch = await fetch(`${base}/api/auth/users/99999999999`, {
+      method: 'PATCH',
+      headers: { 'content-type': 'application/json', ...a },
+      body: '{}',
+    });
+    expect(patch.status).toBe(400);
   });
 
   it('rejects oversized bodies', async () => {

@@ -5,7 +5,7 @@ export type { OpenSegmentFileOptions, AppendResult } from './segment-file-writer
 export { RecordingIndex, segmentEndMs } from './recording-index';
 export type { RecordingIndexOptions, StorageClock } from './recording-index';
 export { SqliteCameraStore } from './camera-store';
-export type { StoredCameraRecord } from './camera-store';
+export type { StoredCameraRecord, SecretCipher } from './camera-store';
 export { SqliteAuthStore } from './auth-store';
 export type { AuthRole, AuthUserRecord, AuthTokenRecord, AuditRecord } from './auth-store';
 export type {

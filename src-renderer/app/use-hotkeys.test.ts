@@ -49,3 +49,21 @@ describe('hotkeys', () => {
     expect(stores.layout.getState().layoutId).toBe('2x2');
   });
 });
+
+describe('playback hotkeys', () => {
+  it('space pauses (live freezes into paused playback) and resumes; E opens export', () => {
+    const { stores, now } = setup();
+    const openExport = vi.fn();
+    const press = (key: string) =>
+      handleHotkey(key, none, { focusSearch: () => {}, openExport }, stores);
+    expect(press(' ')).toBe(true);
+    expect(stores.time.getState().mode).toBe('playback');
+    expect(stores.time.getState().playing).toBe(false);
+    expect(stores.time.getState().playheadMs).toBeLessThan(now());
+    press(' ');
+    expect(stores.time.getState().playing).toBe(true);
+    expect(press('e')).toBe(true);
+    expect(openExport).toHaveBeenCalledOnce();
+    expect(handleHotkey('e', none, { focusSearch: () => {} }, stores)).toBe(false);
+  });
+});

@@ -3,7 +3,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { NvrError } from '../../base';
-import { RtspCameraSession, RtspServer, StreamHub } from '../../camera';
+import { RtspCameraSession, RtspServer, StreamHub, toStreamTrack } from '../../camera';
 import type { StreamTrack, TrackInfo } from '../../camera';
 import type { OpenHub } from '../types';
 
@@ -11,26 +11,6 @@ export const DEMO_DIR = path.resolve(
   path.dirname(fileURLToPath(import.meta.url)),
   '../../../resources/demo',
 );
-
-export function toStreamTrack(t: TrackInfo, previous?: StreamTrack): StreamTrack | undefined {
-  const { sps, pps, vps } = t.parameterSets;
-  if (!sps || !pps || !t.width || !t.height || !t.codecString) return previous;
-  if (
-    previous &&
-    previous.parameterSets.sps === sps &&
-    previous.parameterSets.pps === pps &&
-    previous.parameterSets.vps === vps
-  )
-    return previous;
-  return {
-    codec: t.codec,
-    width: t.width,
-    height: t.height,
-    codecString: t.codecString,
-    ...(t.fps !== undefined ? { fps: t.fps } : {}),
-    parameterSets: { sps, pps, ...(vps ? { vps } : {}) },
-  };
-}
 
 export interface CameraHub {
   server: RtspServer;

@@ -1,5 +1,5 @@
 // The export dialog: a range (default the 5 minutes before the playhead, presets), cameras to export,
-// one job per camera with progress from `export.progress` events, cancel, and a download link when done.
+// one job per camera with progress from `export.progress` events (polled as a fallback), cancel, and a download link when done.
 import { useEffect, useMemo, useState } from 'react';
 import type { ExportJob } from '../../../src-preload/contract';
 import type { Transport } from '../../api';
@@ -40,6 +40,22 @@ export function ExportDialog({ api, onClose }: { api: Transport; onClose(): void
       }),
     [api],
   );
+  // Poll unfinished jobs too: events are missed while the event socket reconnects.
+  const pending = jobs
+    .filter((j) => j.state === 'queued' || j.state === 'running')
+    .map((j) => j.id);
+  const pendingKey = pending.join(',');
+  useEffect(() => {
+    if (!pendingKey) return;
+    const t = setInterval(() => {
+      for (const id of pendingKey.split(','))
+        void api.getExport({ id }).then(
+          (j) => setJobs((js) => upsertJob(js, j)),
+          () => {},
+        );
+    }, 1_500);
+    return () => clearInterval(t);
+  }, [api, pendingKey]);
   // Resolve a download URL for every finished job.
   useEffect(() => {
     for (const j of jobs) {

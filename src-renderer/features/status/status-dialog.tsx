@@ -3,7 +3,7 @@
 import { useEffect, useState } from 'react';
 import type { SystemInfo } from '../../../src-preload/contract';
 import type { Transport } from '../../api';
-import { Dialog } from '../../components';
+import { Dialog, formatSpan } from '../../components';
 import { describeStatus, formatBitrate, useCameras, useConnection } from '../../stores';
 import { daysAtRate, formatDays } from './system-math';
 import './status.css';
@@ -117,7 +117,7 @@ export function StatusDialog({ api, onClose }: { api: Transport; onClose(): void
                 <dt>Version</dt>
                 <dd>{info.version}</dd>
                 <dt>Uptime</dt>
-                <dd>{Math.round(info.uptimeMs / 60_000)} min</dd>
+                <dd>{formatSpan(info.uptimeMs)}</dd>
                 <dt>CPU</dt>
                 <dd>
                   {info.cpu.percent.toFixed(0)} % of {info.cpu.cores} cores

@@ -27,6 +27,7 @@ import {
 import { HEADER_PX, ROW_PX, drawTimeline, type TimelineRow } from './draw-timeline';
 import { msAt } from './ticks';
 import { useRecordings } from './use-recordings';
+import { HoverThumb } from './hover-thumb';
 import './timeline.css';
 
 const MAX_ROWS = 8;
@@ -62,6 +63,7 @@ export function TimelinePanel({ api }: { api: Transport }) {
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const [widthPx, setWidthPx] = useState(0);
   const [hoverX, setHoverX] = useState<number | null>(null);
+  const [hoverRow, setHoverRow] = useState<number | null>(null);
   const heightPx = HEADER_PX + Math.max(1, rowsCams.length) * ROW_PX;
 
   useLayoutEffect(() => {
@@ -233,6 +235,9 @@ export function TimelinePanel({ api }: { api: Transport }) {
             }}
             onPointerMove={(e) => {
               setHoverX(localX(e));
+              const y = e.clientY - e.currentTarget.getBoundingClientRect().top;
+              const row = Math.floor((y - HEADER_PX) / ROW_PX);
+              setHoverRow(row >= 0 && row < rowsCams.length ? row : null);
               const d = drag.current;
               if (!d) return;
               const dx = e.clientX - d.x;
@@ -246,8 +251,23 @@ export function TimelinePanel({ api }: { api: Transport }) {
               drag.current = null;
               if (d && !d.moved) timeStore.getState().seek(Math.round(msAt(scale, localX(e))));
             }}
-            onPointerLeave={() => setHoverX(null)}
+            onPointerLeave={() => {
+              setHoverX(null);
+              setHoverRow(null);
+            }}
           />
+          {hoverX !== null && hoverRow !== null && !drag.current?.moved && rowsCams[hoverRow] && (
+            <HoverThumb
+              api={api}
+              cameraId={rowsCams[hoverRow].id}
+              cameraName={rowsCams[hoverRow].name}
+              timeMs={msAt(scale, hoverX)}
+              recorded={(ranges[rowsCams[hoverRow].id] ?? []).some(
+                (r) => r.startMs <= msAt(scale, hoverX) && msAt(scale, hoverX) < r.endMs,
+              )}
+              leftPx={Math.min(Math.max(hoverX, 100), scale.widthPx - 100)}
+            />
+          )}
         </div>
       </div>
     </section>
