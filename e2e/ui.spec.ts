@@ -118,7 +118,7 @@ test.describe('ui', () => {
     page,
     engine,
   }) => {
-    test.setTimeout(60_000);
+    test.setTimeout(90_000);
     await page.goto(engine.url);
     await expect(page.locator('[data-testid=tile][data-camera-id]')).toHaveCount(4);
     await page.keyboard.press('e');
@@ -131,7 +131,7 @@ test.describe('ui', () => {
     await dialog.getByTestId('export-start').click();
     await expect(dialog.getByTestId('export-job')).toHaveCount(1);
     await expect(dialog.getByTestId('export-job')).toHaveAttribute('data-state', 'done', {
-      timeout: 30_000,
+      timeout: 60_000,
     });
     const href = await dialog.getByTestId('export-download').getAttribute('href');
     const res = await fetch(new URL(href!, engine.url));

@@ -147,6 +147,9 @@ export const live: Scenario = {
       await published;
       process.env.NVR_LIVE_MAX_PER_STREAM = String(Math.max(64, ...viewerCounts));
       process.env.NVR_LIVE_MAX_TOTAL = String(Math.max(64, ...viewerCounts));
+      // The werift clients share this process (and 2 cores): when they lag, the engine must keep
+      // sending rather than drop them as silent; what is measured is the engine's sending cost.
+      process.env.NVR_LIVE_SILENCE_MS = '120000';
       const engine = await ctx.startEngine({ demo: false });
       const res = await fetch(`${engine.url}/api/cameras`, {
         method: 'POST',
@@ -302,7 +305,16 @@ export const live: Scenario = {
           locations.push(r.headers.get('location')!);
           await client.applyAnswer(await r.text());
         }
-        await Promise.all(clients.map((c) => c.waitForPackets(50, 30_000)));
+        try {
+          await Promise.all(clients.map((c) => c.waitForPackets(50, 30_000)));
+        } catch (err) {
+          const st = await (await fetch(`${engine.url}/api/cameras/${cameraId}/status`)).json();
+          const states = clients.map((c) => `${c.pc.connectionState}:${c.received.packets}`);
+          throw new Error(
+            `${String(err)}\nclients: ${states.join(' ')}\nstatus: ${JSON.stringify(st)}\nengine: ${engine.output().slice(-3000)}`,
+            { cause: err },
+          );
+        }
         await sleep(2000);
         const sentBytes = async (): Promise<{ bytes: number; stalls: number }> => {
           const r = (await (

@@ -65,6 +65,9 @@ export function createEngineLive(opts: {
     maxViewersPerStream: o.maxViewersPerStream ?? envInt(env, 'NVR_LIVE_MAX_PER_STREAM') ?? 16,
     maxViewersTotal: o.maxViewersTotal ?? envInt(env, 'NVR_LIVE_MAX_TOTAL') ?? 64,
     sessionTimeoutMs: o.sessionTimeoutMs ?? 15_000,
+    ...(envInt(env, 'NVR_LIVE_SILENCE_MS') !== undefined
+      ? { silenceTimeoutMs: envInt(env, 'NVR_LIVE_SILENCE_MS') }
+      : {}),
     logger: opts.logger,
     ...(ffmpegPath ? { transcode: { ffmpegPath } } : {}),
   });

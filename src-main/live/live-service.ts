@@ -340,7 +340,7 @@ export class LiveService {
   /** Once a second: viewers that never connected or went silent, idle live HLS streams. */
   private sweep(): void {
     const timeoutMs = this.opts.sessionTimeoutMs;
-    const silenceMs = this.opts.silenceTimeoutMs ?? Math.min(5000, timeoutMs);
+    const silenceMs = this.opts.silenceTimeoutMs ?? Math.min(8000, timeoutMs);
     const now = this.now();
     const mono = performance.now();
     for (const r of this.viewers.values()) {

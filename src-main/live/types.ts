@@ -43,7 +43,7 @@ export interface LiveServiceOptions {
   sessionTimeoutMs: number;
   /**
    * A connected viewer whose client sends no RTCP for this long is closed (browsers report about
-   * every second; a closed tab sends nothing). Default: the smaller of 5 s and sessionTimeoutMs.
+   * every second; a closed tab sends nothing). Default: the smaller of 8 s and sessionTimeoutMs.
    */
   silenceTimeoutMs?: number;
   logger: Logger;

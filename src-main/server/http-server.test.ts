@@ -230,7 +230,7 @@ describe('HTTP API (inject)', () => {
     }
   });
 
-  it('answers 501 for routes whose module does not exist yet', async () => {
+  it('answers clear errors where a request cannot be served', async () => {
     await inject({ method: 'POST', url: '/api/cameras', payload: { ...CAMERA, name: 'Yard' } });
     const vod = await inject({ method: 'GET', url: '/api/cameras/yard/hls/vod.m3u8?from=1&to=2' });
     expect(vod.statusCode).toBe(501);
@@ -251,8 +251,9 @@ describe('HTTP API (inject)', () => {
       url: '/api/exports',
       payload: { cameraIds: ['yard'], from: 1, to: 2 },
     });
-    expect(exported.statusCode).toBe(501);
-    expect(exported.json().error.message).toBe('Export is not implemented yet');
+    // Export exists (src-main/playback): nothing was recorded in that window.
+    expect(exported.statusCode).toBe(404);
+    expect(exported.json().error.kind).toBe('not_found');
   });
 
   it('wires the ONVIF handlers: PTZ of a camera added by URL is unsupported, not an error', async () => {
