@@ -4,7 +4,7 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import { NvrError } from '../base';
 import type { Logger } from '../base';
-import type { StreamHub, StreamTrack } from '../camera';
+import type { StreamTrack } from '../camera';
 import type { StreamName } from '../../src-preload/contract';
 import { LiveHlsStream } from './live-hls';
 import { chooseCodec, inspectOffer, restrictOfferToPayloadType } from './offer-sdp';
@@ -19,6 +19,7 @@ import type {
 } from './types';
 import { ViewerFeed } from './viewer-feed';
 import { WhepSession, prepareWebRtc } from './whep-session';
+import { waitForTrack } from './wait-for-track';
 import type { SessionCloseReason } from './whep-session';
 
 interface ViewerRecord {
@@ -47,26 +48,6 @@ interface HlsRecord {
 }
 
 const HLS_FILE = /^(?:live\.m3u8|init-(\d{1,9})\.mp4|seg-(\d{1,12})\.m4s)$/;
-
-/** Waits for the first access unit of a hub that has none yet. */
-function waitForTrack(hub: StreamHub, timeoutMs: number): Promise<StreamTrack | undefined> {
-  if (hub.track) return Promise.resolve(hub.track);
-  return new Promise((resolve) => {
-    const sub: { unsubscribe?: () => void; settled?: boolean } = {};
-    const finish = (track: StreamTrack | undefined): void => {
-      if (sub.settled) return;
-      sub.settled = true;
-      clearTimeout(timer);
-      queueMicrotask(() => sub.unsubscribe?.());
-      resolve(track);
-    };
-    const timer = setTimeout(() => finish(undefined), timeoutMs);
-    sub.unsubscribe = hub.subscribe({
-      name: 'live:wait-track',
-      push: (_au, track) => (finish(track), true),
-    });
-  });
-}
 
 export class LiveService {
   private readonly viewers = new Map<string, ViewerRecord>();

@@ -46,7 +46,20 @@ export class PacketPacer<T> {
 
   enqueue(values: readonly T[], sizeOf: (v: T) => number): void {
     if (this.closed) return;
-    for (const value of values) {
+    let i = 0;
+    if (!this.timer && this.head >= this.queue.length) {
+      // Nothing waiting: live traffic goes straight out while the bucket allows.
+      this.refill();
+      for (; i < values.length; i++) {
+        const size = sizeOf(values[i]!);
+        if (this.tokens < size) break;
+        this.tokens -= size;
+        this.send(values[i]!);
+      }
+      if (i === values.length) return;
+    }
+    for (; i < values.length; i++) {
+      const value = values[i]!;
       const sizeBytes = sizeOf(value);
       this.queue.push({ value, sizeBytes });
       this.queued += sizeBytes;
@@ -68,15 +81,17 @@ export class PacketPacer<T> {
     this.timer = undefined;
   }
 
+  private refill(): void {
+    const now = this.now();
+    const earned = ((now - this.lastRefillMs) * this.rate) / 1000;
+    this.tokens = Math.min(this.bucket, this.tokens + earned);
+    this.lastRefillMs = now;
+  }
+
   private drain(): void {
     this.timer = undefined;
     if (this.closed) return;
-    const now = this.now();
-    this.tokens = Math.min(
-      this.bucket,
-      this.tokens + ((now - this.lastRefillMs) * this.rate) / 1000,
-    );
-    this.lastRefillMs = now;
+    this.refill();
     while (this.head < this.queue.length) {
       const item = this.queue[this.head]!;
       if (this.tokens < item.sizeBytes && this.tokens < this.bucket) break;

@@ -59,6 +59,8 @@ export function prepareWebRtc(): Promise<void> {
 }
 
 const PLAYOUT_DELAY_URI = 'http://www.webrtc.org/experiments/rtp-hdrext/playout-delay';
+/** min 0, max 0 (12 bits each, 10 ms units): render as soon as decoded. werift copies it out. */
+const PLAYOUT_DELAY_ZERO = Buffer.from([0, 0, 0]);
 
 function mimeOf(codec: OfferedVideoCodec): string {
   return codec.codec === 'h264' ? 'video/H264' : 'video/H265';
@@ -182,7 +184,7 @@ export class WhepSession {
       ssrc: packet.ssrc,
       extensions:
         this.playoutDelayId !== undefined
-          ? [{ id: this.playoutDelayId, payload: Buffer.from([0, 0, 0]) }]
+          ? [{ id: this.playoutDelayId, payload: PLAYOUT_DELAY_ZERO }]
           : [],
     });
     const p = packet.payload;
