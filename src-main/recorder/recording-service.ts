@@ -41,7 +41,11 @@ const key = (cameraId: string, stream: StreamName) => `${cameraId}/${stream}`;
  * Starts a recording worker: the bundle's sibling file, or (tests, `tsx`) the TypeScript source with
  * tsx's loader registered inside the worker first (Node 20 does not pass `--import` hooks to workers).
  */
-function spawnWorker(options: { name: string; workerData: unknown }): Worker {
+function spawnWorker(options: {
+  name: string;
+  workerData: unknown;
+  resourceLimits?: { maxYoungGenerationSizeMb?: number };
+}): Worker {
   if (!import.meta.url.endsWith('.ts'))
     return new Worker(new URL('./recorder-worker.js', import.meta.url), options);
   const tsxDir = path.dirname(createRequire(import.meta.url).resolve('tsx/package.json'));
@@ -264,6 +268,9 @@ export class RecordingService {
     const worker = spawnWorker({
       name: `recorder-${i}`,
       workerData: { dataDir: this.opts.dataDir, segmentDurationMs: this.opts.segmentDurationMs },
+      // Video bytes live outside the JS heap (typed arrays); a small young generation keeps the
+      // worker's memory near its working set instead of growing to V8's default semi-spaces.
+      resourceLimits: { maxYoungGenerationSizeMb: 8 },
     });
     let exited = false;
     worker.on('message', (m: WorkerMessage) => this.onMessage(m));
