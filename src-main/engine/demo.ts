@@ -5,6 +5,7 @@ import path from 'node:path';
 import { NvrError } from '../base';
 import type { Logger } from '../base';
 import { RtspServer } from '../camera/rtsp';
+import { startFakeOnvifDevices } from '../camera/onvif/testing';
 import type { CameraInput } from '../../src-preload/contract';
 
 export interface DemoScene {
@@ -91,5 +92,45 @@ export async function startDemo(
     transport: 'tcp',
     recording: { mode: 'continuous', retentionDays: 1, recordSub: true },
   }));
-  return { rtspBaseUrl, cameras, close: () => server.close() };
+  const onvifDevices = await startDemoOnvifDevices(
+    scenes.map((s) => s.scene),
+    rtspBaseUrl,
+    logger,
+  );
+  return {
+    rtspBaseUrl,
+    cameras,
+    close: async () => {
+      await Promise.all(onvifDevices.map((d) => d.close()));
+      await server.close();
+    },
+  };
+}
+
+/**
+ * One fake ONVIF device per scene (answering WS-Discovery on loopback, credentials demo/demo), so the
+ * Add-camera wizard's Scan finds cameras in the demo. Best effort: the demo runs without them if the
+ * WS-Discovery port cannot be shared.
+ */
+async function startDemoOnvifDevices(
+  scenes: string[],
+  rtspBaseUrl: string,
+  logger: Logger,
+): Promise<{ close(): Promise<void> }[]> {
+  try {
+    const devices = await startFakeOnvifDevices(scenes.length, (i) => ({
+      name: `Demo ${titleCase(scenes[i]!)} (ONVIF)`,
+      rtspBaseUrl: `${rtspBaseUrl}/${scenes[i]!}`,
+      credentials: { username: 'demo', password: 'demo' },
+      discovery: { multicastPort: 3702, interfaceAddress: '127.0.0.1' },
+    }));
+    logger.info(
+      { devices: devices.map((d) => d.xaddr), username: 'demo', password: 'demo' },
+      'demo ONVIF devices answering WS-Discovery on loopback',
+    );
+    return devices;
+  } catch (err) {
+    logger.warn({ err: String(err) }, 'demo ONVIF devices not started');
+    return [];
+  }
 }

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { DisposableStore, NvrError, createLogger, systemClock } from '../base';
 import type { Clock, Logger } from '../base';
 import { OnvifService, createOnvifHandlers, isDeviceAdded } from '../camera/onvif';
+import type { OnvifServiceOptions } from '../camera/onvif';
 import { AuthService, MemoryAuthStore, createHttpServer, generatePassword } from '../server';
 import type { AuthStore, HttpServer, ResourceHandlers } from '../server';
 import type { NvrApi, NvrHandlers } from '../../src-preload/contract';
@@ -38,6 +39,8 @@ export interface EngineDeps {
   version?: string;
   /** ONVIF discovery, probing and PTZ (a real OnvifService by default). */
   onvifService?: OnvifService;
+  /** Where the default OnvifService looks for devices (interfaces, WS-Discovery port); tests use loopback. */
+  onvifDiscovery?: OnvifServiceOptions['discovery'];
   /** Period of `system.stats` events while anyone listens; 5 s by default, 0 turns them off. */
   statsIntervalMs?: number;
   /** Export cap and ffmpeg for playback (playback needs recording: it reads the index). */
@@ -146,6 +149,7 @@ export function createEngine(config: EngineConfig, deps: EngineDeps = {}): Engin
         ),
       nowMs: () => clock.nowMs(),
       monotonicMs: () => clock.monotonicMs(),
+      ...(deps.onvifDiscovery ? { discovery: deps.onvifDiscovery } : {}),
     });
   disposables.defer(() => onvifService.close());
   const onvif = createOnvifHandlers({
