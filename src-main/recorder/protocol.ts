@@ -69,10 +69,54 @@ export type WorkerCommand =
   | { type: 'tap.close'; cameraId: string; stream: StreamName }
   | { type: 'shutdown' };
 
+/**
+ * An access unit in one buffer (its NAL units back to back) so it crosses threads by transfer:
+ * cloning the NAL views would copy whole socket and reassembly buffers behind them.
+ */
+export interface PackedAccessUnit {
+  pts90k: number;
+  dts90k?: number;
+  isKeyframe: boolean;
+  data: Uint8Array;
+  nalLengths: number[];
+}
+
+export function packAccessUnit(au: AccessUnit): PackedAccessUnit {
+  const nalLengths = au.nalus.map((n) => n.length);
+  const data = new Uint8Array(nalLengths.reduce((a, b) => a + b, 0));
+  let offset = 0;
+  for (const n of au.nalus) {
+    data.set(n, offset);
+    offset += n.length;
+  }
+  return {
+    pts90k: au.pts90k,
+    ...(au.dts90k !== undefined ? { dts90k: au.dts90k } : {}),
+    isKeyframe: au.isKeyframe,
+    data,
+    nalLengths,
+  };
+}
+
+export function unpackAccessUnit(p: PackedAccessUnit): AccessUnit {
+  const nalus: Uint8Array[] = [];
+  let offset = 0;
+  for (const length of p.nalLengths) {
+    nalus.push(p.data.subarray(offset, offset + length));
+    offset += length;
+  }
+  return {
+    pts90k: p.pts90k,
+    ...(p.dts90k !== undefined ? { dts90k: p.dts90k } : {}),
+    isKeyframe: p.isKeyframe,
+    nalus,
+  };
+}
+
 /** What flows through a tap: the hub's track, its units, its run breaks. */
 export type TapMessage =
   | { type: 'tap.track'; cameraId: string; stream: StreamName; track: StreamTrack }
-  | { type: 'tap.au'; cameraId: string; stream: StreamName; au: AccessUnit }
+  | { type: 'tap.au'; cameraId: string; stream: StreamName; au: PackedAccessUnit }
   | { type: 'tap.break'; cameraId: string; stream: StreamName }
   /** The cached keyframe group has been sent: the mirror is as good as the worker's hub. */
   | { type: 'tap.ready'; cameraId: string; stream: StreamName };

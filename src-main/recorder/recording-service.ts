@@ -10,6 +10,7 @@ import { NvrError, type Clock, type Logger } from '../base';
 import { StreamHub } from '../camera';
 import type { RecordingIndex } from '../storage';
 import { IndexWriter } from './index-writer';
+import { unpackAccessUnit } from './protocol';
 import type { StreamJob, StreamName, StreamReport, WorkerCommand, WorkerMessage } from './protocol';
 import { RecordingWorkerCore } from './worker-core';
 
@@ -190,7 +191,7 @@ export class RecordingService {
         this.mirrors.get(key(msg.cameraId, msg.stream))?.hub.setTrack(msg.track);
         return;
       case 'tap.au':
-        this.mirrors.get(key(msg.cameraId, msg.stream))?.hub.publish(msg.au);
+        this.mirrors.get(key(msg.cameraId, msg.stream))?.hub.publish(unpackAccessUnit(msg.au));
         return;
       case 'tap.break':
         this.mirrors.get(key(msg.cameraId, msg.stream))?.hub.breakRun();

@@ -10,12 +10,14 @@ import {
   type StreamTrack,
 } from '../camera';
 import { StreamRecorder } from './stream-recorder';
+import { packAccessUnit } from './protocol';
 import type { StreamJob, StreamName, StreamReport, WorkerCommand, WorkerMessage } from './protocol';
 
 export interface WorkerCoreOptions {
   dataDir: string;
   clock: Clock;
-  post: (message: WorkerMessage) => void;
+  /** Sends a message to the engine thread; `transfer` lists buffers it may move instead of copying. */
+  post: (message: WorkerMessage, transfer?: ArrayBuffer[]) => void;
   segmentDurationMs?: number;
   /** How often files are synced and stats reported. Default 1 s. */
   tickMs?: number;
@@ -137,7 +139,8 @@ export class RecordingWorkerCore {
           sentTrack = track;
           post({ type: 'tap.track', cameraId, stream, track });
         }
-        post({ type: 'tap.au', cameraId, stream, au });
+        const packed = packAccessUnit(au);
+        post({ type: 'tap.au', cameraId, stream, au: packed }, [packed.data.buffer as ArrayBuffer]);
         return true;
       },
       onRunBreak() {

@@ -10,7 +10,7 @@ const data = workerData as { dataDir: string; segmentDurationMs?: number };
 const core = new RecordingWorkerCore({
   dataDir: data.dataDir,
   clock: systemClock,
-  post: (message) => port.postMessage(message),
+  post: (message, transfer) => port.postMessage(message, transfer),
   ...(data.segmentDurationMs !== undefined ? { segmentDurationMs: data.segmentDurationMs } : {}),
 });
 port.on('message', (cmd: WorkerCommand) => core.handle(cmd));
