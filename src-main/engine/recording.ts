@@ -169,13 +169,11 @@ export class EngineRecording {
   private onReport(r: StreamReport): void {
     const k = `${r.cameraId}/${r.stream}`;
     const stateKey = `${r.state}:${r.error?.kind ?? ''}`;
+    const status = this.status(r.cameraId);
     if (this.lastState.get(k) !== stateKey) {
       this.lastState.set(k, stateKey);
-      this.opts.bus.emit('camera.state', { id: r.cameraId, status: this.status(r.cameraId) });
+      this.opts.bus.emit('camera.state', { id: r.cameraId, status });
     }
-    this.opts.bus.emit('camera.stats', {
-      id: r.cameraId,
-      streams: this.status(r.cameraId).streams,
-    });
+    this.opts.bus.emit('camera.stats', { id: r.cameraId, streams: status.streams });
   }
 }

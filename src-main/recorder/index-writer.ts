@@ -38,21 +38,13 @@ export class IndexWriter {
 
   /** Writes all queued fragment updates in one transaction, after retrying the backlog. */
   flush(): void {
-    this.flushBacklogOnly();
+    this.retryBacklog();
     this.index.flush();
   }
 
-  /** Events waiting for the database (it failed to write, e.g. a full disk). */
-  get backlogSize(): number {
-    return this.backlog.length;
-  }
-
-  private flushBacklogOnly(): void {
-    const backlog = this.backlog.splice(0);
-    for (const e of backlog) {
-      if (this.backlog.length > 0) this.backlog.push(e);
-      else this.applyOrQueue(e);
-    }
+  /** Re-applies, in order, the events the database could not take; what fails again waits again. */
+  private retryBacklog(): void {
+    this.apply(this.backlog.splice(0));
   }
 
   private applyOrQueue(e: RecorderEvent): void {
@@ -71,7 +63,7 @@ export class IndexWriter {
 
   /** Closes whatever is still open (engine shutdown, a worker that died). */
   closeAll(endMs?: number): void {
-    this.flushBacklogOnly();
+    this.retryBacklog();
     for (const { id } of this.segments.values()) this.index.closeSegment(id, endMs);
     this.segments.clear();
     for (const runId of this.runs.values()) {
