@@ -1,5 +1,6 @@
 // Background exports: jobs that write an export to <dataDir>/exports/<id>.mp4 (through a .part file)
-// with progress events and cancel. Holds the job list in memory; the bytes come from export-output.
+// with progress events and cancel. Holds the job list in memory (a finished file is kept `keepMs`, then
+// deleted with its job; files of an earlier run are deleted at start); the bytes come from export-output.
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -27,6 +28,8 @@ interface JobState {
   abort: AbortController;
   fileName?: string;
   done: Promise<void>;
+  /** Monotonic ms when the job reached done, failed or cancelled. */
+  endedMs?: number;
 }
 
 export interface ExportJobsOptions {
@@ -39,6 +42,8 @@ export interface ExportJobsOptions {
   fileUrl: (id: string) => string;
   /** Progress events at most this often (default 250 ms). */
   progressIntervalMs?: number;
+  /** How long a finished job and its file stay downloadable (default 24 h). */
+  keepMs?: number;
 }
 
 export class ExportJobs {
@@ -49,11 +54,27 @@ export class ExportJobs {
     this.dir = path.join(opts.dataDir, EXPORTS_DIR);
   }
 
-  /** Removes .part files a crash left behind. */
+  /**
+   * Removes what no job refers to: .part files a crash left behind and the finished files of an earlier
+   * run (jobs live in memory, so those can no longer be downloaded).
+   */
   async cleanStale(): Promise<void> {
     const names = await fs.promises.readdir(this.dir).catch(() => [] as string[]);
-    for (const n of names)
-      if (n.endsWith('.part')) await fs.promises.rm(path.join(this.dir, n), { force: true });
+    for (const n of names) {
+      const id = n.replace(/\.mp4(\.part)?$/, '');
+      if (id !== n && n.startsWith('exp-') && !this.jobs.has(id))
+        await fs.promises.rm(path.join(this.dir, n), { force: true });
+    }
+  }
+
+  /** Forgets jobs that ended more than `keepMs` ago and deletes their files. */
+  async prune(): Promise<void> {
+    const cutoff = this.opts.clock.monotonicMs() - (this.opts.keepMs ?? 24 * 3_600_000);
+    for (const [id, s] of this.jobs) {
+      if (s.endedMs === undefined || s.endedMs > cutoff) continue;
+      this.jobs.delete(id);
+      await fs.promises.rm(path.join(this.dir, `${id}.mp4`), { force: true });
+    }
   }
 
   start(req: ExportJobRequest): ExportJob {
@@ -204,6 +225,7 @@ export class ExportJobs {
       }
     } finally {
       prepared?.release();
+      s.endedMs = this.opts.clock.monotonicMs();
       this.emit(s);
     }
   }

@@ -120,7 +120,10 @@ export class PlaybackService {
       render: (cameraId, stream, bucketMs, widthPx) =>
         this.renderThumbnail(cameraId, stream, bucketMs, widthPx),
     });
-    this.pruneTimer = setInterval(() => void this.pruneThumbnails(), 10 * 60_000);
+    this.pruneTimer = setInterval(() => {
+      void this.pruneThumbnails();
+      void this.exports.prune();
+    }, 10 * 60_000);
     this.pruneTimer.unref();
   }
 
