@@ -46,4 +46,19 @@ describe('clock', () => {
     expect(clock.monotonicMs()).toBe(0);
     expect(() => clock.advance(-1)).toThrow(RangeError);
   });
+
+  it('advanceAsync lets the promise a timer starts schedule the next timer before time moves on', async () => {
+    const clock = new FakeClock(0);
+    const at: number[] = [];
+    const step = async () => {
+      at.push(clock.monotonicMs());
+      await Promise.resolve();
+      if (at.length < 3) clock.setTimeout(() => void step(), 5);
+    };
+    clock.setTimeout(() => void step(), 5);
+    expect(clock.pendingDelaysMs()).toEqual([5]);
+    await clock.advanceAsync(100);
+    expect(at).toEqual([5, 10, 15]);
+    expect(clock.pendingDelaysMs()).toEqual([]);
+  });
 });

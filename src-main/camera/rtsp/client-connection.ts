@@ -5,7 +5,8 @@ import type net from 'node:net';
 import { NvrError, redactUrl } from '../../base';
 import type { ErrorContext, ErrorKind } from '../../base';
 import { ClientAuthenticator } from './client-auth';
-import type { Clock, SocketOpener } from './client-types';
+import type { Clock } from '../../base';
+import type { SocketOpener } from './client-types';
 import {
   RtspStreamParser,
   getCSeq,

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { resolveControlUrl } from '../../media/sdp';
 import { RtspConnection } from './client-connection';
 import { pickVideo, readDescribe, readSession } from './client-describe';
-import { systemClock } from './client-types';
+import { systemClock } from '../../base';
 import type { RtspHeader, RtspResponse } from './message';
 import { H264_SDP } from './testing';
 

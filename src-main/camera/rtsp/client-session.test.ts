@@ -5,13 +5,12 @@ import { EventEmitter } from 'node:events';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { NvrError } from '../../base';
+import { FakeClock, NvrError } from '../../base';
 import type { AccessUnit } from '../../media';
 import { RtspCameraSession } from './client-session';
 import type { CameraSessionState, RtspCameraSessionOptions, RunInfo } from './client-session';
 import type { RtspClientEvents, TrackInfo } from './client-types';
 import { RtspServer } from './server';
-import { ManualClock } from './testing';
 
 const TRACK: TrackInfo = {
   codec: 'h264',
@@ -43,7 +42,7 @@ function fakeSession(
   outcomes: (() => Promise<TrackInfo>)[],
   extra: Partial<RtspCameraSessionOptions> = {},
 ) {
-  const clock = new ManualClock();
+  const clock = new FakeClock();
   const clients: FakeClient[] = [];
   const states: [CameraSessionState, string | undefined][] = [];
   const runs: RunInfo[] = [];
@@ -77,9 +76,9 @@ describe('RtspCameraSession (fake client, manual clock)', () => {
     session.start();
     const delays: number[] = [];
     for (let i = 0; i < 6; i++) {
-      await clock.advance(0);
+      await clock.advanceAsync(0);
       delays.push(clock.pendingDelaysMs()[0]!);
-      await clock.advance(delays.at(-1)!);
+      await clock.advanceAsync(delays.at(-1)!);
     }
     expect(delays).toEqual([100, 200, 400, 800, 1000, 1000]);
     expect(clients.length).toBe(7);
@@ -102,7 +101,7 @@ describe('RtspCameraSession (fake client, manual clock)', () => {
       random: () => r,
     });
     session.start();
-    await clock.advance(0);
+    await clock.advanceAsync(0);
     expect(clock.pendingDelaysMs()[0]).toBeCloseTo(expected, 6);
     await session.stop();
   });
@@ -110,7 +109,7 @@ describe('RtspCameraSession (fake client, manual clock)', () => {
   it('wrong credentials: failed with a user-facing message, retried slowly, streaming once fixed', async () => {
     const { clock, clients, session } = fakeSession([failWith('auth'), failWith('auth'), ok]);
     session.start();
-    await clock.advance(0);
+    await clock.advanceAsync(0);
     expect(session.state).toBe('failed');
     expect(session.error).toEqual({
       kind: 'auth',
@@ -119,10 +118,10 @@ describe('RtspCameraSession (fake client, manual clock)', () => {
     const delay = clock.pendingDelaysMs()[0]!;
     expect(delay).toBeGreaterThanOrEqual(30_000);
     expect(delay).toBeLessThanOrEqual(60_000);
-    await clock.advance(delay);
+    await clock.advanceAsync(delay);
     expect(clients.length).toBe(2);
     expect(session.state).toBe('failed'); // a slow retry that fails again does not flap
-    await clock.advance(clock.pendingDelaysMs()[0]!);
+    await clock.advanceAsync(clock.pendingDelaysMs()[0]!);
     expect(clients.length).toBe(3);
     clients[2]!.au(0, true);
     expect(session.state).toBe('streaming');
@@ -136,17 +135,17 @@ describe('RtspCameraSession (fake client, manual clock)', () => {
       initialBackoffMs: 100,
     });
     session.start();
-    await clock.advance(0);
+    await clock.advanceAsync(0);
     expect(session.state).toBe('connecting');
     clients[0]!.au(0, true);
     expect(session.state).toBe('streaming');
-    await clock.advance(2999);
+    await clock.advanceAsync(2999);
     expect(session.state).toBe('streaming');
-    await clock.advance(1);
+    await clock.advanceAsync(1);
     expect(session.state).toBe('reconnecting');
     expect(session.error?.kind).toBe('timeout');
     expect(clients[0]!.closed).toBe(true);
-    await clock.advance(200);
+    await clock.advanceAsync(200);
     expect(clients.length).toBe(2);
     clients[1]!.au(500_000, true);
     expect(states.map(([s]) => s)).toEqual([
@@ -168,7 +167,7 @@ describe('RtspCameraSession (fake client, manual clock)', () => {
     const aus: AccessUnit[] = [];
     session.on('accessUnit', (au) => aus.push(au));
     session.start();
-    await clock.advance(0);
+    await clock.advanceAsync(0);
     clients[0]!.au(0, true);
     clients[0]!.emit('close', new NvrError('protocol', 'the camera closed the connection'));
     expect(session.state).toBe('reconnecting');
@@ -179,7 +178,7 @@ describe('RtspCameraSession (fake client, manual clock)', () => {
 
   it('transport auto: once a connection settled on TCP, reconnects go straight to TCP', async () => {
     const transports: (string | undefined)[] = [];
-    const clock = new ManualClock();
+    const clock = new FakeClock();
     const session = new RtspCameraSession({
       url: 'rtsp://cam.local/ch1',
       transport: 'auto',
@@ -191,9 +190,9 @@ describe('RtspCameraSession (fake client, manual clock)', () => {
       },
     });
     session.start();
-    await clock.advance(0);
-    await clock.advance(10_000); // watchdog: no data → reconnect
-    await clock.advance(100);
+    await clock.advanceAsync(0);
+    await clock.advanceAsync(10_000); // watchdog: no data → reconnect
+    await clock.advanceAsync(100);
     expect(transports).toEqual(['auto', 'tcp']);
     await session.stop();
   });
@@ -201,13 +200,13 @@ describe('RtspCameraSession (fake client, manual clock)', () => {
   it('timestamp jumps and SSRC changes start new runs; stats follow the frames', async () => {
     const { clock, clients, runs, session } = fakeSession([ok]);
     session.start();
-    await clock.advance(0);
+    await clock.advanceAsync(0);
     const c = clients[0]!;
     let pts = 0;
     for (let i = 0; i < 31; i++) {
       c.au(pts, i % 15 === 0, 1000);
       pts += 6000;
-      await clock.advance(1000 / 15);
+      await clock.advanceAsync(1000 / 15);
     }
     c.au(pts + 90000 * 3600, true); // camera clock jumped an hour
     c.au(pts + 90000 * 3600 + 6000);

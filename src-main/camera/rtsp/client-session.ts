@@ -9,9 +9,8 @@ import type { AccessUnit } from '../../media';
 import { RtspClient } from './client';
 import { StreamStatsTracker } from './client-stats';
 import type { CameraStreamStats } from './client-stats';
-import { systemClock } from './client-types';
+import { systemClock, type Clock } from '../../base';
 import type {
-  Clock,
   DiscontinuityReason,
   RtspClientEvents,
   RtspClientOptions,

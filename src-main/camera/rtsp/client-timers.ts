@@ -3,7 +3,7 @@
 // and RTCP receiver reports. Owns two timers; it knows nothing about RTP or SDP.
 import { isNvrError } from '../../base';
 import type { RtspConnection } from './client-connection';
-import type { Clock } from './client-types';
+import type { Clock } from '../../base';
 
 export interface SessionTimerOptions {
   clock: Clock;

@@ -1,18 +1,8 @@
 // Types shared by the RTSP client, its track handling and the camera session: options, injected
 // clock and socket opener, track info and event maps. Declarations only, no behaviour beyond defaults.
 import net from 'node:net';
-import type { NvrError } from '../../base';
+import type { Clock, NvrError } from '../../base';
 import type { AccessUnit, VideoCodec } from '../../media';
-import type { Clock } from './mounts';
-
-/** Time and timers, injectable so tests can drive them (the same interface the server uses). */
-export type { Clock };
-
-export const systemClock: Clock = {
-  nowMs: () => Date.now(),
-  setTimeout: (fn, ms) => setTimeout(fn, ms),
-  clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
-};
 
 /** Opens the TCP connection to the camera; injectable for tests (default: net.connect). */
 export type SocketOpener = (host: string, port: number) => net.Socket;

@@ -11,9 +11,9 @@ import { contextOf, pickVideo, readDescribe, readSession } from './client-descri
 import { accessUnitIterator } from './client-iterator';
 import { SessionTimers } from './client-timers';
 import { TrackReceiver } from './client-track';
-import { defaultSocketOpener, systemClock } from './client-types';
+import { systemClock, type Clock } from '../../base';
+import { defaultSocketOpener } from './client-types';
 import type {
-  Clock,
   RtspClientEvents,
   RtspClientOptions,
   RtspClientStats,

@@ -54,11 +54,9 @@ export type { Clip, ClipParameterSets, LoadClipOptions } from './clip-source';
 export { loadClip, parseClip, ClipLooper, codecFromFileName } from './clip-source';
 export type { RtspServerOptions, RtspServerStats, MountStats } from './server';
 export { RtspServer } from './server';
-export type { Clock as ServerClock } from './mounts';
 export { payloadHasKeyframe } from './rtp-keyframe';
 // RTSP client (one camera stream) and the camera session that keeps it flowing.
 export type {
-  Clock as ClientClock,
   SocketOpener,
   RtspTransport,
   RtspClientOptions,
@@ -68,7 +66,7 @@ export type {
   ParameterSetsInfo,
   DiscontinuityReason,
 } from './client-types';
-export { systemClock, defaultSocketOpener } from './client-types';
+export { defaultSocketOpener } from './client-types';
 export { RtspClient } from './client';
 export { parseRtspUrl } from './client-url';
 export type { ParsedUrl } from './client-url';

@@ -2,7 +2,7 @@
 // by all its readers) and a published path that relays a publisher's RTP. Owns SDP, pacing and
 // RTCP sender reports; knows nothing about RTSP connections or sessions.
 import { randomInt } from 'node:crypto';
-import { NvrError } from '../../base';
+import { NvrError, systemClock, type Clock } from '../../base';
 import type { VideoCodec } from '../../media';
 import { H264Packetizer, H265Packetizer, buildSenderReport, parseRtcp } from '../../media/rtp';
 import { buildSdp, parseSdp, videoTrackFromSdp } from '../../media/sdp';
@@ -25,18 +25,6 @@ export interface Mount {
   readerCount(): number;
 }
 
-export interface Clock {
-  nowMs(): number;
-  setTimeout(fn: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-}
-
-export const realClock: Clock = {
-  nowMs: () => performance.timeOrigin + performance.now(),
-  setTimeout: (fn, ms) => setTimeout(fn, ms),
-  clearTimeout: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
-};
-
 export interface ClipMountOptions {
   clock?: Clock;
   /** Interval of RTCP sender reports (default 5000 ms). */
@@ -56,7 +44,7 @@ export class ClipMount implements Mount {
   private srTimer: unknown;
   private looper!: ClipLooper;
   private packetizer!: H264Packetizer | H265Packetizer;
-  private startWallMs = 0;
+  private startMs = 0;
   private rtpBase = 0;
   private ssrc = 0;
   readonly payloadType: number;
@@ -66,7 +54,7 @@ export class ClipMount implements Mount {
     readonly clip: Clip,
     private readonly options: ClipMountOptions = {},
   ) {
-    this.clock = options.clock ?? realClock;
+    this.clock = options.clock ?? systemClock;
     this.payloadType = options.payloadType ?? 96;
     this.sdpText = buildSdp({
       sessionName: path,
@@ -117,7 +105,7 @@ export class ClipMount implements Mount {
       this.clip.codec === 'h265' ? new H265Packetizer(opts) : new H264Packetizer(opts);
     this.looper = new ClipLooper(this.clip);
     this.fanout.reset();
-    this.startWallMs = this.clock.nowMs();
+    this.startMs = this.clock.monotonicMs();
     this.tick();
     this.scheduleSenderReport();
   }
@@ -130,18 +118,18 @@ export class ClipMount implements Mount {
 
   private tick(): void {
     if (!this.running) return;
-    const now = this.clock.nowMs();
+    const now = this.clock.monotonicMs();
     let sent = 0;
     for (;;) {
       const au = this.looper.peek();
-      const dueMs = this.startWallMs + au.pts90k / 90;
+      const dueMs = this.startMs + au.pts90k / 90;
       if (dueMs > now + 1) {
         this.timer = this.clock.setTimeout(() => this.tick(), dueMs - now);
         return;
       }
       if (now - dueMs > 1000 || sent > 30) {
         // The event loop stalled: re-anchor instead of bursting a backlog.
-        this.startWallMs = now - au.pts90k / 90;
+        this.startMs = now - au.pts90k / 90;
       }
       this.looper.next();
       const packets = this.packetizer.packetize({
@@ -157,12 +145,11 @@ export class ClipMount implements Mount {
     const interval = this.options.senderReportIntervalMs ?? 5000;
     this.srTimer = this.clock.setTimeout(() => {
       if (!this.running) return;
-      const now = this.clock.nowMs();
       if (this.fanout.packetCount > 0) {
         const sr = buildSenderReport({
           ssrc: this.ssrc,
-          ntpMs: now,
-          rtpTimestamp: this.fanout.rtpTimestampAt(now),
+          ntpMs: this.clock.nowMs(),
+          rtpTimestamp: this.fanout.rtpTimestampAt(this.clock.monotonicMs()),
           packetCount: this.fanout.packetCount,
           octetCount: this.fanout.octetCount,
           cname: 'nvr-demo',

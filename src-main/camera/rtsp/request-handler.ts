@@ -20,7 +20,8 @@ import {
   type RtspRequest,
   type RtspStreamParser,
 } from './message';
-import { PublishMount, type Clock, type Mount } from './mounts';
+import type { Clock } from '../../base';
+import { PublishMount, type Mount } from './mounts';
 import { ServerSession, tcpSink, udpSink, type SessionTrack } from './session';
 import { bindUdpPair, closeUdpPair } from './udp';
 
@@ -77,7 +78,7 @@ export class RequestHandler {
   async dispatch(conn: Connection, req: RtspRequest): Promise<Reply> {
     if (req.version !== 'RTSP/1.0') return { status: 505 };
     const session = this.sessionOf(req);
-    session?.touch(this.s.clock.nowMs());
+    session?.touch(this.s.clock.monotonicMs());
     if (req.method === 'OPTIONS' && !this.s.auth)
       return { status: 200, headers: [['Public', METHODS.join(', ')]] };
     if (this.s.auth) {
@@ -195,7 +196,13 @@ export class RequestHandler {
 
     const session =
       existing ??
-      new ServerSession(randomBytes(8).toString('hex'), mount, mode, conn.id, this.s.clock.nowMs());
+      new ServerSession(
+        randomBytes(8).toString('hex'),
+        mount,
+        mode,
+        conn.id,
+        this.s.clock.monotonicMs(),
+      );
     let track: SessionTrack;
     const reply: TransportSpec = {
       protocol: spec.protocol,
@@ -257,7 +264,7 @@ export class RequestHandler {
   ): void {
     socket.on('message', (msg, rinfo) => {
       if (session.closed || plainAddress(rinfo.address) !== clientHost) return;
-      const now = this.s.clock.nowMs();
+      const now = this.s.clock.monotonicMs();
       session.touch(now);
       if (session.mode !== 'record' || !(session.mount instanceof PublishMount)) return;
       const bytes = new Uint8Array(msg.buffer, msg.byteOffset, msg.length);

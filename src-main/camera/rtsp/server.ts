@@ -3,7 +3,7 @@
 // Binds where it is told (default 127.0.0.1); never reaches out to the network itself.
 import { EventEmitter } from 'node:events';
 import { createServer, type Server, type Socket } from 'node:net';
-import { NvrError, isNvrError } from '../../base';
+import { NvrError, isNvrError, systemClock, type Clock } from '../../base';
 import type { VideoCodec } from '../../media';
 import {
   ServerAuthenticator,
@@ -20,7 +20,7 @@ import {
   type RtspHeader,
   type RtspRequest,
 } from './message';
-import { ClipMount, PublishMount, realClock, type Clock, type Mount } from './mounts';
+import { ClipMount, PublishMount, type Mount } from './mounts';
 import {
   RequestHandler,
   normalizePath,
@@ -83,7 +83,7 @@ export class RtspServer extends EventEmitter implements ServerState {
 
   constructor(readonly options: RtspServerOptions = {}) {
     super();
-    this.clock = options.clock ?? realClock;
+    this.clock = options.clock ?? systemClock;
     this.sessionTimeoutMs = options.sessionTimeoutMs ?? 60_000;
     if (options.auth) this.auth = new ServerAuthenticator(options.auth);
   }
@@ -255,7 +255,7 @@ export class RtspServer extends EventEmitter implements ServerState {
   private onInterleaved(conn: Connection, frame: InterleavedFrame): void {
     const ch = conn.channels.get(frame.channel);
     if (!ch || ch.session.closed) return;
-    const now = this.clock.nowMs();
+    const now = this.clock.monotonicMs();
     ch.session.touch(now);
     if (ch.session.mode !== 'record' || !(ch.session.mount instanceof PublishMount)) return; // RTCP receiver reports
     if (ch.rtcp) ch.session.mount.pushRtcp(ch.index, frame.payload);
@@ -318,7 +318,7 @@ export class RtspServer extends EventEmitter implements ServerState {
   }
 
   private reapSessions(): void {
-    const now = this.clock.nowMs();
+    const now = this.clock.monotonicMs();
     for (const s of [...this.sessions.values()]) {
       if (now - s.lastSeenMs > this.sessionTimeoutMs) this.closeSession(s, 'timeout', true);
     }

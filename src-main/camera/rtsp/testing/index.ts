@@ -1,10 +1,9 @@
-// Test harnesses of the RTSP module (fake cameras, GStreamer's server, a manual clock, ffprobe facts,
+// Test harnesses of the RTSP module (fake cameras, GStreamer's server, ffprobe facts,
 // access unit collection). Imported by tests only; nothing in the product uses them.
 export { startGstServer, gstAvailable } from './gst-server';
 export type { GstServer, GstServerOptions } from './gst-server';
 export { startFakeCamera, cameraScript, H264_SDP } from './fake-camera';
 export type { FakeCamera, FakeCameraHandlers, FakeConnection } from './fake-camera';
-export { ManualClock, flushMicrotasks } from './manual-clock';
 export { probeClip } from './probe';
 export type { ClipFacts } from './probe';
 export { collectAccessUnits, keyframeIndexes, ptsSteps } from './collect';
