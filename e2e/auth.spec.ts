@@ -1,5 +1,6 @@
 // Login required (`--auth required` on loopback): the static login page, a viewer whose browser calls to
-// admin routes fail with 403, and a session that expires (NVR_SESSION_TTL_S) and sends the page to /login.
+// admin routes fail with 403 and whose UI has no admin controls, the admin's users dialog, the first-run
+// dialog on loopback without an admin, and a session that expires (NVR_SESSION_TTL_S) → /login.
 import { expect, test } from '@playwright/test';
 import type { Page } from '@playwright/test';
 import { startEngine } from './fixtures/engine';
@@ -8,16 +9,13 @@ import type { EngineHandle } from './fixtures/engine-process';
 const ADMIN_PASSWORD = 'e2e-admin-password';
 const VIEWER_PASSWORD = 'e2e-viewer-password';
 
-async function startWithAuth(env: Record<string, string>): Promise<EngineHandle> {
-  const saved = { ...process.env };
-  Object.assign(process.env, { NVR_ADMIN_PASSWORD: ADMIN_PASSWORD, ...env });
-  try {
-    return await startEngine({ demo: false, extraArgs: ['--auth', 'required'] });
-  } finally {
-    for (const k of ['NVR_ADMIN_PASSWORD', ...Object.keys(env)])
-      if (saved[k] === undefined) delete process.env[k];
-      else process.env[k] = saved[k];
-  }
+function startWithAuth(env: Record<string, string>, demo = false): Promise<EngineHandle> {
+  return startEngine({
+    demo,
+    adminPassword: ADMIN_PASSWORD,
+    env,
+    extraArgs: ['--auth', 'required'],
+  });
 }
 
 async function signIn(page: Page, user: string, password: string) {
@@ -90,6 +88,124 @@ test.describe('login required', () => {
   });
 });
 
+test.describe('roles in the UI', () => {
+  let engine: EngineHandle;
+  test.beforeAll(async () => {
+    engine = await startWithAuth({}, true);
+  });
+  test.afterAll(async () => {
+    await engine?.stop();
+  });
+
+  test("a viewer's UI without admin controls; live tiles still play", async ({ page, request }) => {
+    const login = await request.post(`${engine.url}/api/auth/login`, {
+      data: { username: 'admin', password: ADMIN_PASSWORD },
+    });
+    const { token } = (await login.json()) as { token: string };
+    const created = await request.post(`${engine.url}/api/auth/users`, {
+      headers: { authorization: `Bearer ${token}` },
+      data: { username: 'watcher', password: VIEWER_PASSWORD, role: 'viewer' },
+    });
+    expect(created.status()).toBe(201);
+
+    await page.goto(`${engine.url}/login`);
+    await signIn(page, 'watcher', VIEWER_PASSWORD);
+    await expect(page).toHaveURL(`${engine.url}/`);
+    const tiles = page.locator('[data-testid=tile][data-camera-id]');
+    await expect(tiles.first()).toHaveAttribute('data-player', 'live', { timeout: 30_000 });
+    await expect(page.getByTestId('user-name')).toHaveText('watcher (viewer)');
+    await expect(page.getByTestId('add-camera')).toHaveCount(0);
+    await expect(page.locator('.tile-gear')).toHaveCount(0);
+    await expect(page.getByRole('button', { name: /Add camera/ })).toHaveCount(0);
+    await page.getByTestId('user-menu').click();
+    await expect(page.getByTestId('logout')).toBeVisible();
+    await expect(page.getByTestId('open-users')).toHaveCount(0);
+    await page.screenshot({ path: '/tmp/auth-shots/viewer.png' });
+    // Log out ends the session and goes to the login page.
+    await page.getByTestId('logout').click();
+    await expect(page).toHaveURL(/\/login$/);
+    const after = await page.evaluate(async () => (await fetch('/api/auth/whoami')).status);
+    expect(after).toBe(401);
+  });
+
+  test('an admin manages users and API tokens from the user menu', async ({ page }) => {
+    await page.goto(`${engine.url}/login`);
+    await signIn(page, 'admin', ADMIN_PASSWORD);
+    await expect(page).toHaveURL(`${engine.url}/`);
+    await expect(page.getByTestId('add-camera')).toBeVisible();
+    await page.getByTestId('user-menu').click();
+    await page.getByTestId('open-users').click();
+    const dialog = page.getByTestId('users-dialog');
+    await expect(dialog.getByTestId('user-row').first()).toBeVisible();
+
+    await dialog.getByRole('button', { name: 'Add user' }).first().click();
+    const editor = dialog.getByTestId('user-editor');
+    await editor.getByLabel('User name').fill('nightshift');
+    await editor.getByLabel(/Password/).fill('night-shift-pw-1');
+    await editor.getByLabel('All cameras').uncheck();
+    await editor.getByTestId('camera-set').getByRole('checkbox').nth(1).check();
+    await editor.getByRole('button', { name: 'Add user' }).click();
+    const row = dialog.locator('[data-testid=user-row][data-username=nightshift]');
+    await expect(row).toContainText('viewer');
+
+    await dialog.getByPlaceholder('e.g. dashboard').fill('wall-screen');
+    await dialog.getByRole('button', { name: 'Create token' }).click();
+    const secret = dialog.getByTestId('new-token').getByRole('textbox');
+    await expect(secret).toHaveValue(/^nvr_/);
+    const apiToken = await secret.inputValue();
+    const ok = await page.request.get(`${engine.url}/api/cameras`, {
+      headers: { authorization: `Bearer ${apiToken}` },
+    });
+    expect(ok.status()).toBe(200);
+    await page.screenshot({ path: '/tmp/auth-shots/users-dialog.png' });
+    await dialog.getByRole('button', { name: 'Done' }).click();
+    await expect(dialog.getByTestId('new-token')).toHaveCount(0);
+
+    const tokenRow = dialog.getByTestId('token-row').filter({ hasText: 'wall-screen' });
+    await tokenRow.getByRole('button', { name: 'Revoke…' }).click();
+    await tokenRow.getByRole('button', { name: 'Revoke wall-screen' }).click();
+    await expect(tokenRow).toHaveCount(0);
+    const revoked = await page.request.get(`${engine.url}/api/cameras`, {
+      headers: { authorization: `Bearer ${apiToken}` },
+    });
+    expect(revoked.status()).toBe(401);
+
+    await row.getByRole('button', { name: 'Delete…' }).click();
+    await row.getByRole('button', { name: 'Delete nightshift' }).click();
+    await expect(row).toHaveCount(0);
+  });
+});
+
+test.describe('first run on loopback', () => {
+  let engine: EngineHandle;
+  test.beforeAll(async () => {
+    engine = await startEngine({ demo: false, adminPassword: null });
+  });
+  test.afterAll(async () => {
+    await engine?.stop();
+  });
+
+  test('invites to set the admin password when no admin exists', async ({ page }) => {
+    await page.goto(engine.url);
+    const dialog = page.getByTestId('first-run');
+    await expect(dialog).toBeVisible();
+    await page.screenshot({ path: '/tmp/auth-shots/first-run.png' });
+    await dialog.getByLabel(/^Password \(/).fill('short');
+    await dialog.getByLabel('Password again').fill('short');
+    await dialog.getByRole('button', { name: 'Create admin' }).click();
+    await expect(dialog.getByRole('alert')).toContainText('10 characters');
+    await dialog.getByLabel(/^Password \(/).fill('first-admin-pw-1');
+    await dialog.getByLabel('Password again').fill('first-admin-pw-1');
+    await dialog.getByRole('button', { name: 'Create admin' }).click();
+    await expect(dialog).toHaveCount(0);
+    const setup = await page.evaluate(async () => (await fetch('/api/auth/setup')).json());
+    expect(setup).toEqual({ adminExists: true });
+    await page.reload();
+    await expect(page.getByTestId('user-name')).toHaveText('Local admin');
+    await expect(page.getByTestId('first-run')).toHaveCount(0);
+  });
+});
+
 test.describe('session expiry', () => {
   let engine: EngineHandle;
   test.beforeAll(async () => {
@@ -106,7 +222,10 @@ test.describe('session expiry', () => {
     const status = () => page.evaluate(async () => (await fetch('/api/auth/whoami')).status);
     expect(await status()).toBe(200);
     await expect.poll(status, { timeout: 10_000, intervals: [250] }).toBe(401);
-    await page.reload();
+    // The next API call of the UI answers 401: the renderer goes to the login page by itself.
+    await page.getByRole('button', { name: 'Settings' }).click();
+    await expect(page).toHaveURL(/\/login$/);
+    await page.goto(engine.url);
     await expect(page).toHaveURL(/\/login$/);
   });
 });

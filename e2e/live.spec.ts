@@ -31,6 +31,8 @@ interface StreamStatus {
   width?: number;
   height?: number;
   viewers?: number;
+  webrtcViewers?: number;
+  hlsClients?: number;
   reconnects?: number;
   state: string;
 }
@@ -153,6 +155,7 @@ test.describe('live view over WebRTC', () => {
       expect(s.status).toBe(201);
     }
     await expect.poll(async () => (await streamStatus(engine, yard, 'sub'))?.viewers).toBe(8);
+    expect((await streamStatus(engine, yard, 'sub'))?.webrtcViewers).toBe(8);
     await page.screenshot({ path: path.join(ARTIFACTS, 'live-8-viewers.png') });
     await page.close();
     await expect
@@ -268,5 +271,6 @@ test.describe('live HLS', () => {
     expect(s.error).toBeNull();
     const st = await streamStatus(engine, door, 'sub');
     expect(s.videoWidth).toBe(st?.width);
+    expect(st?.hlsClients).toBe(1); // hls.js fetched the newest segments
   });
 });

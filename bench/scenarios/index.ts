@@ -6,6 +6,7 @@ import { indexQuery } from './index-query';
 import { exportScenario } from './export';
 import { seek } from './seek';
 import { live } from './live';
+import { ui } from './ui';
 
 export const SCENARIOS: readonly Scenario[] = [
   smoke,
@@ -14,6 +15,7 @@ export const SCENARIOS: readonly Scenario[] = [
   exportScenario,
   seek,
   live,
+  ui,
 ];
 
 export function findScenario(name: string): Scenario | undefined {

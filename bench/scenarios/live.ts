@@ -293,17 +293,32 @@ export const live: Scenario = {
       ctx.log(`engine with no viewers: ${(baseline * 100).toFixed(1)} % of a core`);
       for (const n of viewerCounts) {
         const locations: string[] = [];
+        // One at a time, each receiving before the next starts: many werift DTLS handshakes at once
+        // in this (busy) process sometimes fail on the client side; such a client is replaced.
         for (let i = 0; i < n; i++) {
-          const client = await createWhepClient({ countOnly: true });
-          clients.push(client);
-          const r = await fetch(`${engine.url}/api/cameras/${cameraId}/whep?stream=main`, {
-            method: 'POST',
-            headers: { 'content-type': 'application/sdp' },
-            body: client.offerSdp,
-          });
-          if (r.status !== 201) throw new Error(`WHEP answered ${r.status}: ${await r.text()}`);
-          locations.push(r.headers.get('location')!);
-          await client.applyAnswer(await r.text());
+          for (let attempt = 1; ; attempt++) {
+            const client = await createWhepClient({ countOnly: true });
+            const r = await fetch(`${engine.url}/api/cameras/${cameraId}/whep?stream=main`, {
+              method: 'POST',
+              headers: { 'content-type': 'application/sdp' },
+              body: client.offerSdp,
+            });
+            if (r.status !== 201) throw new Error(`WHEP answered ${r.status}: ${await r.text()}`);
+            const location = r.headers.get('location')!;
+            await client.applyAnswer(await r.text());
+            const ok = await client.waitForPackets(20, 10_000).then(
+              () => true,
+              () => false,
+            );
+            if (ok || attempt === 3) {
+              clients.push(client);
+              locations.push(location);
+              break;
+            }
+            ctx.log(`viewer ${i + 1}: client ${client.pc.connectionState}, retrying`);
+            await fetch(`${engine.url}${location}`, { method: 'DELETE' });
+            await client.close();
+          }
         }
         try {
           await Promise.all(clients.map((c) => c.waitForPackets(50, 30_000)));

@@ -13,6 +13,7 @@ import {
   ipcMain,
   nativeImage,
   protocol,
+  safeStorage,
   screen,
   session,
   shell,
@@ -24,6 +25,7 @@ import { IPC_ENGINE_STATUS_CHANNEL, type EngineStatusMessage } from '../../src-p
 import { APP_INDEX_URL, mimeType, resolveAppFile } from './app-protocol';
 import { createAlertMonitor } from './alerts';
 import { createEngineApi } from './engine-client';
+import { engineEnv, loadDataKey, type DataKeyResult } from './data-key';
 import { EngineSupervisor, type ChildLike, type EngineStatus } from './engine-supervisor';
 import { forwardEvents, registerIpcBridge } from './ipc-bridge';
 import {
@@ -232,21 +234,23 @@ function start(): void {
   serveAppProtocol();
   lockDownSessions();
 
+  // Camera passwords: the data key lives wrapped by safeStorage; the engine gets it in its environment.
+  const dataDir = path.join(app.getPath('userData'), 'data');
+  let dataKey: DataKeyResult | undefined;
+  try {
+    dataKey = loadDataKey({ dataDir, safeStorage, log });
+  } catch (err) {
+    log(`error: ${String(err)}; the engine falls back to its key file`);
+  }
   const supervisor = new EngineSupervisor({
     modulePath: path.join(distDir, 'engine', 'serve.js'),
     fork: (modulePath, args) =>
       utilityProcess.fork(modulePath, args, {
         stdio: 'pipe',
         serviceName: 'NVR engine',
+        env: engineEnv(process.env, dataKey),
       }) as unknown as ChildLike,
-    args: (lastPort) => [
-      '--host',
-      '127.0.0.1',
-      '--port',
-      String(lastPort ?? 0),
-      '--data',
-      path.join(app.getPath('userData'), 'data'),
-    ],
+    args: (lastPort) => ['--host', '127.0.0.1', '--port', String(lastPort ?? 0), '--data', dataDir],
     log,
   });
   const api = createEngineApi(supervisor);

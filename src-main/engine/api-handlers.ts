@@ -13,10 +13,16 @@ import type {
   SystemInfo,
   Unsubscribe,
 } from '../../src-preload/contract';
+import { AUTH_METHOD_NAMES } from '../server';
+import type { AuthHandlers } from '../server';
 import { applyCameraPatch, cameraIdFromName, toApiCamera } from './camera-store';
 import type { CameraStore, StoredCamera } from './camera-store';
 import type { EventBus } from './event-bus';
 import { CpuMeter, EventLoopDelayMeter, cpuFigures, diskUsage, memoryFigures } from './system-info';
+import { MemoryViewStore, createViewHandlers } from './views';
+import type { ViewStore } from './views';
+import { testStream } from './stream-test';
+import { findFfmpeg } from '../../native';
 
 export interface HandlerDeps {
   store: CameraStore;
@@ -45,6 +51,12 @@ export interface HandlerDeps {
   onvif?: Pick<NvrHandlers, OnvifMethodName>;
   /** WebRTC live view (src-main/live); without it startLive/stopLive answer `not_implemented`. */
   live?: Pick<NvrHandlers, 'startLive' | 'stopLive'>;
+  /** Saved views (the index's table with recording; in memory otherwise). */
+  views?: ViewStore;
+  /** Users, API tokens and first run (server's createAuthHandlers); absent → `not_implemented`. */
+  auth?: AuthHandlers;
+  /** The add-camera wizard's stream test; default: stream-test.ts with the ffmpeg found on this machine. */
+  testStream?: NvrHandlers['testStream'];
 }
 
 /** The methods camera/onvif implements (the same list as its ONVIF_METHODS). */
@@ -181,6 +193,14 @@ export function createHandlers(deps: HandlerDeps): NvrHandlers {
     getThumbnailUrl: async (input) => (mustGet(input.id), resourceUrl('getThumbnailUrl', input)),
 
     ...(deps.onvif ?? onvifNotImplemented),
+    ...createViewHandlers({ store: deps.views ?? new MemoryViewStore(), bus, clock }),
+    ...(deps.auth ??
+      (Object.fromEntries(
+        AUTH_METHOD_NAMES.map((m) => [m, async () => notImplemented('User management')]),
+      ) as unknown as AuthHandlers)),
+
+    testStream:
+      deps.testStream ?? (async (input) => testStream(input, { ffmpegPath: findFfmpeg() })),
 
     getSystem: async (): Promise<SystemInfo> => {
       const disk = diskUsage(deps.dataDir);

@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { nullLogger } from '../base';
+import { createHttpClient } from '../../src-preload/contract';
 import { authModeOf, parseCommandLine } from './config';
 import type { EngineConfig } from './config';
 import { createEngine } from './engine';
@@ -150,6 +151,101 @@ describe('engine auth', () => {
       name: 'Gate',
       hasPassword: true,
     });
+  });
+
+  it('first run over loopback: one first admin, then users and tokens through the contract', async () => {
+    const dataDir = await tempDir();
+    const engine = engineFor({ dataDir, auth: 'loopback-open' }, { recording: false });
+    const { url } = await engine.start();
+    const api = createHttpClient({ baseUrl: url, fetch: (u, init) => fetch(u, init) });
+    expect(await api.getAuthSetup()).toEqual({ adminExists: false });
+    await expect(
+      api.createFirstAdmin({ username: 'owner', password: 'short' }),
+    ).rejects.toMatchObject({ kind: 'bad_request', field: 'password' });
+    const owner = await api.createFirstAdmin({ username: 'owner', password: 'first-admin-pw1' });
+    expect(owner).toMatchObject({ username: 'owner', role: 'admin', cameras: null });
+    expect(await api.getAuthSetup()).toEqual({ adminExists: true });
+    await expect(
+      api.createFirstAdmin({ username: 'second', password: 'second-admin-pw1' }),
+    ).rejects.toMatchObject({ kind: 'conflict', status: 409 });
+
+    const viewer = await api.addUser({
+      username: 'guard',
+      password: 'guard-password-1',
+      role: 'viewer',
+      cameras: ['yard'],
+    });
+    expect(viewer).toMatchObject({ role: 'viewer', cameras: ['yard'] });
+    const users = await api.listUsers();
+    expect(users.map((u) => u.username)).toEqual(['owner', 'guard']);
+    expect(JSON.stringify(users)).not.toContain('scrypt');
+    expect(await api.updateUser({ id: viewer.id, patch: { cameras: null } })).toMatchObject({
+      cameras: null,
+    });
+    await expect(api.updateUser({ id: owner.id, patch: { role: 'viewer' } })).rejects.toMatchObject(
+      { kind: 'conflict' },
+    );
+
+    // Over loopback nobody is signed in: a token needs its owner.
+    await expect(api.createApiToken({ name: 'embed' })).rejects.toMatchObject({ field: 'userId' });
+    const token = await api.createApiToken({ name: 'embed', userId: viewer.id });
+    expect(token.token).toMatch(/^nvr_/);
+    expect(await api.listApiTokens()).toEqual([
+      expect.objectContaining({ id: token.id, name: 'embed', username: 'guard' }),
+    ]);
+    expect(await api.revokeApiToken({ id: token.id })).toBeUndefined();
+    await expect(api.revokeApiToken({ id: token.id })).rejects.toMatchObject({ kind: 'not_found' });
+    expect(await api.deleteUser({ id: viewer.id })).toBeUndefined();
+    expect((await api.listUsers()).map((u) => u.username)).toEqual(['owner']);
+
+    // The local admin is the actor in the audit log, once per change.
+    const audit = engine.auth.store.listAudit(100).reverse();
+    expect(audit.map((e) => [e.action, e.actor, e.address])).toEqual([
+      ['user.create', 'loopback', '127.0.0.1'],
+      ['user.create', 'loopback', '127.0.0.1'],
+      ['user.update', 'loopback', '127.0.0.1'],
+      ['token.create', 'loopback', '127.0.0.1'],
+      ['token.revoke', 'loopback', '127.0.0.1'],
+      ['user.delete', 'loopback', '127.0.0.1'],
+    ]);
+    // In-process callers (no HTTP request) reach the same service.
+    expect((await engine.api.listUsers(undefined)).map((u) => u.username)).toEqual(['owner']);
+  });
+
+  it('keeps user management for admins when login is required, naming the signed-in actor', async () => {
+    const dataDir = await tempDir();
+    const engine = engineFor({ dataDir, adminPassword: 'admin-password-1' }, { recording: false });
+    const { url } = await engine.start();
+    const loginAs = async (username: string, password: string) => {
+      const res = await fetch(`${url}/api/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username, password }),
+      });
+      const { token } = (await res.json()) as { token: string };
+      return createHttpClient({
+        baseUrl: url,
+        fetch: (u, init) =>
+          fetch(u, { ...init, headers: { ...init.headers, authorization: `Bearer ${token}` } }),
+      });
+    };
+    const admin = await loginAs('admin', 'admin-password-1');
+    await admin.addUser({ username: 'guard', password: 'guard-password-1', role: 'viewer' });
+    const mine = await admin.createApiToken({ name: 'script' });
+    expect((await admin.listApiTokens())[0]).toMatchObject({ id: mine.id, username: 'admin' });
+    await expect(
+      admin.createFirstAdmin({ username: 'x', password: 'xxxxxxxxxxxx' }),
+    ).rejects.toMatchObject({ kind: 'conflict' });
+    const guard = await loginAs('guard', 'guard-password-1');
+    expect(await guard.getAuthSetup()).toEqual({ adminExists: true });
+    await expect(guard.listUsers()).rejects.toMatchObject({ status: 403 });
+    await expect(
+      guard.addUser({ username: 'evil', password: 'evil-password-1', role: 'admin' }),
+    ).rejects.toMatchObject({ status: 403 });
+    const actions = engine.auth.store.listAudit(100).map((e) => `${e.action}:${e.actor}`);
+    expect(actions).toContain('user.create:admin');
+    expect(actions).toContain('token.create:admin');
+    expect(actions.filter((a) => a.startsWith('api.'))).toEqual([]);
   });
 
   it('parses the auth flags and picks the default mode by host', () => {

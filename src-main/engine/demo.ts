@@ -6,6 +6,7 @@ import { NvrError } from '../base';
 import type { Logger } from '../base';
 import { RtspServer } from '../camera/rtsp';
 import { startFakeOnvifDevices } from '../camera/onvif/testing';
+import type { FakeOnvifDevice } from '../camera/onvif/testing';
 import type { CameraInput } from '../../src-preload/contract';
 
 export interface DemoScene {
@@ -58,8 +59,18 @@ export interface RunningDemo {
   /** rtsp://127.0.0.1:<port> */
   rtspBaseUrl: string;
   cameras: CameraInput[];
+  /** The fake ONVIF devices, one per scene (empty when they could not start). */
+  onvifDevices: readonly FakeOnvifDevice[];
   close(): Promise<void>;
 }
+
+export interface DemoOptions {
+  /** WS-Discovery port the fake ONVIF devices share; default 3702 (what a Scan asks), 0 in tests. */
+  onvifMulticastPort?: number;
+}
+
+/** The demo ONVIF devices' login (also the PTZ demo camera's). */
+export const DEMO_ONVIF_CREDENTIALS = { username: 'demo', password: 'demo' } as const;
 
 const titleCase = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 
@@ -68,6 +79,7 @@ export async function startDemo(
   demoDir: string,
   logger: Logger,
   createServer: () => DemoRtspServer = () => new RtspServer(),
+  options: DemoOptions = {},
 ): Promise<RunningDemo> {
   const scenes = findDemoScenes(demoDir);
   const server = createServer();
@@ -83,7 +95,15 @@ export async function startDemo(
   }
   const rtspBaseUrl = `rtsp://127.0.0.1:${server.listeningPort}`;
   logger.info({ rtsp: rtspBaseUrl, scenes: scenes.map((s) => s.scene) }, 'demo cameras streaming');
-  const cameras: CameraInput[] = scenes.map((s) => ({
+  const onvifDevices = await startDemoOnvifDevices(
+    scenes.map((s) => s.scene),
+    rtspBaseUrl,
+    logger,
+    options.onvifMulticastPort ?? 3702,
+  );
+  // The last scene's camera is linked to its fake ONVIF device, so the demo has a PTZ camera.
+  const ptzIndex = onvifDevices.length === scenes.length ? scenes.length - 1 : -1;
+  const cameras: CameraInput[] = scenes.map((s, i) => ({
     name: titleCase(s.scene),
     streams: {
       main: { url: `${rtspBaseUrl}/${s.scene}/main` },
@@ -91,15 +111,18 @@ export async function startDemo(
     },
     transport: 'tcp',
     recording: { mode: 'continuous', retentionDays: 1, recordSub: true },
+    ...(i === ptzIndex
+      ? {
+          username: DEMO_ONVIF_CREDENTIALS.username,
+          password: DEMO_ONVIF_CREDENTIALS.password,
+          onvif: { host: '127.0.0.1', port: onvifDevices[i]!.port, profileToken: 'profile_main' },
+        }
+      : {}),
   }));
-  const onvifDevices = await startDemoOnvifDevices(
-    scenes.map((s) => s.scene),
-    rtspBaseUrl,
-    logger,
-  );
   return {
     rtspBaseUrl,
     cameras,
+    onvifDevices,
     close: async () => {
       await Promise.all(onvifDevices.map((d) => d.close()));
       await server.close();
@@ -116,13 +139,14 @@ async function startDemoOnvifDevices(
   scenes: string[],
   rtspBaseUrl: string,
   logger: Logger,
-): Promise<{ close(): Promise<void> }[]> {
+  multicastPort: number,
+): Promise<FakeOnvifDevice[]> {
   try {
     const devices = await startFakeOnvifDevices(scenes.length, (i) => ({
       name: `Demo ${titleCase(scenes[i]!)} (ONVIF)`,
       rtspBaseUrl: `${rtspBaseUrl}/${scenes[i]!}`,
-      credentials: { username: 'demo', password: 'demo' },
-      discovery: { multicastPort: 3702, interfaceAddress: '127.0.0.1' },
+      credentials: DEMO_ONVIF_CREDENTIALS,
+      discovery: { multicastPort, interfaceAddress: '127.0.0.1' },
     }));
     logger.info(
       { devices: devices.map((d) => d.xaddr), username: 'demo', password: 'demo' },

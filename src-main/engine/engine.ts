@@ -6,12 +6,19 @@ import { DisposableStore, NvrError, createLogger, systemClock } from '../base';
 import type { Clock, Logger } from '../base';
 import { OnvifService, createOnvifHandlers, isDeviceAdded } from '../camera/onvif';
 import type { OnvifServiceOptions } from '../camera/onvif';
-import { AuthService, MemoryAuthStore, createHttpServer, generatePassword } from '../server';
+import {
+  AuthService,
+  MemoryAuthStore,
+  createAuthHandlers,
+  createHttpServer,
+  generatePassword,
+} from '../server';
 import type { AuthStore, HttpServer, ResourceHandlers } from '../server';
 import type { NvrApi, NvrHandlers } from '../../src-preload/contract';
 import { bindApi, createHandlers } from './api-handlers';
 import { MemoryCameraStore } from './camera-store';
 import type { CameraStore, StoredCamera } from './camera-store';
+import type { ViewStore } from './views';
 import { EngineRecording } from './recording';
 import type { RecordingOptions } from './recording';
 import type { EngineConfig } from './config';
@@ -95,7 +102,9 @@ export function createEngine(config: EngineConfig, deps: EngineDeps = {}): Engin
   const version = deps.version ?? readVersion();
   const events = new EventBus(logger.child({ module: 'events' }));
   const disposables = new DisposableStore();
-  // Recording owns the index (SQLite): cameras persist there unless a store is injected.
+  // Recording owns the index (SQLite): cameras persist there unless a store is injected. Its events
+  // reach clients through live view, which adds the viewer counts (below).
+  const recordingEvents = new EventBus(logger.child({ module: 'events' }));
   const recording =
     deps.recording === false
       ? undefined
@@ -103,7 +112,7 @@ export function createEngine(config: EngineConfig, deps: EngineDeps = {}): Engin
           dataDir: config.dataDir,
           logger: logger.child({ module: 'recording' }),
           clock,
-          bus: events,
+          bus: recordingEvents,
           ...deps.recording,
         });
   if (recording) disposables.defer(() => recording.close());
@@ -122,6 +131,12 @@ export function createEngine(config: EngineConfig, deps: EngineDeps = {}): Engin
       })
     : undefined;
   if (live) disposables.defer(() => live.close());
+  disposables.defer(
+    recordingEvents.subscribe((e) => {
+      const out = live ? live.withViewerCounts(e) : e;
+      events.emit(out.type, out.payload as never);
+    }),
+  );
   const store: CameraStore =
     deps.cameraStore ??
     (recording ? (recording.index.cameras as CameraStore) : new MemoryCameraStore());
@@ -176,8 +191,10 @@ export function createEngine(config: EngineConfig, deps: EngineDeps = {}): Engin
 
   const handlers: NvrHandlers = createHandlers({
     onvif,
+    auth: createAuthHandlers(auth),
     ...(live ? { live: live.handlers } : {}),
     store,
+    ...(recording ? { views: recording.index.views as ViewStore } : {}),
     bus: events,
     clock,
     logger: logger.child({ module: 'api' }),
@@ -278,6 +295,12 @@ export function createEngine(config: EngineConfig, deps: EngineDeps = {}): Engin
         // Demo cameras keep their ids across restarts: the same name gets its new URLs.
         for (const camera of demo.cameras) {
           const existing = store.list().find((c) => c.config.name === camera.name);
+          // The PTZ demo camera's fake ONVIF device has a new port each run (not a patchable field).
+          if (existing && camera.onvif)
+            store.update({
+              ...existing,
+              config: { ...existing.config, onvif: { port: 80, ...camera.onvif } },
+            });
           if (existing)
             await api.updateCamera({ id: existing.id, patch: { streams: camera.streams } });
           else await api.addCamera(camera);

@@ -13,5 +13,15 @@ export type { EngineConfig, Env, ParsedCommand } from './config';
 export { MemoryCameraStore, toApiCamera, applyCameraPatch, cameraIdFromName } from './camera-store';
 export type { CameraStore, StoredCamera } from './camera-store';
 export { EventBus } from './event-bus';
+export { MemoryViewStore, createViewHandlers, toApiView } from './views';
+export type { StoredView, ViewBody, ViewStore } from './views';
 export { bindApi, createHandlers } from './api-handlers';
 export { findProjectRoot, readVersion, resolveRendererDir, resolveResourcesDir } from './paths';
+export {
+  SECRET_KEY_ENV,
+  SECRET_KEY_FILE,
+  keyFileCipher,
+  loadOrCreateKey,
+  takeKeyFromEnv,
+} from './secret-key';
+export type { SecretCipher } from './secret-key';

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { nullLogger } from '../base';
 import { createWhepClient, h264PayloadNalTypes } from '../live/testing';
-import type { CameraStatus } from '../../src-preload/contract';
+import type { CameraStatus, NvrEventMap } from '../../src-preload/contract';
 import { createEngine } from './engine';
 import type { Engine } from './engine';
 
@@ -59,6 +59,17 @@ describe('engine live view (demo cameras)', () => {
         await fetch(`${url}/api/cameras/${cameraId}/status`)
       ).json()) as CameraStatus;
       expect(status.streams.sub?.viewers).toBe(1);
+      expect(status.streams.sub).toMatchObject({ webrtcViewers: 1, hlsClients: 0 });
+      // The periodic camera.stats event carries the counts too.
+      const stats = await new Promise<NvrEventMap['camera.stats']>((resolve) => {
+        const off = engine.events.subscribe((e) => {
+          if (e.type !== 'camera.stats' || e.payload.id !== cameraId) return;
+          off();
+          resolve(e.payload);
+        });
+      });
+      expect(stats.streams.sub).toMatchObject({ webrtcViewers: 1, hlsClients: 0 });
+      expect(stats.streams.main).toMatchObject({ webrtcViewers: 0, hlsClients: 0 });
       expect(status.streams.sub?.liveViewers?.[0]).toMatchObject({
         kind: 'webrtc',
         state: 'connected',
@@ -71,6 +82,7 @@ describe('engine live view (demo cameras)', () => {
         await fetch(`${url}/api/cameras/${cameraId}/status`)
       ).json()) as CameraStatus;
       expect(after.streams.sub?.viewers ?? 0).toBe(0);
+      expect(after.streams.sub?.webrtcViewers).toBe(0);
       expect((await fetch(`${url}${location}`, { method: 'DELETE' })).status).toBe(404);
     } finally {
       await client.close();
@@ -120,5 +132,10 @@ describe('engine live view (demo cameras)', () => {
         .toString(),
     ).toBe('moof');
     expect((await fetch(`${base}live/seg-1.txt?stream=sub`)).status).toBe(400);
+    // One player fetched the newest segments: one HLS client.
+    const status = (await (
+      await fetch(`${url}/api/cameras/${cameraId}/status`)
+    ).json()) as CameraStatus;
+    expect(status.streams.sub?.hlsClients).toBe(1);
   });
 });

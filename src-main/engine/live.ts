@@ -1,12 +1,19 @@
 // Wires the live module into the engine: a LiveService over the recording workers' hubs (openHub),
 // the startLive/stopLive handlers, the live playlist resource, the live HLS file route, and the
-// viewer figures added to the camera status. Holds no live state of its own.
+// viewer figures added to the camera status and to camera.state / camera.stats events. Holds no live
+// state of its own.
 import type { Logger } from '../base';
 import { LiveService } from '../live';
 import type { IceServer, OpenHub } from '../live';
 import type { LiveFileHandler, ResourceHandlers } from '../server';
 import { findFfmpeg } from '../../native';
-import type { CameraStatus, NvrHandlers, StreamName } from '../../src-preload/contract';
+import type {
+  CameraStatus,
+  NvrEvent,
+  NvrHandlers,
+  StreamName,
+  StreamStatus,
+} from '../../src-preload/contract';
 
 export interface EngineLiveOptions {
   /** Default NVR_LIVE_MAX_PER_STREAM, else 16. */
@@ -26,8 +33,10 @@ export interface EngineLive {
   readonly handlers: Pick<NvrHandlers, 'startLive' | 'stopLive'>;
   readonly resources: Pick<ResourceHandlers, 'getLivePlaylistUrl'>;
   readonly liveFiles: LiveFileHandler;
-  /** The status with each stream's viewer count and per-viewer statistics. */
+  /** The status with each stream's viewer counts and per-viewer statistics. */
   withViewers(cameraId: string, status: CameraStatus): CameraStatus;
+  /** camera.state and camera.stats with each stream's viewer counts; other events unchanged. */
+  withViewerCounts(event: NvrEvent): NvrEvent;
   close(): Promise<void>;
 }
 
@@ -69,8 +78,24 @@ export function createEngineLive(opts: {
       ? { silenceTimeoutMs: envInt(env, 'NVR_LIVE_SILENCE_MS') }
       : {}),
     logger: opts.logger,
+    // werift stays out of the start-up path, and is usually loaded before the first viewer.
+    prewarmWebRtcMs: 3000,
     ...(ffmpegPath ? { transcode: { ffmpegPath } } : {}),
   });
+
+  const counts = (cameraId: string, stream: StreamName) => {
+    const c = service.viewerCounts(cameraId, stream);
+    return { webrtcViewers: c.webrtc, hlsClients: c.hls };
+  };
+  /** Each stream present gets its WebRTC session and live HLS player counts. */
+  const withCounts = (cameraId: string, streams: CameraStatus['streams']) => {
+    const out: { main?: StreamStatus; sub?: StreamStatus } = { ...streams };
+    for (const name of ['main', 'sub'] as const) {
+      const st = out[name];
+      if (st) out[name] = { ...st, ...counts(cameraId, name) };
+    }
+    return out;
+  };
 
   const uriFor = (stream: StreamName, transcode: 'h264' | undefined) => (file: string) =>
     `live/${file}?stream=${stream}${transcode ? `&transcode=${transcode}` : ''}`;
@@ -109,13 +134,12 @@ export function createEngineLive(opts: {
       service.liveHls(id, stream, file, transcode ? { transcode } : {}),
     withViewers(cameraId, status) {
       const viewers = service.viewerStats(cameraId);
-      if (viewers.length === 0) return status;
-      const streams = { ...status.streams };
+      const streams = withCounts(cameraId, status.streams);
       for (const name of ['main', 'sub'] as const) {
         const mine = viewers.filter((v) => v.stream === name);
         if (mine.length === 0) continue;
         streams[name] = {
-          ...(streams[name] ?? { state: status.state }),
+          ...(streams[name] ?? { state: status.state, ...counts(cameraId, name) }),
           viewers: mine.length,
           liveViewers: mine.map((v) => ({
             sessionId: v.sessionId,
@@ -133,6 +157,18 @@ export function createEngineLive(opts: {
         };
       }
       return { ...status, streams };
+    },
+    withViewerCounts(event) {
+      if (event.type === 'camera.stats') {
+        const { id, streams } = event.payload;
+        return { type: event.type, payload: { id, streams: withCounts(id, streams) } };
+      }
+      if (event.type === 'camera.state') {
+        const { id, status } = event.payload;
+        const streams = withCounts(id, status.streams);
+        return { type: event.type, payload: { id, status: { ...status, streams } } };
+      }
+      return event;
     },
     close: () => service.close(),
   };

@@ -92,6 +92,9 @@ describe('engine recording', () => {
     cleanups.push(() => rec.close());
     rec.apply(camera(port, 'main'));
     await waitFor(() => (rec.service.report('door', 'main')?.framesWritten ?? 0) > 40);
+    const before = rec.status('door').streams.main!;
+    expect(before.reconnects).toBe(0);
+    expect(before.uptimeMs).toBeGreaterThan(0);
     await server.close(); // the camera reboots: gone for 1.5 s
     await waitFor(() => rec.status('door').state === 'reconnecting');
     await new Promise((r) => setTimeout(r, 1500));
@@ -99,6 +102,11 @@ describe('engine recording', () => {
     const backMs = Date.now();
     await waitFor(() => rec.status('door').state === 'streaming');
     const resumedAfterMs = Date.now() - backMs;
+    // Uptime counts from the new run; the outage shows as reconnects.
+    const after = rec.status('door').streams.main!;
+    expect(after.reconnects).toBeGreaterThanOrEqual(1);
+    expect(after.uptimeMs).toBeGreaterThanOrEqual(0);
+    expect(after.uptimeMs!).toBeLessThan(Date.now() - backMs + 1000);
     await waitFor(
       () =>
         rec.index.queryRanges({

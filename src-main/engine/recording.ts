@@ -50,7 +50,7 @@ export function jobsFor(camera: StoredCamera): StreamJob[] {
 
 const sameJob = (a: StreamJob, b: StreamJob) => JSON.stringify(a) === JSON.stringify(b);
 
-function toStreamStatus(r: StreamReport): StreamStatus {
+function toStreamStatus(r: StreamReport, nowMs: number): StreamStatus {
   return {
     state: r.state,
     ...(r.codec ? { codec: r.codec as StreamStatus['codec'] } : {}),
@@ -64,6 +64,9 @@ function toStreamStatus(r: StreamReport): StreamStatus {
     framesReceived: r.framesReceived,
     framesWritten: r.framesWritten,
     reconnects: r.reconnects,
+    ...(r.streamingSinceMs !== undefined && r.state === 'streaming'
+      ? { uptimeMs: Math.max(0, Math.round(nowMs - r.streamingSinceMs)) }
+      : {}),
     ...(r.error ? { error: r.error } : {}),
   };
 }
@@ -139,7 +142,7 @@ export class EngineRecording {
     const streams: CameraStatus['streams'] = {};
     for (const stream of STREAMS) {
       const r = this.service.report(cameraId, stream);
-      if (r) streams[stream] = toStreamStatus(r);
+      if (r) streams[stream] = toStreamStatus(r, this.opts.clock.nowMs());
     }
     const lead = streams.main ?? streams.sub;
     if (!lead) return { state: 'idle', streams };

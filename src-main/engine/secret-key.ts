@@ -1,5 +1,6 @@
-// The headless engine's SecretCipher: AES-256-GCM with a random key in `<dataDir>/secret.key` (created
-// 0600 on first use). The desktop app passes an Electron safeStorage cipher instead. No SQLite here.
+// The engine's SecretCipher: AES-256-GCM with a random key in `<dataDir>/secret.key` (created 0600 on
+// first use), or, in the desktop app, a key the main process unwrapped with safeStorage and handed over
+// in the environment (NVR_SECRET_KEY, base64). No SQLite here.
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -11,6 +12,24 @@ export interface SecretCipher {
 }
 
 export const SECRET_KEY_FILE = 'secret.key';
+/** Environment variable through which the desktop app hands the engine its data key (base64, 32 bytes). */
+export const SECRET_KEY_ENV = 'NVR_SECRET_KEY';
+
+/**
+ * The key handed over in the environment, removed from it at once (child processes and crash dumps
+ * must not see it); undefined when absent. A malformed value throws rather than falling back silently.
+ */
+export function takeKeyFromEnv(env: Record<string, string | undefined>): Buffer | undefined {
+  const b64 = env[SECRET_KEY_ENV];
+  delete env[SECRET_KEY_ENV];
+  if (b64 === undefined || b64 === '') return undefined;
+  const key = Buffer.from(b64, 'base64');
+  if (key.length !== 32 || !/^[A-Za-z0-9+/]+=*$/.test(b64))
+    throw new NvrError('malformed', `${SECRET_KEY_ENV} must be 32 bytes in base64`, {
+      sizeBytes: key.length,
+    });
+  return key;
+}
 
 /** Reads (or creates, 0600) the 32-byte key file in the data folder. */
 export function loadOrCreateKey(dataDir: string): Buffer {

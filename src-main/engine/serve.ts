@@ -4,6 +4,7 @@ import os from 'node:os';
 import { createLogger, isNvrError } from '../base';
 import { isLoopbackHost, parseCommandLine } from './config';
 import { createEngine } from './engine';
+import { keyFileCipher, takeKeyFromEnv } from './secret-key';
 
 /** Longest a graceful stop may take before the process exits anyway. */
 const STOP_TIMEOUT_MS = 10_000;
@@ -22,7 +23,15 @@ async function main(): Promise<void> {
   }
   const config = parsed.config;
   const logger = createLogger({ level: config.logLevel, bindings: { pid: process.pid } });
-  const engine = createEngine(config, { logger, generateAdminPassword: true });
+  // The desktop app hands over its safeStorage-wrapped data key; headless, the 0600 key file is used.
+  const appKey = takeKeyFromEnv(process.env);
+  const engine = createEngine(config, {
+    logger,
+    generateAdminPassword: true,
+    ...(appKey ? { secretCipher: keyFileCipher(appKey) } : {}),
+  });
+  if (appKey)
+    logger.info('camera passwords sealed with the key from the desktop app (safeStorage)');
 
   let stopping = false;
   const shutdown = (signal: NodeJS.Signals) => {

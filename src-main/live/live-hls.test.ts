@@ -79,6 +79,39 @@ describe('LiveHlsStream', () => {
     expect(hls.segment(0)).toBeUndefined(); // slid out of memory
   });
 
+  it('starts every segment on a keyframe with a 4 s GOP and a 1 s target, and says so in TARGETDURATION', async () => {
+    // 13 s at 15 fps with a keyframe every 60 frames (4 s), no scene-cut keyframes.
+    const file = path.join(dir, 'gop4.h264');
+    await run('/usr/bin/ffmpeg', [
+      ...['-v', 'error', '-f', 'lavfi', '-i', 'testsrc2=size=320x240:rate=15', '-t', '13'],
+      ...['-c:v', 'libx264', '-preset', 'ultrafast', '-bf', '0', '-g', '60', '-keyint_min', '60'],
+      ...['-sc_threshold', '0', '-pix_fmt', 'yuv420p', '-f', 'h264', file],
+    ]);
+    const clip = await loadClip(file);
+    const hub = new StreamHub();
+    hub.setTrack(trackOf(clip));
+    const hls = new LiveHlsStream('t', { segmentDurationMs: 1000, windowSegments: 6 });
+    hub.subscribe(hls);
+    for (const au of clip.accessUnits) hub.publish(au);
+    const playlist = hls.playlist((f) => f);
+    expect(playlist).toContain('#EXT-X-TARGETDURATION:4\n');
+    const segs = [...playlist.matchAll(/seg-(\d+)\.m4s/g)].map((m) => Number(m[1]));
+    expect(segs).toHaveLength(3); // 0-4 s, 4-8 s, 8-12 s; the last GOP is still open
+    for (const d of playlist.matchAll(/#EXTINF:([\d.]+),/g)) expect(Number(d[1])).toBeCloseTo(4, 1);
+    for (const seg of segs) {
+      const name = path.join(dir, `gop4-${seg}.mp4`);
+      await writeFile(name, Buffer.concat([hls.init(1)!, hls.segment(seg)!]));
+      const { stdout } = await run('/usr/bin/ffprobe', [
+        ...['-v', 'error', '-select_streams', 'v', '-show_entries', 'frame=key_frame,pict_type'],
+        ...['-of', 'csv=p=0', name],
+      ]);
+      const frames = stdout.split('\n').filter((l) => /^[01],[IPB]/.test(l));
+      expect(frames).toHaveLength(60);
+      expect(frames[0]).toMatch(/^1,I/);
+      expect(frames.slice(1).every((f) => f.startsWith('0,'))).toBe(true);
+    }
+  });
+
   it('marks a discontinuity and a new init segment when the parameter sets change', async () => {
     const sub = await loadClip(path.join(DEMO_DIR, 'door-sub.h264'));
     const main = await loadClip(path.join(DEMO_DIR, 'yard-main.h264'));

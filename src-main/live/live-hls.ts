@@ -1,14 +1,19 @@
-// LiveHlsStream: live HLS (fMP4) for one camera stream, as a StreamHub consumer. Cuts ~1 s fragments
-// with the media FragmentBuilder, keeps a small window of them in memory, and writes the playlist.
+// LiveHlsStream: live HLS (fMP4) for one camera stream, as a StreamHub consumer. Builds fragments with
+// the media FragmentBuilder and cuts segments only at keyframes (a segment lasts at least ~the target,
+// longer when the GOP is longer), keeps a small window of them in memory, and writes the playlist.
 // Timestamps stay continuous across camera reconnects; a new init segment (new parameter sets)
 // brings an EXT-X-DISCONTINUITY. Never blocks the hub and never touches the disk.
 import type { HubConsumer, StreamTrack } from '../camera';
 import type { AccessUnit } from '../media';
+import type { FinishedFragment } from '../media/fmp4';
 import { FragmentBuilder, buildInitSegment, trackConfigFromParameterSets } from '../media/fmp4';
 import { RtpTimeline } from './rtp-timeline';
 
 export interface LiveHlsOptions {
-  /** Fragment (segment) length; a keyframe always starts a new one. Default 1000 ms. */
+  /**
+   * Target segment length. Segments start only at keyframes: one is cut at the first keyframe once it
+   * lasts 3/4 of this, so with a GOP longer than the target a segment is one GOP. Default 1000 ms.
+   */
   segmentDurationMs?: number;
   /** Segments listed in the playlist. Default 6. */
   windowSegments?: number;
@@ -24,6 +29,8 @@ interface Segment {
   /** Discontinuities since the stream started, up to and including this segment. */
   discontinuitySequence: number;
   startMs: number;
+  /** Times this segment was served (each player fetches a segment once). */
+  fetches: number;
 }
 
 function sameBytes(a: Uint8Array | undefined, b: Uint8Array | undefined): boolean {
@@ -54,7 +61,10 @@ export class LiveHlsStream implements HubConsumer {
   private discontinuityPending = false;
   private discontinuitySequence = 0;
   private segmentStartMs: number | undefined;
-  private maxSegmentS = 1;
+  /** moof+mdat pairs of the segment being built (they start with a keyframe). */
+  private openParts: Uint8Array[] = [];
+  private openDurationS = 0;
+  private maxSegmentS = 0;
   private waiters: Array<() => void> = [];
   private readonly segmentMs: number;
   private readonly window: number;
@@ -83,9 +93,9 @@ export class LiveHlsStream implements HubConsumer {
     this.track = track;
     const pts90k = this.timeline.map(au.pts90k, this.now());
     this.segmentStartMs ??= this.now();
-    for (const f of this.builder!.push({ ...au, pts90k, dts90k: pts90k })) {
-      this.addSegment(f.bytes, f.durationTicks / 90000);
-    }
+    for (const f of this.builder!.push({ ...au, pts90k, dts90k: pts90k })) this.addFragment(f);
+    // The builder holds the keyframe back, so everything before it is in the open segment now.
+    if (au.isKeyframe && this.openDurationS * 1000 >= this.segmentMs * 0.75) this.closeSegment();
     return true;
   }
 
@@ -116,7 +126,8 @@ export class LiveHlsStream implements HubConsumer {
     const lines = [
       '#EXTM3U',
       '#EXT-X-VERSION:7',
-      `#EXT-X-TARGETDURATION:${Math.ceil(this.maxSegmentS - 0.5)}`,
+      // Every EXTINF rounded to the nearest second is at most this (RFC 8216 §4.3.3.1).
+      `#EXT-X-TARGETDURATION:${Math.max(1, Math.round(this.maxSegmentS))}`,
       `#EXT-X-MEDIA-SEQUENCE:${listed[0]?.sequence ?? this.nextSequence}`,
       `#EXT-X-DISCONTINUITY-SEQUENCE:${listed[0]?.discontinuitySequence ?? this.discontinuitySequence}`,
     ];
@@ -141,8 +152,21 @@ export class LiveHlsStream implements HubConsumer {
     return this.inits.get(version);
   }
 
+  /** A segment's bytes, counted as one fetch (see `clientCount`). */
   segment(sequence: number): Uint8Array | undefined {
-    return this.segments.find((s) => s.sequence === sequence)?.bytes;
+    const s = this.segments.find((x) => x.sequence === sequence);
+    if (s) s.fetches++;
+    return s?.bytes;
+  }
+
+  /**
+   * Players following the stream: HLS has no sessions, but every player fetches each new segment
+   * once, so the most fetched of the newest few segments counts them.
+   */
+  clientCount(): number {
+    let n = 0;
+    for (const s of this.segments.slice(-4)) n = Math.max(n, s.fetches);
+    return n;
   }
 
   close(): void {
@@ -151,8 +175,10 @@ export class LiveHlsStream implements HubConsumer {
 
   private newInit(track: StreamTrack): void {
     // Close the running fragment with the old configuration first.
-    if (this.builder)
-      for (const f of this.builder.flush()) this.addSegment(f.bytes, f.durationTicks / 90000);
+    if (this.builder) {
+      for (const f of this.builder.flush()) this.addFragment(f);
+      this.closeSegment();
+    }
     const config = trackConfigFromParameterSets({ codec: track.codec, ...track.parameterSets });
     this.initVersion++;
     this.inits.set(this.initVersion, buildInitSegment(config));
@@ -164,7 +190,18 @@ export class LiveHlsStream implements HubConsumer {
     if (this.segments.length > 0) this.discontinuityPending = true;
   }
 
-  private addSegment(bytes: Uint8Array, durationS: number): void {
+  private addFragment(f: FinishedFragment): void {
+    this.openParts.push(f.bytes);
+    this.openDurationS += f.durationTicks / 90000;
+  }
+
+  private closeSegment(): void {
+    if (this.openParts.length === 0) return;
+    const parts = this.openParts;
+    const bytes = parts.length === 1 ? parts[0]! : Buffer.concat(parts);
+    const durationS = this.openDurationS;
+    this.openParts = [];
+    this.openDurationS = 0;
     if (this.discontinuityPending) this.discontinuitySequence++;
     this.discontinuityPending = false;
     this.segments.push({
@@ -174,6 +211,7 @@ export class LiveHlsStream implements HubConsumer {
       initVersion: this.initVersion,
       discontinuitySequence: this.discontinuitySequence,
       startMs: this.segmentStartMs ?? this.now(),
+      fetches: 0,
     });
     this.segmentStartMs = this.now();
     this.maxSegmentS = Math.max(this.maxSegmentS, durationS);

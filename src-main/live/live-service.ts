@@ -18,7 +18,8 @@ import type {
   WhepRequest,
 } from './types';
 import { ViewerFeed } from './viewer-feed';
-import { WhepSession, prepareWebRtc } from './whep-session';
+import { WhepSession } from './whep-session';
+import { loadWerift } from './werift-loader';
 import { waitForTrack } from './wait-for-track';
 import type { SessionCloseReason } from './whep-session';
 
@@ -53,6 +54,7 @@ export class LiveService {
   private readonly viewers = new Map<string, ViewerRecord>();
   private readonly hlsStreams = new Map<string, HlsRecord>();
   private readonly watchdog: ReturnType<typeof setInterval>;
+  private prewarm: ReturnType<typeof setTimeout> | undefined;
   private readonly logger: Logger;
   private readonly now: () => number;
   private readonly transcoder: TranscodeHubs | undefined;
@@ -64,9 +66,12 @@ export class LiveService {
     this.transcoder = opts.transcode
       ? new TranscodeHubs(opts.openHub, opts.transcode, opts.logger.child({ module: 'transcode' }))
       : undefined;
-    void prepareWebRtc();
     this.watchdog = setInterval(() => this.sweep(), 1000);
     this.watchdog.unref?.();
+    if (opts.prewarmWebRtcMs !== undefined) {
+      this.prewarm = setTimeout(() => void loadWerift(), opts.prewarmWebRtcMs);
+      this.prewarm.unref?.();
+    }
   }
 
   // -------------------------------------------------------------------------------------------
@@ -221,6 +226,17 @@ export class LiveService {
     return n;
   }
 
+  /** WebRTC sessions (connecting or connected) and live HLS players of one stream. */
+  viewerCounts(cameraId: string, stream: StreamName): { webrtc: number; hls: number } {
+    let webrtc = 0;
+    let hls = 0;
+    for (const r of this.viewers.values())
+      if (r.cameraId === cameraId && r.stream === stream) webrtc++;
+    for (const h of this.hlsStreams.values())
+      if (h.cameraId === cameraId && h.stream === stream) hls += h.hls.clientCount();
+    return { webrtc, hls };
+  }
+
   // -------------------------------------------------------------------------------------------
   // Live HLS
 
@@ -244,6 +260,8 @@ export class LiveService {
     hls.requests++;
     if (file === 'live.m3u8') {
       await hls.waitForSegments(2, 4000);
+      // Segments start at keyframes: with a long GOP the first one can take a whole GOP.
+      if (hls.segmentCount === 0) await hls.waitForSegments(1, 8000);
       const uri = options.uri ?? ((f: string) => `live/${f}?stream=${stream}`);
       return { contentType: 'application/vnd.apple.mpegurl', body: hls.playlist(uri) };
     }
@@ -257,6 +275,7 @@ export class LiveService {
   async close(): Promise<void> {
     this.closed = true;
     clearInterval(this.watchdog);
+    clearTimeout(this.prewarm);
     await Promise.all([...this.viewers.keys()].map((id) => this.closeViewer(id, 'shutdown')));
     for (const h of [...this.hlsStreams.values()]) h.close();
     await this.transcoder?.close();

@@ -58,6 +58,11 @@ export interface LiveServiceOptions {
   onViewersChanged?: (cameraId: string, stream: StreamName, viewers: number) => void;
   /** Wall clock, ms since epoch. */
   nowMs?: () => number;
+  /**
+   * werift is loaded on the first WHEP offer; with this set it is also loaded in the background this
+   * long after start, so neither the start nor (usually) the first viewer waits for it.
+   */
+  prewarmWebRtcMs?: number;
 }
 
 export interface WhepRequest {

@@ -53,6 +53,7 @@ export interface ViewerFeedStats {
 
 export type PliOutcome = 'replayed' | 'next-keyframe' | 'ignored';
 
+const NO_CSRCS: number[] = [];
 const auBytes = (au: AccessUnit): number => au.nalus.reduce((n, nal) => n + nal.length, 0);
 const packetBytes = (p: RtpPacket): number => 12 + p.payload.length;
 
@@ -202,7 +203,7 @@ export class ViewerFeed implements HubConsumer {
           sequenceNumber: this.sequence,
           timestamp,
           ssrc: this.ssrc,
-          csrcs: [],
+          csrcs: NO_CSRCS,
           payload,
         });
         this.sequence = (this.sequence + 1) & 0xffff;

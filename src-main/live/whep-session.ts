@@ -2,25 +2,15 @@
 // trickle) for an offer already narrowed to one payload type, starts the ViewerFeed when DTLS is up,
 // routes picture-loss requests to it, and closes on ICE failure, DTLS close or silence.
 // It does not decide caps or codecs (LiveService does) and never touches the hub's producer side.
-import {
-  RTCDtlsTransport,
-  RTCPeerConnection,
-  RTCRtpCodecParameters,
-  RTCRtpHeaderExtensionParameters,
-  RtpHeader,
-  RtpPacket as WeriftRtpPacket,
-  useAbsSendTime,
-  useOPUS,
-  usePCMU,
-  useSdesMid,
-} from 'werift';
-import type { RTCRtpTransceiver } from 'werift';
+import type { RTCPeerConnection, RTCRtpTransceiver } from 'werift';
 import { NvrError } from '../base';
 import type { Logger } from '../base';
 import type { RtpPacket } from '../media/rtp';
 import { countCandidates, keepCandidatesOn } from './offer-sdp';
 import type { OfferedVideoCodec } from './offer-sdp';
 import type { ViewerFeed } from './viewer-feed';
+import { FastRtpSender } from './werift-rtp-sender';
+import { loadWerift } from './werift-loader';
 
 export interface IceServer {
   urls: string | string[];
@@ -47,19 +37,8 @@ export interface WhepSessionOptions {
   onStateChange?: (state: string) => void;
 }
 
-/**
- * Creates werift's process-wide DTLS certificate ahead of the first viewer (otherwise the first
- * connection pays for the key generation).
- */
-export function prepareWebRtc(): Promise<void> {
-  return RTCDtlsTransport.SetupCertificate().then(
-    () => undefined,
-    () => undefined,
-  );
-}
-
 const PLAYOUT_DELAY_URI = 'http://www.webrtc.org/experiments/rtp-hdrext/playout-delay';
-/** min 0, max 0 (12 bits each, 10 ms units): render as soon as decoded. werift copies it out. */
+/** min 0, max 0 (12 bits each, 10 ms units): render as soon as decoded. */
 const PLAYOUT_DELAY_ZERO = Buffer.from([0, 0, 0]);
 
 function mimeOf(codec: OfferedVideoCodec): string {
@@ -69,7 +48,7 @@ function mimeOf(codec: OfferedVideoCodec): string {
 export class WhepSession {
   private pc: RTCPeerConnection | undefined;
   private transceiver: RTCRtpTransceiver | undefined;
-  private playoutDelayId: number | undefined;
+  private rtp: FastRtpSender | undefined;
   private closed = false;
   answerSdp = '';
   /** Monotonic ms of the last RTCP packet from the client. */
@@ -83,7 +62,9 @@ export class WhepSession {
   async negotiate(): Promise<string> {
     const o = this.opts;
     const bind = o.iceBindAddress;
-    const pc = new RTCPeerConnection({
+    const w = await loadWerift();
+    const { RTCRtpCodecParameters, RTCRtpHeaderExtensionParameters } = w;
+    const pc = new w.RTCPeerConnection({
       codecs: {
         video: [
           new RTCRtpCodecParameters({
@@ -97,12 +78,12 @@ export class WhepSession {
           }),
         ],
         // Accepted (and left inactive) so an offer with an audio section still negotiates.
-        audio: [useOPUS(), usePCMU()],
+        audio: [w.useOPUS(), w.usePCMU()],
       },
       headerExtensions: {
         video: [
-          useSdesMid(),
-          useAbsSendTime(),
+          w.useSdesMid(),
+          w.useAbsSendTime(),
           ...(o.playoutDelayZero === false
             ? []
             : [new RTCRtpHeaderExtensionParameters({ uri: PLAYOUT_DELAY_URI })]),
@@ -124,9 +105,15 @@ export class WhepSession {
     sender.onReady.subscribe(() => {
       this.connected = true;
       this.lastRtcpMs = performance.now();
-      this.playoutDelayId = transceiver.headerExtensions.find(
+      const playoutDelayId = transceiver.headerExtensions.find(
         (e) => e.uri === PLAYOUT_DELAY_URI,
       )?.id;
+      this.rtp = new FastRtpSender(w, sender, {
+        headerExtensions: transceiver.headerExtensions,
+        ...(transceiver.mid ? { mid: transceiver.mid } : {}),
+        fixed:
+          playoutDelayId !== undefined ? [{ id: playoutDelayId, payload: PLAYOUT_DELAY_ZERO }] : [],
+      });
       o.feed.start();
     });
     sender.onPictureLossIndication.subscribe(() => {
@@ -172,26 +159,9 @@ export class WhepSession {
     return sdp;
   }
 
-  /** Sends one packet of the feed (SSRC, payload type and sequence offset are werift's). */
+  /** Sends one packet of the feed (SSRC and payload type are the sender's). */
   send(packet: RtpPacket): void {
-    const sender = this.transceiver?.sender;
-    if (!sender || this.closed) return;
-    const header = new RtpHeader({
-      marker: packet.marker,
-      payloadType: packet.payloadType,
-      sequenceNumber: packet.sequenceNumber,
-      timestamp: packet.timestamp,
-      ssrc: packet.ssrc,
-      extensions:
-        this.playoutDelayId !== undefined
-          ? [{ id: this.playoutDelayId, payload: PLAYOUT_DELAY_ZERO }]
-          : [],
-    });
-    const p = packet.payload;
-    const payload = Buffer.isBuffer(p) ? p : Buffer.from(p.buffer, p.byteOffset, p.byteLength);
-    sender.sendRtp(new WeriftRtpPacket(header, payload)).catch((err: unknown) => {
-      this.opts.logger.debug({ err: String(err) }, 'rtp send failed');
-    });
+    if (!this.closed) this.rtp?.send(packet);
   }
 
   async close(): Promise<void> {

@@ -59,6 +59,8 @@ export interface StreamReport {
   framesWritten: number;
   bytesWritten: number;
   reconnects: number;
+  /** Wall clock (ms) since which the stream has been streaming without a break; absent while not streaming. */
+  streamingSinceMs?: number;
 }
 
 export type WorkerCommand =

@@ -31,6 +31,8 @@ interface StreamWork {
   track: StreamTrack | undefined;
   /** Unsubscribes the tap that mirrors this hub into the engine thread, when one is open. */
   closeTap: (() => void) | undefined;
+  /** Wall clock (ms) when the session last entered 'streaming'; undefined while it is not streaming. */
+  streamingSinceMs: number | undefined;
 }
 
 const key = (cameraId: string, stream: StreamName) => `${cameraId}/${stream}`;
@@ -93,6 +95,7 @@ export class RecordingWorkerCore {
       recorder: undefined,
       track: undefined,
       closeTap: undefined,
+      streamingSinceMs: undefined,
     };
     if (job.record) {
       work.recorder = new StreamRecorder({
@@ -117,7 +120,11 @@ export class RecordingWorkerCore {
       if (info.runIndex > 0) hub.breakRun();
     });
     session.on('accessUnit', (au) => hub.publish(au));
-    session.on('state', () => this.report([work]));
+    session.on('state', (state) => {
+      if (state !== 'streaming') work.streamingSinceMs = undefined;
+      else work.streamingSinceMs ??= this.opts.clock.nowMs();
+      this.report([work]);
+    });
     this.streams.set(k, work);
     session.start();
   }
@@ -186,6 +193,7 @@ export class RecordingWorkerCore {
         framesWritten: w.recorder?.framesWritten ?? 0,
         bytesWritten: w.recorder?.bytesWritten ?? 0,
         reconnects: stats.reconnects,
+        ...(w.streamingSinceMs !== undefined ? { streamingSinceMs: w.streamingSinceMs } : {}),
       };
     });
     this.opts.post({ type: 'reports', reports });

@@ -18,6 +18,7 @@ import type {
   NvrMethodName,
 } from '../../src-preload/contract';
 import { httpError } from './http-errors';
+import { runWithCallContext } from './auth-context';
 import type { HttpError } from './http-errors';
 
 /** Methods whose route answers with a resource (playlist, JPEG, MP4) rather than JSON. */
@@ -97,6 +98,14 @@ async function sendResource(reply: FastifyReply, res: ResourceReply): Promise<Fa
 
 type AnyCall = (input: unknown) => Promise<unknown>;
 
+/** Runs an API call with the request's principal and address as the call context (audit actor). */
+function callAs<T>(req: FastifyRequest, fn: () => Promise<T>): Promise<T> {
+  return runWithCallContext(
+    { address: req.ip, ...(req.principal ? { principal: req.principal } : {}) },
+    fn,
+  );
+}
+
 export interface ApiRoutesOptions {
   api: NvrApi;
   resources: ResourceHandlers;
@@ -142,7 +151,7 @@ export function registerApiRoutes(
           );
         }
 
-        const result = await (api[name] as AnyCall)(input.value);
+        const result = await callAs(req, () => (api[name] as AnyCall)(input.value));
         if (binding.sdp) {
           const answer = result as { sdp: string; sessionId: string };
           const path = req.url.split('?')[0] ?? '';
@@ -165,6 +174,6 @@ export function registerApiRoutes(
     if (!input.ok)
       return sendError(reply, httpError(input.error.kind, input.error.message, input.error.field));
     if (isResource(method)) return reply.send({ url: methodPath(method, input.value) });
-    return reply.send(await (api[method] as AnyCall)(input.value));
+    return reply.send(await callAs(req, () => (api[method] as AnyCall)(input.value)));
   });
 }

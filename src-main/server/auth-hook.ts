@@ -8,6 +8,7 @@ import type { AuthService, Principal } from './auth-service';
 import { CONTRACT_ROUTES, EXPORT_ID_METHODS, VIEWER_METHODS, accessFor } from './auth-policy';
 import { SEGMENT_FILE_ROUTE } from './playback-routes';
 import { httpError } from './http-errors';
+import { AUTH_METHOD_NAMES } from './auth-handlers';
 import type { HttpError } from './http-errors';
 
 export type AuthMode = 'required' | 'loopback-open';
@@ -33,6 +34,7 @@ declare module 'fastify' {
 }
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+const AUTH_METHODS: ReadonlySet<string> = new Set(AUTH_METHOD_NAMES);
 
 export function parseCookies(header: string | undefined): Map<string, string> {
   const out = new Map<string, string>();
@@ -231,7 +233,8 @@ export function registerAuth(app: FastifyInstance, opts: AuthHttpOptions): void 
   app.addHook('onResponse', async (req, reply) => {
     if (!service || SAFE_METHODS.has(req.method) || reply.statusCode >= 400) return;
     const name = req.contractMethod;
-    if (!name || VIEWER_METHODS.has(name)) return;
+    // Auth methods write their own, more precise entries (user.create, token.revoke...).
+    if (!name || VIEWER_METHODS.has(name) || AUTH_METHODS.has(name)) return;
     service.audit(req.principal?.username ?? 'loopback', `api.${name}`, req.ip, {
       path: req.url.split('?')[0],
     });

@@ -190,6 +190,13 @@ describe('auth over HTTP', () => {
       body: JSON.stringify({ id: 'yard' }),
     });
     expect(rpc.status).toBe(403);
+    // The add-camera wizard's stream test opens arbitrary URLs: admin only.
+    const streamTest = await fetch(`${base}/api/streams/test`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...v },
+      body: JSON.stringify({ url: 'rtsp://127.0.0.1:9/x' }),
+    });
+    expect(streamTest.status).toBe(403);
     // camera scope
     const cams = (await (await get('/api/cameras', v)).json()) as { id: string }[];
     expect(cams.map((c) => c.id)).toEqual(['yard']);

@@ -35,6 +35,8 @@ export const VIEWER_METHODS: ReadonlySet<NvrMethodName> = new Set<NvrMethodName>
   'listPtzPresets',
   'gotoPtzPreset',
   'getSystem',
+  'getAuthSetup',
+  'listViews',
 ]);
 
 export const AUTH_LOGIN_PATH = '/api/auth/login';

@@ -1,5 +1,5 @@
-// Auth endpoints: POST /api/auth/login (session cookie + bearer token), logout, whoami, and the admin's
-// users, API tokens and audit log; plus the static login page. Input validated with zod; no storage here.
+// Auth endpoints: POST /api/auth/login (session cookie + bearer token), logout, whoami, the admin's audit
+// log and the static login page; users and tokens are contract methods (auth-handlers.ts). No storage.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { AuthService } from './auth-service';
@@ -25,47 +25,10 @@ export interface AuthRoutesOptions {
 }
 
 const LOGIN_BODY_LIMIT_BYTES = 4096;
-const ROLE = z.enum(['admin', 'viewer']);
-const CAMERAS = z.array(z.string().min(1).max(64)).max(256).nullable();
 const LoginSchema = z.strictObject({
   username: z.string().min(1).max(64),
   password: z.string().min(1).max(256),
 });
-const CreateUserSchema = z.strictObject({
-  username: z.string().min(1).max(64),
-  password: z.string().min(1).max(256),
-  role: ROLE,
-  cameras: CAMERAS.optional(),
-});
-const UpdateUserSchema = z.strictObject({
-  password: z.string().min(1).max(256).optional(),
-  role: ROLE.optional(),
-  cameras: CAMERAS.optional(),
-});
-const UserIdSchema = z.object({
-  id: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .max(2 ** 31),
-});
-const CreateTokenSchema = z.strictObject({
-  name: z.string().min(1).max(64),
-  userId: z
-    .number()
-    .int()
-    .min(1)
-    .max(2 ** 31)
-    .optional(),
-  /** Lifetime; absent = until revoked. At most ten years. */
-  ttlMs: z
-    .number()
-    .int()
-    .min(60_000)
-    .max(10 * 365 * 86_400_000)
-    .optional(),
-});
-const TokenIdSchema = z.object({ id: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/) });
 const AuditQuerySchema = z.object({ limit: z.coerce.number().int().min(1).max(1000).default(100) });
 
 function parse<T>(schema: z.ZodType<T>, value: unknown, reply: FastifyReply): T | undefined {
@@ -145,65 +108,9 @@ export function registerAuthRoutes(app: FastifyInstance, opts: AuthRoutesOptions
       .send();
   });
 
-  // Admin: users (the hook already refused non-admins on every /api/auth/* route below).
-  const actor = (req: FastifyRequest) => req.principal?.username ?? 'loopback';
-  app.get('/api/auth/users', async () =>
-    service.store.listUsers().map(({ passwordHash: _h, ...u }) => u),
-  );
-  app.post('/api/auth/users', async (req, reply) => {
-    const body = parse(CreateUserSchema, req.body, reply);
-    if (!body) return reply;
-    const user = await service.createUser(
-      { ...body, cameras: body.cameras ?? null },
-      actor(req),
-      addr(req),
-    );
-    return reply.code(201).send(user);
-  });
-  app.patch('/api/auth/users/:id', async (req, reply) => {
-    const id = parse(UserIdSchema, req.params, reply);
-    const body = id && parse(UpdateUserSchema, req.body, reply);
-    if (!id || !body) return reply;
-    return service.updateUser(id.id, body, actor(req), addr(req));
-  });
-  app.delete('/api/auth/users/:id', async (req, reply) => {
-    const id = parse(UserIdSchema, req.params, reply);
-    if (!id) return reply;
-    service.deleteUser(id.id, actor(req), addr(req));
-    return reply.code(204).send();
-  });
+  // Users, API tokens and first run are contract methods (auth-handlers.ts), on IPC too.
 
-  // Admin: long-lived API tokens (viewer-scoped whatever the owner's role).
-  app.get('/api/auth/tokens', async () => service.listApiTokens());
-  app.post('/api/auth/tokens', async (req, reply) => {
-    const body = parse(CreateTokenSchema, req.body, reply);
-    if (!body) return reply;
-    const userId = body.userId ?? req.principal?.userId;
-    if (userId === undefined) {
-      const e = httpError('bad_request', 'userId: required', 'userId');
-      return reply.code(e.status).send(e.body);
-    }
-    const t = service.createApiToken(
-      {
-        userId,
-        name: body.name,
-        expiresMs: body.ttlMs ? Date.now() + body.ttlMs : null,
-      },
-      actor(req),
-      addr(req),
-    );
-    return reply.code(201).send(t);
-  });
-  app.delete('/api/auth/tokens/:id', async (req, reply) => {
-    const id = parse(TokenIdSchema, req.params, reply);
-    if (!id) return reply;
-    if (!service.revokeApiToken(id.id, actor(req), addr(req))) {
-      const e = httpError('not_found', 'no such token', 'id');
-      return reply.code(e.status).send(e.body);
-    }
-    return reply.code(204).send();
-  });
-
+  // Admin: the audit log.
   app.get('/api/auth/audit', async (req, reply) => {
     const q = parse(AuditQuerySchema, req.query, reply);
     if (!q) return reply;

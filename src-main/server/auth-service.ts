@@ -269,7 +269,7 @@ export class AuthService {
   createApiToken(
     input: { userId: number; name: string; expiresMs?: number | null },
     actor: string,
-    address: string,
+    address: string | null,
   ): { id: string; token: string; name: string; expiresMs: number | null } {
     const user = this.store.getUser(input.userId);
     if (!user) throw new NvrError('not_found', `no user ${input.userId}`, { field: 'userId' });
@@ -304,7 +304,7 @@ export class AuthService {
     }));
   }
 
-  revokeApiToken(id: string, actor: string, address: string): boolean {
+  revokeApiToken(id: string, actor: string, address: string | null): boolean {
     const ok = this.store.deleteToken(id);
     if (ok) this.audit(actor, 'token.revoke', address, { id });
     return ok;

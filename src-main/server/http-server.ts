@@ -18,6 +18,7 @@ import { registerRenderer } from './renderer-static';
 import { registerAuth } from './auth-hook';
 import type { AuthHttpOptions } from './auth-hook';
 import { registerAuthRoutes } from './auth-routes';
+import { createAuthHandlers } from './auth-handlers';
 
 export interface HttpServerOptions {
   api: NvrApi;
@@ -115,7 +116,12 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
     ...(options.tls?.fingerprint ? { tlsFingerprint: options.tls.fingerprint } : {}),
   });
   await registerEvents(app, options.api);
-  registerApiRoutes(app, { api: options.api, resources: options.resources ?? {} });
+  // Users, tokens and first run go to this server's own auth service (the one its hook checks); the
+  // routes validate every input first, so the handlers get parsed input as they expect.
+  const api: NvrApi = auth.service
+    ? { ...options.api, ...(createAuthHandlers(auth.service) as unknown as Partial<NvrApi>) }
+    : options.api;
+  registerApiRoutes(app, { api, resources: options.resources ?? {} });
   if (options.liveFiles) registerLiveRoutes(app, options.liveFiles);
   if (options.segmentFiles) registerPlaybackRoutes(app, options.segmentFiles);
   await registerRenderer(app, options.rendererDir);

@@ -30,3 +30,7 @@ export { registerAuth, SESSION_COOKIE, parseCookies } from './auth-hook';
 export type { AuthMode, AuthHttpOptions } from './auth-hook';
 export { accessFor, VIEWER_METHODS, AUTH_LOGIN_PATH, AUTH_WHOAMI_PATH } from './auth-policy';
 export { hashPassword, verifyPassword, generatePassword } from './auth-crypto';
+export { createAuthHandlers, AUTH_METHOD_NAMES } from './auth-handlers';
+export type { AuthHandlers, AuthMethodName } from './auth-handlers';
+export { runWithCallContext, currentCallContext } from './auth-context';
+export type { CallContext } from './auth-context';

@@ -8,6 +8,7 @@ import { NvrError } from '../base';
 import type { Clock } from '../base';
 import { SqliteCameraStore } from './camera-store';
 import { SqliteAuthStore } from './auth-store';
+import { SqliteViewStore } from './view-store';
 import { FragmentIndexEncoder, decodeFragmentIndex } from './fragment-index';
 import type { FragmentRecord } from './fragment-index';
 import { SegmentLeases } from './leases';
@@ -65,6 +66,8 @@ export class RecordingIndex {
   readonly cameras: SqliteCameraStore;
   /** Users, tokens and the audit log (src-main/server's AuthStore). */
   readonly auth: SqliteAuthStore;
+  /** Saved views (named grid arrangements). */
+  readonly views: SqliteViewStore;
   private maxSegmentMs: number;
   private readonly stmt: ReturnType<typeof prepareStatements>;
 
@@ -75,6 +78,7 @@ export class RecordingIndex {
     this.stmt = prepareStatements(db);
     this.cameras = new SqliteCameraStore(db);
     this.auth = new SqliteAuthStore(db);
+    this.views = new SqliteViewStore(db);
     this.loadStreams();
     const max = db.prepare("SELECT value FROM meta WHERE key = 'max_segment_ms'").pluck().get() as
       number | undefined;

@@ -133,6 +133,17 @@ const MIGRATIONS: readonly string[] = [
     detail TEXT                      -- JSON
   ) STRICT;
   `,
+  `
+  -- Saved views (src-main/storage/view-store.ts): named grid arrangements shared by every client.
+  CREATE TABLE views (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    name_key TEXT NOT NULL UNIQUE,   -- lower-cased trimmed name: names are unique case-insensitively
+    body TEXT NOT NULL,              -- JSON: layout, cols, rows, tiles (the engine owns the shape)
+    created_ms INTEGER NOT NULL,
+    updated_ms INTEGER NOT NULL
+  ) STRICT;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

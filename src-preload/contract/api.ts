@@ -34,9 +34,24 @@ import {
   TimelineRequestSchema,
   TimelineSchema,
   StreamNameSchema,
+  StreamTestRequestSchema,
+  StreamTestResultSchema,
   SystemInfoSchema,
   TimeMsSchema,
 } from './schemas';
+import {
+  ApiTokenIdSchema,
+  ApiTokenInputSchema,
+  ApiTokenSchema,
+  AuthSetupSchema,
+  CreatedApiTokenSchema,
+  FirstAdminInputSchema,
+  UserIdSchema,
+  UserInputSchema,
+  UserPatchSchema,
+  UserSchema,
+} from './schemas';
+import { ViewInputSchema, ViewRefSchema, ViewSchema } from './view-schemas';
 import type { NvrEventListener, Unsubscribe } from './events';
 
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
@@ -270,10 +285,84 @@ export const NVR_API_METHODS = {
     http: { method: 'POST', path: '/api/cameras/:id/ptz/presets', body: '*', status: 201 },
   },
 
+  /** Add-camera wizard: opens an RTSP URL (or an ONVIF snapshot URI) and answers one picture and the format. */
+  testStream: {
+    input: StreamTestRequestSchema,
+    output: StreamTestResultSchema,
+    http: { method: 'POST', path: '/api/streams/test', body: '*' },
+  },
+
   getSystem: {
     input: EmptyInputSchema,
     output: SystemInfoSchema,
     http: { method: 'GET', path: '/api/system' },
+  },
+
+  /** Users (admin only; the engine's auth service, actor = the caller or the local admin over IPC). */
+  listUsers: {
+    input: EmptyInputSchema,
+    output: z.array(UserSchema),
+    http: { method: 'GET', path: '/api/auth/users' },
+  },
+  addUser: {
+    input: UserInputSchema,
+    output: UserSchema,
+    http: { method: 'POST', path: '/api/auth/users', body: '*', status: 201 },
+  },
+  updateUser: {
+    input: z.object({ id: UserIdSchema, patch: UserPatchSchema }),
+    output: UserSchema,
+    http: { method: 'PATCH', path: '/api/auth/users/:id', body: 'patch' },
+  },
+  deleteUser: {
+    input: z.object({ id: UserIdSchema }),
+    output: z.undefined(),
+    http: { method: 'DELETE', path: '/api/auth/users/:id', status: 204 },
+  },
+  /** Long-lived, viewer-scoped API tokens for scripts and embeds; the secret is returned once. */
+  listApiTokens: {
+    input: EmptyInputSchema,
+    output: z.array(ApiTokenSchema),
+    http: { method: 'GET', path: '/api/auth/tokens' },
+  },
+  createApiToken: {
+    input: ApiTokenInputSchema,
+    output: CreatedApiTokenSchema,
+    http: { method: 'POST', path: '/api/auth/tokens', body: '*', status: 201 },
+  },
+  revokeApiToken: {
+    input: z.object({ id: ApiTokenIdSchema }),
+    output: z.undefined(),
+    http: { method: 'DELETE', path: '/api/auth/tokens/:id', status: 204 },
+  },
+  /** First run: whether an admin exists; createFirstAdmin works only while none does. */
+  getAuthSetup: {
+    input: EmptyInputSchema,
+    output: AuthSetupSchema,
+    http: { method: 'GET', path: '/api/auth/setup' },
+  },
+  createFirstAdmin: {
+    input: FirstAdminInputSchema,
+    output: UserSchema,
+    http: { method: 'POST', path: '/api/auth/setup', body: '*', status: 201 },
+  },
+
+  /** Saved views (named grid arrangements) shared by every client; writes are admin-only. */
+  listViews: {
+    input: EmptyInputSchema,
+    output: z.array(ViewSchema),
+    http: { method: 'GET', path: '/api/views' },
+  },
+  /** Creates a view (no `id`) or replaces the view with that `id`; names are unique (case-insensitive). */
+  saveView: {
+    input: ViewInputSchema,
+    output: ViewSchema,
+    http: { method: 'POST', path: '/api/views', body: '*' },
+  },
+  deleteView: {
+    input: ViewRefSchema,
+    output: OkSchema,
+    http: { method: 'DELETE', path: '/api/views/:id' },
   },
 } as const satisfies Record<string, MethodSpec>;
 

@@ -11,6 +11,7 @@ import {
   StreamStatusSchema,
   SystemInfoSchema,
 } from './schemas';
+import { ViewSchema } from './view-schemas';
 
 /** The WebSocket route that carries the event map (messages are JSON `{ type, payload }`). */
 export const NVR_EVENTS_PATH = '/api/events';
@@ -36,6 +37,8 @@ export const NVR_EVENTS = {
   'discovery.result': z.object({ device: DiscoveredDeviceSchema }),
   'discovery.done': z.object({ count: z.number().int() }),
   'system.stats': SystemInfoSchema,
+  /** Saved views changed (saved or deleted): the whole list, in display order. */
+  'views.changed': z.object({ views: z.array(ViewSchema) }),
 } as const;
 
 export type NvrEventName = keyof typeof NVR_EVENTS;

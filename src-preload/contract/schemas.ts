@@ -222,8 +222,14 @@ export const StreamStatusSchema = z.object({
   framesReceived: z.number().int().optional(),
   framesWritten: z.number().int().optional(),
   reconnects: z.number().int().optional(),
+  /** Time the stream has been streaming without interruption (since its current run began). */
+  uptimeMs: z.number().int().optional(),
   /** Live viewers (WebRTC + live HLS) of this stream. */
   viewers: z.number().int().optional(),
+  /** WebRTC (WHEP) sessions of this stream, connecting or connected. */
+  webrtcViewers: z.number().int().optional(),
+  /** Players following this stream's live HLS (those that fetched its newest segments). */
+  hlsClients: z.number().int().optional(),
   /** Per viewer statistics (bytes, packets, picture-loss requests). */
   liveViewers: z.array(LiveViewerSchema).optional(),
   error: StatusErrorSchema.optional(),
@@ -556,6 +562,44 @@ export const PtzMoveSchema = z.object({
 export type PtzMove = z.input<typeof PtzMoveSchema>;
 
 // ---------------------------------------------------------------------------------------------
+// Stream test (add-camera wizard)
+
+/** POST /api/streams/test: connect to an RTSP URL (or fetch an ONVIF snapshot URI) and grab one frame. */
+export const StreamTestRequestSchema = z.object({
+  url: RtspUrlSchema,
+  username: usernameSchema.optional(),
+  password: passwordSchema.optional(),
+  transport: TransportSchema.default('tcp'),
+  /** ONVIF GetSnapshotUri of the profile (http://): tried first for the picture; the RTSP URL is the fallback. */
+  snapshotUrl: z
+    .string()
+    .trim()
+    .max(2048)
+    .regex(/^https?:\/\/\S+$/i, { error: 'must be an http:// or https:// URL' })
+    .optional(),
+  /** Scale the snapshot to this width (height keeps the aspect ratio). */
+  width: z.number().int().min(16).max(3840).optional(),
+});
+export type StreamTestRequest = z.input<typeof StreamTestRequestSchema>;
+
+/** What a stream test found: the picture (JPEG, base64) and the stream's format, or the failure in words. */
+export const StreamTestResultSchema = z.discriminatedUnion('ok', [
+  z.object({
+    ok: z.literal(true),
+    /** Absent when the picture came from the snapshot URI and the stream was not opened. */
+    codec: VideoCodecSchema.optional(),
+    width: z.number().int().optional(),
+    height: z.number().int().optional(),
+    fps: z.number().optional(),
+    snapshotJpegBase64: z.string(),
+    source: z.enum(['rtsp', 'snapshot-uri']),
+    elapsedMs: z.number().int(),
+  }),
+  z.object({ ok: z.literal(false), error: StatusErrorSchema, elapsedMs: z.number().int() }),
+]);
+export type StreamTestResult = z.infer<typeof StreamTestResultSchema>;
+
+// ---------------------------------------------------------------------------------------------
 // System
 
 export const SystemInfoSchema = z.object({
@@ -584,3 +628,87 @@ export type Health = z.infer<typeof HealthSchema>;
 
 export const EmptyInputSchema = z.object({}).optional();
 export const CameraRefSchema = z.object({ id: CameraIdSchema });
+
+// ---------------------------------------------------------------------------------------------
+// Users and API tokens (LAN access, issue 9)
+
+export const UserRoleSchema = z.enum(['admin', 'viewer']);
+export type UserRole = z.infer<typeof UserRoleSchema>;
+/** Numeric user id; path parameters arrive as text. */
+export const UserIdSchema = z.preprocess(
+  (v: number | string) => (typeof v === 'string' && /^\d{1,10}$/.test(v) ? Number(v) : v),
+  z
+    .number()
+    .int()
+    .min(1)
+    .max(2 ** 31),
+);
+/** Cameras a viewer may see; null = every camera. */
+export const UserCamerasSchema = z.array(z.string().min(1).max(64)).max(256).nullable();
+const userPasswordSchema = z.string().min(1).max(256);
+
+export const UserSchema = z.object({
+  id: z.number().int(),
+  username: z.string(),
+  role: UserRoleSchema,
+  cameras: z.array(z.string()).nullable(),
+  createdMs: z.number().int(),
+});
+export type User = z.infer<typeof UserSchema>;
+
+export const UserInputSchema = z.object({
+  username: z.string().min(1).max(64),
+  password: userPasswordSchema,
+  role: UserRoleSchema,
+  cameras: UserCamerasSchema.optional(),
+});
+export type UserInput = z.input<typeof UserInputSchema>;
+
+export const UserPatchSchema = z.object({
+  password: userPasswordSchema.optional(),
+  role: UserRoleSchema.optional(),
+  cameras: UserCamerasSchema.optional(),
+});
+export type UserPatch = z.input<typeof UserPatchSchema>;
+
+export const ApiTokenIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,32}$/);
+export const ApiTokenSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  username: z.string(),
+  createdMs: z.number().int(),
+  expiresMs: z.number().int().nullable(),
+});
+export type ApiToken = z.infer<typeof ApiTokenSchema>;
+
+export const ApiTokenInputSchema = z.object({
+  name: z.string().min(1).max(64),
+  /** Owner (whose camera set applies); the caller when absent (required over IPC). */
+  userId: UserIdSchema.optional(),
+  /** Lifetime; absent = until revoked. At most ten years. */
+  ttlMs: z
+    .number()
+    .int()
+    .min(60_000)
+    .max(10 * 365 * 86_400_000)
+    .optional(),
+});
+export type ApiTokenInput = z.input<typeof ApiTokenInputSchema>;
+
+/** A new token: `token` is the secret, shown once. */
+export const CreatedApiTokenSchema = z.object({
+  id: z.string(),
+  token: z.string(),
+  name: z.string(),
+  expiresMs: z.number().int().nullable(),
+});
+export type CreatedApiToken = z.infer<typeof CreatedApiTokenSchema>;
+
+export const AuthSetupSchema = z.object({ adminExists: z.boolean() });
+export type AuthSetup = z.infer<typeof AuthSetupSchema>;
+
+export const FirstAdminInputSchema = z.object({
+  username: z.string().min(1).max(64),
+  password: userPasswordSchema,
+});
+export type FirstAdminInput = z.input<typeof FirstAdminInputSchema>;

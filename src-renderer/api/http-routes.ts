@@ -50,7 +50,20 @@ export const HTTP_ROUTES = {
   listPtzPresets: { method: 'GET', path: '/api/cameras/:id/ptz/presets' },
   gotoPtzPreset: { method: 'POST', path: '/api/cameras/:id/ptz/presets/:token/goto' },
   setPtzPreset: { method: 'POST', path: '/api/cameras/:id/ptz/presets', body: '*', status: 201 },
+  testStream: { method: 'POST', path: '/api/streams/test', body: '*' },
   getSystem: { method: 'GET', path: '/api/system' },
+  listUsers: { method: 'GET', path: '/api/auth/users' },
+  addUser: { method: 'POST', path: '/api/auth/users', body: '*', status: 201 },
+  updateUser: { method: 'PATCH', path: '/api/auth/users/:id', body: 'patch' },
+  deleteUser: { method: 'DELETE', path: '/api/auth/users/:id', status: 204 },
+  listApiTokens: { method: 'GET', path: '/api/auth/tokens' },
+  createApiToken: { method: 'POST', path: '/api/auth/tokens', body: '*', status: 201 },
+  revokeApiToken: { method: 'DELETE', path: '/api/auth/tokens/:id', status: 204 },
+  getAuthSetup: { method: 'GET', path: '/api/auth/setup' },
+  createFirstAdmin: { method: 'POST', path: '/api/auth/setup', body: '*', status: 201 },
+  listViews: { method: 'GET', path: '/api/views' },
+  saveView: { method: 'POST', path: '/api/views', body: '*' },
+  deleteView: { method: 'DELETE', path: '/api/views/:id' },
 } as const satisfies ContractHttpRoutes;
 
 // Exactness both ways (satisfies alone would accept a looser literal in some positions).

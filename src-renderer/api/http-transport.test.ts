@@ -234,6 +234,85 @@ describe('HttpTransport', () => {
   });
 });
 
+describe('HttpTransport sessions', () => {
+  it('reads who is signed in from whoami', async () => {
+    const { fetch, sent } = fakeFetch(() => ({
+      status: 200,
+      body: '{"authMode":"required","user":"guard","role":"viewer","cameras":["yard"],"via":"session","tlsFingerprint":"AB:CD"}',
+    }));
+    const api = createHttpTransport({ baseUrl: '', fetch, onUnauthorized: () => {} });
+    await expect(api.whoami()).resolves.toEqual({
+      user: 'guard',
+      role: 'viewer',
+      cameras: ['yard'],
+      authMode: 'required',
+      tlsFingerprint: 'AB:CD',
+    });
+    expect(sent[0]).toMatchObject({ method: 'GET', url: '/api/auth/whoami' });
+    const open = fakeFetch(() => ({
+      status: 200,
+      body: '{"authMode":"loopback-open","user":null,"role":"admin","cameras":null,"via":"loopback"}',
+    }));
+    await expect(createHttpTransport({ baseUrl: '', fetch: open.fetch }).whoami()).resolves.toEqual(
+      { user: null, role: 'admin', cameras: null, authMode: 'loopback-open' },
+    );
+  });
+
+  it('goes to the login page once when a call answers 401, and still rejects the call', async () => {
+    let expired = false;
+    const { fetch } = fakeFetch(() =>
+      expired
+        ? { status: 401, body: '{"error":{"kind":"unauthorized","message":"sign in first"}}' }
+        : { status: 200, body: '[]' },
+    );
+    let redirects = 0;
+    const api = createHttpTransport({ baseUrl: '', fetch, onUnauthorized: () => redirects++ });
+    await api.listCameras();
+    expect(redirects).toBe(0);
+    expired = true;
+    await expect(api.listCameras()).rejects.toMatchObject({ kind: 'unauthorized' });
+    await expect(api.getSystem()).rejects.toBeInstanceOf(ApiCallError);
+    await expect(api.whoami()).rejects.toMatchObject({ kind: 'unauthorized' });
+    expect(redirects).toBe(1);
+  });
+
+  it('asks whoami when the event socket closes, so an expired session leads to the login page', async () => {
+    const sockets: FakeSocket[] = [];
+    const { fetch, sent } = fakeFetch(() => ({
+      status: 401,
+      body: '{"error":{"kind":"unauthorized","message":"sign in first"}}',
+    }));
+    let redirects = 0;
+    const api = createHttpTransport({
+      baseUrl: 'http://127.0.0.1:9',
+      fetch,
+      openWebSocket: (url) => {
+        const ws = new FakeSocket(url);
+        sockets.push(ws);
+        return ws;
+      },
+      setTimer: () => 0,
+      clearTimer: () => {},
+      onUnauthorized: () => redirects++,
+    });
+    api.subscribe(() => {});
+    sockets[0]!.onclose?.({ code: 1006 });
+    await new Promise((r) => setTimeout(r, 0));
+    expect(sent.map((r) => r.url)).toEqual(['http://127.0.0.1:9/api/auth/whoami']);
+    expect(redirects).toBe(1);
+    api.close();
+  });
+
+  it('logs out with a POST and then leaves for the login page', async () => {
+    const { fetch, sent } = fakeFetch(() => ({ status: 204, body: '' }));
+    let redirects = 0;
+    const api = createHttpTransport({ baseUrl: '', fetch, onUnauthorized: () => redirects++ });
+    await api.logout();
+    expect(sent.map((r) => `${r.method} ${r.url}`)).toEqual(['POST /api/auth/logout']);
+    expect(redirects).toBe(1);
+  });
+});
+
 describe('parseEventFrame', () => {
   it('accepts known event names with an object payload only', () => {
     expect(

@@ -9,7 +9,7 @@ import type {
 } from '../../src-preload/contract';
 import { ApiCallError, errorFromBody } from './api-error';
 import { HTTP_ROUTES, buildRequest, type HttpRoute } from './http-routes';
-import type { LinkListener, LinkState, Transport } from './transport';
+import type { Identity, LinkListener, LinkState, Transport } from './transport';
 
 /** The part of the DOM WebSocket the transport uses (tests pass a fake). */
 export interface WebSocketLike {
@@ -30,7 +30,17 @@ export interface HttpTransportOptions {
   maxRetryMs?: number;
   setTimer?: (fn: () => void, ms: number) => unknown;
   clearTimer?: (handle: unknown) => void;
+  /**
+   * Called once when the engine answers 401 (the session expired or was revoked); default: go to the
+   * login page (`/login`) instead of showing broken tiles.
+   */
+  onUnauthorized?: () => void;
 }
+
+/** The server's own auth routes (not contract methods). */
+export const WHOAMI_PATH = '/api/auth/whoami';
+export const LOGOUT_PATH = '/api/auth/logout';
+export const LOGIN_PAGE_PATH = '/login';
 
 export type HttpTransport = Transport & { readonly kind: 'http' };
 
@@ -45,6 +55,7 @@ const EVENT_NAMES: Record<NvrEventName, true> = {
   'discovery.result': true,
   'discovery.done': true,
   'system.stats': true,
+  'views.changed': true,
 };
 
 /** Shape check of a WebSocket frame (`{ type, payload }`); payloads are trusted (the engine built them with the schemas). */
@@ -78,6 +89,17 @@ export function createHttpTransport(options: HttpTransportOptions = {}): HttpTra
   const setTimer = options.setTimer ?? ((fn, ms) => setTimeout(fn, ms));
   const clearTimer =
     options.clearTimer ?? ((h) => clearTimeout(h as ReturnType<typeof setTimeout>));
+  const onUnauthorized =
+    options.onUnauthorized ??
+    (() => {
+      if (typeof location !== 'undefined') location.assign(LOGIN_PAGE_PATH);
+    });
+  let unauthorized = false;
+  const sessionLost = () => {
+    if (unauthorized) return;
+    unauthorized = true;
+    onUnauthorized();
+  };
   const minRetryMs = options.minRetryMs ?? 500;
   const maxRetryMs = options.maxRetryMs ?? 10_000;
 
@@ -121,6 +143,7 @@ export function createHttpTransport(options: HttpTransportOptions = {}): HttpTra
       );
     }
     const text = await res.text();
+    if (res.status === 401) sessionLost();
     if (!res.ok) throw errorFromBody(res.status, text);
     if (route.sdp) {
       const location = res.headers.get('location') ?? '';
@@ -157,12 +180,40 @@ export function createHttpTransport(options: HttpTransportOptions = {}): HttpTra
       socket = undefined;
       if (closed) return;
       setLink('offline', ev.reason || 'event stream closed');
+      // A refused upgrade looks like any close: ask whether the session is still valid.
+      void whoami().catch(() => undefined);
       retryTimer = setTimer(() => {
         retryTimer = undefined;
         setLink('connecting');
         connect();
       }, retryMs);
       retryMs = Math.min(maxRetryMs, retryMs * 2);
+    };
+  }
+
+  async function plain(path: string, method: 'GET' | 'POST'): Promise<Response> {
+    let res: Response;
+    try {
+      res = await doFetch(base + path, { method, headers: { accept: 'application/json' } });
+    } catch (err) {
+      throw new ApiCallError(
+        'unavailable',
+        `engine unreachable: ${err instanceof Error ? err.message : String(err)}`,
+      );
+    }
+    if (res.status === 401) sessionLost();
+    if (!res.ok) throw errorFromBody(res.status, await res.text());
+    return res;
+  }
+
+  async function whoami(): Promise<Identity> {
+    const raw = (await (await plain(WHOAMI_PATH, 'GET')).json()) as Partial<Identity>;
+    return {
+      user: typeof raw.user === 'string' ? raw.user : null,
+      role: raw.role === 'viewer' ? 'viewer' : 'admin',
+      cameras: Array.isArray(raw.cameras) ? raw.cameras.map(String) : null,
+      authMode: raw.authMode === 'required' ? 'required' : 'loopback-open',
+      ...(typeof raw.tlsFingerprint === 'string' ? { tlsFingerprint: raw.tlsFingerprint } : {}),
     };
   }
 
@@ -180,6 +231,11 @@ export function createHttpTransport(options: HttpTransportOptions = {}): HttpTra
       return () => {
         listeners.delete(listener);
       };
+    },
+    whoami,
+    async logout() {
+      await plain(LOGOUT_PATH, 'POST').catch(() => undefined);
+      sessionLost();
     },
     onLink(listener: LinkListener) {
       linkListeners.add(listener);

@@ -3,7 +3,7 @@
 import type { NvrApi, NvrMethodName } from '../../src-preload/contract';
 import { toApiCallError } from './api-error';
 import { HTTP_ROUTES } from './http-routes';
-import type { LinkListener, Transport } from './transport';
+import type { Identity, LinkListener, Transport } from './transport';
 
 declare global {
   interface Window {
@@ -13,6 +13,8 @@ declare global {
 }
 
 export type IpcTransport = Transport & { readonly kind: 'ipc' };
+
+export const LOCAL_ADMIN: Identity = { user: null, role: 'admin', cameras: null, authMode: 'ipc' };
 
 export function createIpcTransport(bridge: NvrApi): IpcTransport {
   const api: Record<string, unknown> = {};
@@ -32,6 +34,9 @@ export function createIpcTransport(bridge: NvrApi): IpcTransport {
     link: 'online' as const,
     subscribe: (listener: Parameters<NvrApi['subscribe']>[0]) => bridge.subscribe(listener),
     onLink: (_listener: LinkListener) => () => undefined,
+    // The desktop app's own window is the local admin (loopback stays open to this process only).
+    whoami: async (): Promise<Identity> => LOCAL_ADMIN,
+    logout: async () => undefined,
     close: () => undefined,
   };
   return Object.assign(api, control) as unknown as IpcTransport;

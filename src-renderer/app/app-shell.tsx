@@ -6,21 +6,49 @@ import { TimelinePanel } from '../features/timeline';
 import { ExportDialog } from '../features/export';
 import { AddCameraDialog, CameraSettingsDialog } from '../features/cameras';
 import { StatusDialog } from '../features/status';
+import { FirstRunDialog, UsersDialog } from '../features/users';
+import { currentWallHash, enterWall, toggleFullscreen } from '../features/wall';
 import type { Transport } from '../api';
-import { timeStore, useCameras } from '../stores';
+import { loadSession, sessionStore, timeStore, useCameras, useIsAdmin } from '../stores';
 import { useApi } from './api-context';
 import { Sidebar } from './sidebar';
 import { TopBar } from './top-bar';
 import './shell.css';
 import { useHotkeys } from './use-hotkeys';
 
-type Panel = 'export' | 'settings' | 'add-camera' | { camera: string } | null;
+type Panel = 'export' | 'settings' | 'add-camera' | 'users' | { camera: string } | null;
+const FIRST_RUN_LATER_KEY = 'nvr.firstRun.later';
 
 export function AppShell() {
   const api = useApi();
   const [drawerOpen, setDrawerOpen] = useState(false);
   const [panel, setPanel] = useState<Panel>(null);
   const searchRef = useRef<HTMLInputElement>(null);
+  const jumpRef = useRef<((dir: 'prev' | 'next') => void) | null>(null);
+  // Viewers get no admin controls (add camera, settings, delete, wizard, users); the engine refuses anyway.
+  const admin = useIsAdmin();
+  const [firstRun, setFirstRun] = useState<'required' | 'invite' | null>(null);
+
+  useEffect(() => {
+    let cancelled = false;
+    void (async () => {
+      await loadSession(sessionStore, () => api.whoami());
+      const id = sessionStore.getState().identity;
+      // No login here (desktop window, loopback-open): offer to create the first admin if none exists.
+      if (cancelled || !id || id.authMode === 'required') return;
+      const setup = await api.getAuthSetup().catch(() => undefined);
+      if (cancelled || !setup || setup.adminExists) return;
+      if (id.authMode === 'ipc') setFirstRun('required');
+      else if (sessionStorage.getItem(FIRST_RUN_LATER_KEY) !== '1') setFirstRun('invite');
+    })();
+    // A session that expires while nobody clicks still leads to the login page (any 401 does).
+    const check =
+      api.kind === 'http' ? setInterval(() => void api.whoami().catch(() => {}), 30_000) : 0;
+    return () => {
+      cancelled = true;
+      clearInterval(check);
+    };
+  }, [api]);
 
   useEffect(() => {
     const t = setInterval(() => timeStore.getState().tick(), 100);
@@ -35,6 +63,9 @@ export function AppShell() {
         requestAnimationFrame(() => searchRef.current?.focus());
       },
       openExport: () => setPanel('export'),
+      jumpRecording: (dir: 'prev' | 'next') => jumpRef.current?.(dir),
+      toggleFullscreen,
+      enterWall: () => enterWall(currentWallHash()),
     }),
     [],
   );
@@ -50,19 +81,35 @@ export function AppShell() {
         onToggleSidebar={() => setDrawerOpen((o) => !o)}
         onExport={() => setPanel('export')}
         onSettings={() => setPanel('settings')}
+        onUsers={() => setPanel('users')}
       />
       <Sidebar
         open={drawerOpen}
-        onAddCamera={addCamera}
+        {...(admin ? { onAddCamera: addCamera } : {})}
         onPicked={() => setDrawerOpen(false)}
         searchRef={searchRef}
       />
       {drawerOpen && <div className="scrim" onClick={() => setDrawerOpen(false)} />}
-      <CameraGrid api={api} onOpenSettings={openSettingsFor} onAddCamera={addCamera} />
-      <TimelinePanel api={api} />
+      <CameraGrid
+        api={api}
+        {...(admin ? { onOpenSettings: openSettingsFor, onAddCamera: addCamera } : {})}
+      />
+      <TimelinePanel api={api} jumpRef={jumpRef} />
       {panel === 'export' && <ExportDialog api={api} onClose={close} />}
-      {panel === 'add-camera' && <AddCameraDialog api={api} onClose={close} />}
-      {panel !== null && typeof panel === 'object' && (
+      {panel === 'add-camera' && admin && <AddCameraDialog api={api} onClose={close} />}
+      {panel === 'users' && admin && <UsersDialog api={api} onClose={close} />}
+      {firstRun && (
+        <FirstRunDialog
+          api={api}
+          required={firstRun === 'required'}
+          onDone={() => setFirstRun(null)}
+          onDismiss={() => {
+            sessionStorage.setItem(FIRST_RUN_LATER_KEY, '1');
+            setFirstRun(null);
+          }}
+        />
+      )}
+      {panel !== null && typeof panel === 'object' && admin && (
         <SettingsFor api={api} cameraId={panel.camera} onClose={close} />
       )}
       {panel === 'settings' && <StatusDialog api={api} onClose={close} />}

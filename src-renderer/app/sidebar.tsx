@@ -2,6 +2,7 @@
 // Rows drag onto grid tiles. Reads the camera store; a drawer on small screens.
 import { useMemo, type Ref } from 'react';
 import { CAMERA_DRAG_TYPE } from '../features/grid';
+import { ViewsList } from '../features/views';
 import {
   camerasStore,
   describeStatus,
@@ -15,7 +16,8 @@ import { IconChevronDown, IconPlus, IconSearch, IconWarning, StateDot } from '..
 
 export interface SidebarProps {
   open: boolean;
-  onAddCamera(): void;
+  /** Absent for viewers: no [+] (adding cameras is admin-only). */
+  onAddCamera?(): void;
   onPicked(): void;
   searchRef: Ref<HTMLInputElement>;
 }
@@ -54,15 +56,17 @@ export function Sidebar({ open, onAddCamera, onPicked, searchRef }: SidebarProps
     <nav className={`sidebar${open ? ' open' : ''}`} aria-label="Cameras">
       <div className="side-head">
         <span className="side-title">Cameras</span>
-        <button
-          className="btn small icon"
-          aria-label="Add camera"
-          title="Add camera"
-          onClick={onAddCamera}
-          data-testid="add-camera"
-        >
-          <IconPlus size={14} />
-        </button>
+        {onAddCamera && (
+          <button
+            className="btn small icon"
+            aria-label="Add camera"
+            title="Add camera"
+            onClick={onAddCamera}
+            data-testid="add-camera"
+          >
+            <IconPlus size={14} />
+          </button>
+        )}
       </div>
       <div className="side-search">
         <IconSearch size={14} />
@@ -89,7 +93,13 @@ export function Sidebar({ open, onAddCamera, onPicked, searchRef }: SidebarProps
         {loadState === 'ready' && cameras.length === 0 && (
           <div className="side-empty">
             No cameras yet. <br />
-            Press <b>+</b> to scan the network or enter an RTSP URL.
+            {onAddCamera ? (
+              <>
+                Press <b>+</b> to scan the network or enter an RTSP URL.
+              </>
+            ) : (
+              'An admin adds cameras.'
+            )}
           </div>
         )}
         {cameras.length > 0 && shown.length === 0 && (
@@ -135,10 +145,7 @@ export function Sidebar({ open, onAddCamera, onPicked, searchRef }: SidebarProps
         <div className="side-head" style={{ marginTop: 14 }}>
           <span className="side-title">Views</span>
         </div>
-        <button className="cam-row" aria-current="true" style={{ cursor: 'pointer' }}>
-          <span className="name">All cameras</span>
-          <span className="meta">{tiles.length} tiles</span>
-        </button>
+        <ViewsList onPicked={onPicked} />
       </div>
       <div className="side-foot">
         <span>

@@ -1,24 +1,24 @@
 // The top bar: product name, view and layout pickers, LIVE indicator, playhead clock, engine link,
 // Export and settings. Dispatches to the stores; opens panels through callbacks.
-import { LAYOUTS, layoutStore, timeStore, useConnection, useLayout, useTime } from '../stores';
-import {
-  IconChevronDown,
-  IconExport,
-  IconGear,
-  IconLayout,
-  IconLogo,
-  IconMenu,
-} from '../components';
+import { timeStore, useConnection, useTime } from '../stores';
+import { IconExport, IconGear, IconLogo, IconMenu } from '../components';
+import { LayoutPicker } from '../features/grid';
+import { ViewsMenu } from '../features/views';
+import { WallMenu } from '../features/wall';
+import { UserMenu } from '../features/users';
+import { useApi } from './api-context';
 import { PlayheadClock } from './playhead-clock';
 
 export interface TopBarProps {
   onToggleSidebar(): void;
   onExport(): void;
   onSettings(): void;
+  /** Opens the users and API tokens dialog (admins; the menu hides it from viewers). */
+  onUsers?(): void;
 }
 
-export function TopBar({ onToggleSidebar, onExport, onSettings }: TopBarProps) {
-  const layoutId = useLayout((s) => s.layoutId);
+export function TopBar({ onToggleSidebar, onExport, onSettings, onUsers }: TopBarProps) {
+  const api = useApi();
   const mode = useTime((s) => s.mode);
   const link = useConnection((s) => s.link);
   const version = useConnection((s) => s.version);
@@ -37,22 +37,8 @@ export function TopBar({ onToggleSidebar, onExport, onSettings }: TopBarProps) {
         <IconLogo size={18} />
         NVR
       </div>
-      <button className="btn ghost view-picker hide-medium" title="Views (saved layouts)">
-        View <b>All cameras</b> <IconChevronDown size={12} />
-      </button>
-      <div className="seg hide-narrow" role="group" aria-label="Layout">
-        {LAYOUTS.map((l, i) => (
-          <button
-            key={l.id}
-            aria-pressed={l.id === layoutId}
-            title={`${l.label} (${i + 1})`}
-            aria-label={`Layout ${l.label}`}
-            onClick={() => layoutStore.getState().setLayout(l.id)}
-          >
-            <IconLayout cols={l.cols} rows={l.rows} lead={l.leadSpan} />
-          </button>
-        ))}
-      </div>
+      <ViewsMenu api={api} />
+      <LayoutPicker />
       <span className="sep hide-narrow" />
       <button
         className="live-pill"
@@ -70,9 +56,11 @@ export function TopBar({ onToggleSidebar, onExport, onSettings }: TopBarProps) {
         <span className="dot" style={{ background: linkColor }} />
         {linkText}
       </span>
+      <WallMenu />
       <button className="btn hide-narrow" onClick={onExport} title="Export a clip (E)">
         <IconExport size={14} /> Export
       </button>
+      <UserMenu onUsers={() => onUsers?.()} onLogout={() => void api.logout()} />
       <button
         className="btn icon"
         onClick={onSettings}

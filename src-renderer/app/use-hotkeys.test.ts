@@ -18,13 +18,31 @@ function setup() {
 }
 
 describe('hotkeys', () => {
-  it('1–5 pick layouts', () => {
+  it('1–8 pick layouts in order (5×5, 1+5, 1+7, custom)', () => {
     const { stores, press } = setup();
     expect(press('1')).toBe(true);
     expect(stores.layout.getState().layoutId).toBe('1x1');
     press('5');
+    expect(stores.layout.getState().layoutId).toBe('5x5');
+    press('6');
     expect(stores.layout.getState().layoutId).toBe('1+5');
+    press('7');
+    expect(stores.layout.getState().layoutId).toBe('1+7');
+    press('8');
+    expect(stores.layout.getState().layoutId).toBe('custom');
     expect(press('9')).toBe(false);
+  });
+
+  it('F toggles fullscreen and W enters wall mode when the shell offers them', () => {
+    const { stores } = setup();
+    const toggleFullscreen = vi.fn();
+    const enterWall = vi.fn();
+    const targets = { focusSearch: () => {}, toggleFullscreen, enterWall };
+    expect(handleHotkey('f', none, targets, stores)).toBe(true);
+    expect(handleHotkey('W', none, targets, stores)).toBe(true);
+    expect(toggleFullscreen).toHaveBeenCalledOnce();
+    expect(enterWall).toHaveBeenCalledOnce();
+    expect(handleHotkey('f', none, { focusSearch: () => {} }, stores)).toBe(false);
   });
 
   it('/ focuses the search, L returns live, arrows step', () => {
@@ -65,5 +83,18 @@ describe('playback hotkeys', () => {
     expect(press('e')).toBe(true);
     expect(openExport).toHaveBeenCalledOnce();
     expect(handleHotkey('e', none, { focusSearch: () => {} }, stores)).toBe(false);
+  });
+});
+
+describe('recording hotkeys', () => {
+  it(', and . jump to the previous / next recording when the timeline offers it', () => {
+    const { stores } = setup();
+    const jumpRecording = vi.fn();
+    const targets = { focusSearch: () => {}, jumpRecording };
+    expect(handleHotkey(',', none, targets, stores)).toBe(true);
+    expect(handleHotkey('.', none, targets, stores)).toBe(true);
+    expect(jumpRecording.mock.calls).toEqual([['prev'], ['next']]);
+    expect(handleHotkey('.', none, { focusSearch: () => {} }, stores)).toBe(false);
+    expect(handleHotkey('.', { ...none, ctrlOrMeta: true }, targets, stores)).toBe(false);
   });
 });

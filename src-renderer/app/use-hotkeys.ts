@@ -1,5 +1,5 @@
-// Global keyboard shortcuts of the shell (UI.md): L live, 1–5 layouts, / camera search, Esc restore,
-// ←/→ step 10 s (shift: 1 min), space play/pause, E export. Ignores keys typed into inputs. Dispatch only: the stores do the work.
+// Global keyboard shortcuts of the shell (UI.md): L live, 1–8 layouts, F fullscreen, W wall, / camera search, Esc restore,
+// ←/→ step 10 s (shift: 1 min), `,`/`.` previous/next recording, space play/pause, E export. Ignores keys typed into inputs. Dispatch only: the stores do the work.
 import { useEffect } from 'react';
 import { LAYOUTS, layoutStore, timeStore } from '../stores';
 
@@ -7,6 +7,12 @@ export interface HotkeyTargets {
   focusSearch(): void;
   /** `E`: the export dialog (optional: tests may leave it out). */
   openExport?(): void;
+  /** `,` / `.`: jump to the previous / next recording of the timeline's cameras. */
+  jumpRecording?(dir: 'prev' | 'next'): void;
+  /** `F`: fullscreen of the window, on and off. */
+  toggleFullscreen?(): void;
+  /** `W`: wall mode with the current grid. */
+  enterWall?(): void;
 }
 
 /** Pure key → action mapping (tested without a DOM). Returns true when the key was handled. */
@@ -29,8 +35,20 @@ export function handleHotkey(
     targets.openExport();
     return true;
   }
+  if ((key === ',' || key === '.') && targets.jumpRecording) {
+    targets.jumpRecording(key === ',' ? 'prev' : 'next');
+    return true;
+  }
   if (key === '/') {
     targets.focusSearch();
+    return true;
+  }
+  if ((key === 'f' || key === 'F') && targets.toggleFullscreen) {
+    targets.toggleFullscreen();
+    return true;
+  }
+  if ((key === 'w' || key === 'W') && targets.enterWall) {
+    targets.enterWall();
     return true;
   }
   if (key === 'Escape') {

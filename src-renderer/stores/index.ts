@@ -5,11 +5,28 @@ import { createCamerasStore, type CamerasState } from './cameras-store';
 import { createLayoutStore, type LayoutState } from './layout-store';
 import { createTimeStore, type TimeState } from './time-store';
 import { createConnectionStore, type ConnectionState } from './connection-store';
+import { canAdminister, createSessionStore, type SessionState } from './session-store';
+import { createViewsStore, type ViewsState } from './views-store';
 
 export { createCamerasStore, filterCameras } from './cameras-store';
 export type { CamerasState, CamerasStore, LoadState } from './cameras-store';
-export { createLayoutStore, LAYOUTS, layoutSpec } from './layout-store';
-export type { LayoutId, LayoutSpec, LayoutState, LayoutStore } from './layout-store';
+export {
+  createLayoutStore,
+  currentSpec,
+  LAYOUTS,
+  layoutSpec,
+  MAX_CUSTOM_SIDE,
+} from './layout-store';
+export type {
+  GridSize,
+  LayoutId,
+  LayoutSpec,
+  LayoutState,
+  LayoutStore,
+  ViewArrangement,
+} from './layout-store';
+export { createViewsStore, sortedViews } from './views-store';
+export type { ViewsState, ViewsStore } from './views-store';
 export {
   createTimeStore,
   playheadAt,
@@ -19,9 +36,17 @@ export {
   LIVE_EDGE,
   PLAYBACK_RATES,
 } from './time-store';
-export type { TimeMode, TimeState, TimeStore } from './time-store';
+export type { TimeMode, TimeSelection, TimeState, TimeStore } from './time-store';
 export { createConnectionStore } from './connection-store';
 export type { ConnectionState, ConnectionStore, EngineLink } from './connection-store';
+export {
+  createSessionStore,
+  canAdminister,
+  canLogOut,
+  loadSession,
+  userLabel,
+} from './session-store';
+export type { SessionIdentity, SessionState, SessionStore } from './session-store';
 export { describeStatus, streamFacts, formatBitrate, reasonOf } from './status-words';
 export type { StatusTone, StatusWords } from './status-words';
 
@@ -30,9 +55,15 @@ export const camerasStore = createCamerasStore();
 export const layoutStore = createLayoutStore();
 export const timeStore = createTimeStore();
 export const connectionStore = createConnectionStore();
+export const sessionStore = createSessionStore();
+export const viewsStore = createViewsStore();
 
 export const useCameras = <T>(select: (s: CamerasState) => T): T => useStore(camerasStore, select);
 export const useLayout = <T>(select: (s: LayoutState) => T): T => useStore(layoutStore, select);
 export const useTime = <T>(select: (s: TimeState) => T): T => useStore(timeStore, select);
 export const useConnection = <T>(select: (s: ConnectionState) => T): T =>
   useStore(connectionStore, select);
+export const useSession = <T>(select: (s: SessionState) => T): T => useStore(sessionStore, select);
+/** True when the window's user may change settings (admin). */
+export const useIsAdmin = (): boolean => useStore(sessionStore, canAdminister);
+export const useViews = <T>(select: (s: ViewsState) => T): T => useStore(viewsStore, select);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LAYOUTS, createLayoutStore, layoutSpec } from './layout-store';
+import { LAYOUTS, createLayoutStore, currentSpec, layoutSpec } from './layout-store';
 
 describe('layout store', () => {
   it('starts as 2×2 with four empty tiles', () => {
@@ -77,9 +77,82 @@ describe('layout store', () => {
     expect(store.getState().maximizedTile).toBeNull();
   });
 
-  it('has five layouts whose tiles fill their cells', () => {
-    expect(LAYOUTS.map((l) => l.id)).toEqual(['1x1', '2x2', '3x3', '4x4', '1+5']);
+  it('has eight layouts in key order whose tiles fill their cells', () => {
+    expect(LAYOUTS.map((l) => l.id)).toEqual([
+      '1x1',
+      '2x2',
+      '3x3',
+      '4x4',
+      '5x5',
+      '1+5',
+      '1+7',
+      'custom',
+    ]);
     for (const l of LAYOUTS) expect(l.tiles - 1 + l.leadSpan * l.leadSpan).toBe(l.cols * l.rows);
     expect(layoutSpec('1+5').tiles).toBe(6);
+    expect(layoutSpec('1+7')).toMatchObject({ cols: 4, rows: 4, tiles: 8, leadSpan: 3 });
+    expect(layoutSpec('5x5').tiles).toBe(25);
+  });
+
+  it('custom layout: cols × rows clamped to 1…8, kept in the store, restored when picked again', () => {
+    const store = createLayoutStore();
+    store.getState().syncCameras(['a', 'b', 'c']);
+    store.getState().setCustom(4, 2);
+    expect(store.getState()).toMatchObject({ layoutId: 'custom', custom: { cols: 4, rows: 2 } });
+    expect(currentSpec(store.getState())).toMatchObject({ label: '4×2', tiles: 8 });
+    expect(store.getState().tiles).toEqual(['a', 'b', 'c', null, null, null, null, null]);
+    store.getState().setLayout('1x1');
+    store.getState().setLayout('custom');
+    expect(currentSpec(store.getState()).tiles).toBe(8);
+    store.getState().setCustom(20, 0);
+    expect(store.getState().custom).toEqual({ cols: 8, rows: 1 });
+    expect(store.getState().tiles).toHaveLength(8);
+  });
+
+  it('swapTiles swaps two tiles (also with an empty one) and ignores bad indexes', () => {
+    const store = createLayoutStore();
+    store.getState().syncCameras(['a', 'b', 'c']);
+    store.getState().swapTiles(0, 2);
+    expect(store.getState().tiles).toEqual(['c', 'b', 'a', null]);
+    store.getState().swapTiles(1, 3);
+    expect(store.getState().tiles).toEqual(['c', null, 'a', 'b']);
+    expect(store.getState()).toMatchObject({ pinned: true, selectedTile: 3 });
+    const before = store.getState().tiles;
+    store.getState().swapTiles(0, 9);
+    store.getState().swapTiles(2, 2);
+    expect(store.getState().tiles).toBe(before);
+  });
+
+  it('applying a view sets layout and tiles; missing cameras become empty tiles; no auto-fill', () => {
+    const store = createLayoutStore();
+    store.getState().syncCameras(['a', 'b', 'c']);
+    store
+      .getState()
+      .applyView({ id: 'v1', layout: 'custom', cols: 2, rows: 1, tiles: ['gone', 'b'] }, [
+        'a',
+        'b',
+        'c',
+      ]);
+    expect(store.getState()).toMatchObject({
+      layoutId: 'custom',
+      custom: { cols: 2, rows: 1 },
+      tiles: [null, 'b'],
+      activeViewId: 'v1',
+      viewEdited: false,
+    });
+    // A view is exact: sync does not fill its empty tile, but drops a camera deleted later.
+    store.getState().syncCameras(['a', 'b', 'c', 'd']);
+    expect(store.getState().tiles).toEqual([null, 'b']);
+    store.getState().syncCameras(['a', 'c']);
+    expect(store.getState().tiles).toEqual([null, null]);
+    // Short tile lists are padded; editing marks the view as edited.
+    store.getState().applyView({ id: 'v2', layout: '1+7', tiles: ['a'] });
+    expect(store.getState().tiles).toEqual(['a', null, null, null, null, null, null, null]);
+    store.getState().swapTiles(0, 7);
+    expect(store.getState().viewEdited).toBe(true);
+    // Back to all cameras: auto-filled again.
+    store.getState().showAllCameras(['a', 'c']);
+    expect(store.getState()).toMatchObject({ activeViewId: null, layoutId: '1+7' });
+    expect(store.getState().tiles.slice(0, 3)).toEqual(['a', 'c', null]);
   });
 });

@@ -47,7 +47,7 @@ describe('time store', () => {
     expect(target).toBeLessThanOrEqual(s.viewStartMs + s.viewSpanMs);
   });
 
-  it('zooms around the anchor, clamped to 30 s … 7 days', () => {
+  it('zooms around the anchor, clamped to 10 s … 7 days', () => {
     const clock = fakeClock();
     const store = createTimeStore({ now: clock.now });
     store.getState().pan(-3_600_000); // stop following live so the anchor rules
@@ -121,5 +121,38 @@ describe('time store playback clock', () => {
     store.getState().togglePlay();
     expect(store.getState().mode).toBe('playback');
     expect(store.getState().playing).toBe(false);
+  });
+});
+
+describe('time store: pinch view and export selection', () => {
+  it('setView clamps the span around the requested centre; following live keeps now in place', () => {
+    const clock = fakeClock();
+    const store = createTimeStore({ now: clock.now });
+    store.getState().pan(-1_000);
+    store.getState().setView(1_000_000, 1_000);
+    expect(store.getState().viewSpanMs).toBe(MIN_SPAN_MS);
+    expect(store.getState().viewStartMs + MIN_SPAN_MS / 2).toBe(1_000_500);
+    store.getState().goLive();
+    store.getState().setView(0, 3_600_000);
+    const s = store.getState();
+    expect(s.viewSpanMs).toBe(3_600_000);
+    expect(s.viewStartMs + s.viewSpanMs * LIVE_EDGE).toBeCloseTo(clock.now());
+  });
+
+  it('shows a selection, revealing it when asked, and hides it', () => {
+    const clock = fakeClock();
+    const store = createTimeStore({ now: clock.now, spanMs: 3_600_000 });
+    store.getState().seek(clock.now() - 10 * 3_600_000);
+    const sel = { from: clock.now() - 30 * 3_600_000, to: clock.now() - 29 * 3_600_000 };
+    store.getState().setSelection(sel);
+    expect(store.getState().selection).toEqual(sel);
+    const before = store.getState().viewStartMs;
+    expect(before).toBeGreaterThan(sel.to);
+    store.getState().setSelection(sel, true);
+    const s = store.getState();
+    expect(s.viewStartMs).toBeLessThanOrEqual(sel.from);
+    expect(s.viewStartMs + s.viewSpanMs).toBeGreaterThanOrEqual(sel.to);
+    store.getState().setSelection(null);
+    expect(store.getState().selection).toBeNull();
   });
 });

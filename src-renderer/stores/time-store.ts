@@ -4,8 +4,14 @@ import { createStore } from 'zustand/vanilla';
 
 export type TimeMode = 'live' | 'playback';
 
-/** Zoom limits of the timeline window: from 30 s to 7 days. */
-export const MIN_SPAN_MS = 30_000;
+/** A time range chosen on the timeline (export handles), ms since epoch, from < to. */
+export interface TimeSelection {
+  from: number;
+  to: number;
+}
+
+/** Zoom limits of the timeline window: from 10 s (1 s ticks) to 7 days. */
+export const MIN_SPAN_MS = 10_000;
 export const MAX_SPAN_MS = 7 * 24 * 3_600_000;
 /** Where "now" sits in the window when following live (fraction of the width from the left). */
 export const LIVE_EDGE = 0.92;
@@ -27,6 +33,8 @@ export interface TimeState {
   seekSeq: number;
   /** Clock time of the last tick (for advancing the playhead). */
   lastTickMs: number;
+  /** The export range shown with handles on the timeline, or null when not selecting. */
+  selection: TimeSelection | null;
   goLive(): void;
   togglePlay(): void;
   setRate(rate: number): void;
@@ -37,6 +45,10 @@ export interface TimeState {
   /** Multiplies the span by `factor` (< 1 zooms in) keeping `anchorMs` at the same screen position. */
   zoom(factor: number, anchorMs: number): void;
   pan(deltaMs: number): void;
+  /** Sets the window (pinch: zoom and pan at once); the span is clamped. Following live keeps now in place. */
+  setView(startMs: number, spanMs: number): void;
+  /** Shows (a range) or hides (null) the export selection; `reveal` moves/zooms the window to show it. */
+  setSelection(selection: TimeSelection | null, reveal?: boolean): void;
   /** Recomputes the window from the clock when following live (call from an animation tick). */
   tick(): void;
 }
@@ -72,6 +84,7 @@ export function createTimeStore(options: TimeStoreOptions = {}) {
     rate: 1,
     seekSeq: 0,
     lastTickMs: now(),
+    selection: null,
     goLive: () =>
       set((s) => ({
         mode: 'live',
@@ -121,6 +134,34 @@ export function createTimeStore(options: TimeStoreOptions = {}) {
         return { viewSpanMs: spanMs, viewStartMs };
       }),
     pan: (deltaMs) => set((s) => ({ viewStartMs: s.viewStartMs + deltaMs, followLive: false })),
+    setView: (startMs, spanMs) =>
+      set((s) => {
+        const span = clampSpan(spanMs);
+        if (s.followLive) return { viewSpanMs: span, viewStartMs: liveStart(span) };
+        // A clamped span keeps the requested centre.
+        return { viewSpanMs: span, viewStartMs: startMs + (spanMs - span) / 2 };
+      }),
+    setSelection: (selection, reveal = false) =>
+      set((s) => {
+        if (!selection || !reveal) return { selection };
+        const len = selection.to - selection.from;
+        const right = s.viewStartMs + s.viewSpanMs;
+        const fits = selection.from >= s.viewStartMs && selection.to <= right;
+        if (fits || s.followLive) {
+          // Zoom out when the range is wider than ~80 % of the window (following live keeps now).
+          if (len <= s.viewSpanMs * 0.8) return { selection };
+          const span = clampSpan(len / 0.6);
+          return s.followLive
+            ? { selection, viewSpanMs: span, viewStartMs: liveStart(span) }
+            : { selection, viewSpanMs: span, viewStartMs: selection.from - span * 0.2 };
+        }
+        const span = Math.max(s.viewSpanMs, clampSpan(len / 0.6));
+        return {
+          selection,
+          viewSpanMs: span,
+          viewStartMs: (selection.from + selection.to) / 2 - span / 2,
+        };
+      }),
     tick: () => {
       const t = now();
       const s = get();

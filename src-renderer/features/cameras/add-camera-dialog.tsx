@@ -1,10 +1,18 @@
 // The add-camera wizard: "Scan" (ONVIF discovery → pick → credentials → probe → profiles → add) and
 // "RTSP URL" (name, URLs, credentials → addCamera). Calls the API; the engine validates and adds.
 import { useEffect, useState } from 'react';
-import type { DiscoveredDevice, ProbeResult } from '../../../src-preload/contract';
+import type { DiscoveredDevice, MediaProfile, ProbeResult } from '../../../src-preload/contract';
 import type { Transport } from '../../api';
 import { Dialog } from '../../components';
-import { deviceLabel, mergeDevice, rtspFormToInput, type RtspForm } from './camera-forms';
+import {
+  deviceLabel,
+  mergeDevice,
+  rtspFormToInput,
+  rtspFormToTest,
+  streamFormat,
+  type RtspForm,
+} from './camera-forms';
+import { StreamPreview, useStreamTest } from './stream-preview';
 import './cameras.css';
 
 const errText = (e: unknown) => (e instanceof Error ? e.message : String(e));
@@ -45,6 +53,7 @@ function ScanTab({ api, onDone }: { api: Transport; onDone(): void }) {
   const [name, setName] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const [probeCount, setProbeCount] = useState(0);
 
   useEffect(
     () =>
@@ -80,6 +89,7 @@ function ScanTab({ api, onDone }: { api: Transport; onDone(): void }) {
     try {
       const r = await api.probe({ host, port, username, password });
       setProbe(r);
+      setProbeCount((n) => n + 1);
       setMain(r.mainProfile ?? r.profiles[0]?.token);
       setSub(r.subProfile ?? null);
       setName(
@@ -124,7 +134,7 @@ function ScanTab({ api, onDone }: { api: Transport; onDone(): void }) {
         {devices.map((d) => (
           <li key={`${d.host}:${d.port ?? 80}`}>
             <button
-              className={host === d.host ? 'on' : ''}
+              className={host === d.host && port === (d.port ?? 80) ? 'on' : ''}
               onClick={() => {
                 setHost(d.host);
                 setPort(d.port ?? 80);
@@ -166,6 +176,7 @@ function ScanTab({ api, onDone }: { api: Transport; onDone(): void }) {
           <table>
             <thead>
               <tr>
+                <th>Preview</th>
                 <th>Profile</th>
                 <th>Video</th>
                 <th>Main</th>
@@ -174,34 +185,17 @@ function ScanTab({ api, onDone }: { api: Transport; onDone(): void }) {
             </thead>
             <tbody>
               {probe.profiles.map((p) => (
-                <tr key={p.token}>
-                  <td>{p.name}</td>
-                  <td>
-                    {[
-                      p.codec,
-                      p.width && p.height ? `${p.width}×${p.height}` : '',
-                      p.fps ? `${p.fps} fps` : '',
-                    ]
-                      .filter(Boolean)
-                      .join(' · ')}
-                  </td>
-                  <td>
-                    <input
-                      type="radio"
-                      name="main"
-                      checked={main === p.token}
-                      onChange={() => setMain(p.token)}
-                    />
-                  </td>
-                  <td>
-                    <input
-                      type="radio"
-                      name="sub"
-                      checked={sub === p.token}
-                      onChange={() => setSub(p.token)}
-                    />
-                  </td>
-                </tr>
+                <ProfileRow
+                  key={p.token}
+                  api={api}
+                  profile={p}
+                  credentials={{ username, password }}
+                  runKey={probeCount}
+                  main={main === p.token}
+                  sub={sub === p.token}
+                  onMain={() => setMain(p.token)}
+                  onSub={() => setSub(p.token)}
+                />
               ))}
             </tbody>
           </table>
@@ -233,6 +227,14 @@ function RtspTab({ api, onDone }: { api: Transport; onDone(): void }) {
   });
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [testKey, setTestKey] = useState<number | undefined>();
+  const testRequest = rtspFormToTest(f);
+  const phase = useStreamTest(api, testRequest.ok ? testRequest.value : undefined, testKey);
+  const test = () => {
+    if (!testRequest.ok) return setError(testRequest.error);
+    setError(null);
+    setTestKey((n) => (n ?? 0) + 1);
+  };
   const field = (key: keyof RtspForm, label: string, type = 'text', placeholder = '') => (
     <label>
       {label}
@@ -266,14 +268,79 @@ function RtspTab({ api, onDone }: { api: Transport; onDone(): void }) {
         {field('username', 'User')}
         {field('password', 'Password', 'password')}
       </div>
-      <button className="btn primary" disabled={busy} onClick={() => void add()}>
-        Add camera
-      </button>
+      <StreamPreview phase={phase} />
+      <div className="row-buttons">
+        <button
+          className="btn"
+          disabled={phase.kind === 'testing'}
+          onClick={test}
+          title="Connect to the main stream and show a picture"
+        >
+          {phase.kind === 'testing' ? 'Testing…' : 'Test'}
+        </button>
+        <button className="btn primary" disabled={busy} onClick={() => void add()}>
+          Add camera
+        </button>
+      </div>
       {error && (
         <div className="form-error" role="alert">
           {error}
         </div>
       )}
     </div>
+  );
+}
+
+/** One probed profile: its picture (snapshot URI, else a frame of its stream), format and main/sub choice. */
+function ProfileRow(props: {
+  api: Transport;
+  profile: MediaProfile;
+  credentials: { username: string; password: string };
+  runKey: number;
+  main: boolean;
+  sub: boolean;
+  onMain(): void;
+  onSub(): void;
+}) {
+  const { profile: p, credentials } = props;
+  const request = p.rtspUrl
+    ? {
+        url: p.rtspUrl,
+        ...(credentials.username ? credentials : {}),
+        ...(p.snapshotUrl ? { snapshotUrl: p.snapshotUrl } : {}),
+        width: 320,
+      }
+    : undefined;
+  const phase = useStreamTest(props.api, request, request ? props.runKey : undefined);
+  return (
+    <tr data-profile={p.token}>
+      <td className="thumb-cell">
+        {request ? (
+          <StreamPreview phase={phase} compact />
+        ) : (
+          <span className="muted">no stream</span>
+        )}
+      </td>
+      <td>{p.name}</td>
+      <td>{streamFormat(p)}</td>
+      <td>
+        <input
+          type="radio"
+          name="main"
+          aria-label={`${p.name} as main stream`}
+          checked={props.main}
+          onChange={props.onMain}
+        />
+      </td>
+      <td>
+        <input
+          type="radio"
+          name="sub"
+          aria-label={`${p.name} as sub stream`}
+          checked={props.sub}
+          onChange={props.onSub}
+        />
+      </td>
+    </tr>
   );
 }

@@ -4,6 +4,8 @@ import type { Camera } from '../../../src-preload/contract';
 import {
   deviceLabel,
   mergeDevice,
+  rtspFormToTest,
+  streamFormat,
   rtspFormToInput,
   settingsFormOf,
   settingsPatch,
@@ -78,5 +80,25 @@ describe('camera forms', () => {
     expect(deviceLabel({ host: '1.2.3.4', xaddrs: [], manufacturer: 'Axis', model: 'M10' })).toBe(
       'Axis M10 · 1.2.3.4',
     );
+  });
+
+  it('builds the Test request of the RTSP tab and words a stream format', () => {
+    const f = {
+      name: '',
+      mainUrl: ' rtsp://10.0.0.5/s1 ',
+      subUrl: '',
+      username: 'u',
+      password: 'p',
+    };
+    expect(rtspFormToTest(f)).toEqual({
+      ok: true,
+      value: { url: 'rtsp://10.0.0.5/s1', username: 'u', password: 'p', width: 480 },
+    });
+    expect(rtspFormToTest({ ...f, mainUrl: 'http://x' }).ok).toBe(false);
+    expect(streamFormat({ codec: 'h265', width: 1920, height: 1080, fps: 24.96 })).toBe(
+      'H.265 · 1920×1080 · 25 fps',
+    );
+    expect(streamFormat({ codec: 'H264' })).toBe('H.264');
+    expect(streamFormat({})).toBe('');
   });
 });

@@ -5,6 +5,7 @@ import type {
   CameraInput,
   CameraPatch,
   DiscoveredDevice,
+  StreamTestRequest,
 } from '../../../src-preload/contract';
 
 export interface RtspForm {
@@ -108,4 +109,38 @@ export function mergeDevice(
 export function deviceLabel(d: DiscoveredDevice): string {
   const what = d.name ?? [d.manufacturer, d.model].filter(Boolean).join(' ');
   return what ? `${what} · ${d.host}` : d.host;
+}
+
+/** The testStream request of the RTSP tab's main URL, or what is wrong in words. */
+export function rtspFormToTest(f: RtspForm): FormResult<StreamTestRequest> {
+  const url = f.mainUrl.trim();
+  if (!RTSP.test(url))
+    return { ok: false, error: 'The main stream URL must start with rtsp:// and a host.' };
+  return {
+    ok: true,
+    value: {
+      url,
+      ...(f.username ? { username: f.username } : {}),
+      ...(f.password ? { password: f.password } : {}),
+      width: 480,
+    },
+  };
+}
+
+/** "H.264 · 1920×1080 · 25 fps" from what a stream test or a profile says (parts left out when unknown). */
+export function streamFormat(s: {
+  codec?: string | undefined;
+  width?: number | undefined;
+  height?: number | undefined;
+  fps?: number | undefined;
+}): string {
+  const codec = s.codec?.toLowerCase();
+  const codecName = codec === 'h264' ? 'H.264' : codec === 'h265' ? 'H.265' : s.codec;
+  return [
+    codecName,
+    s.width && s.height ? `${s.width}×${s.height}` : '',
+    s.fps ? `${Math.round(s.fps * 10) / 10} fps` : '',
+  ]
+    .filter(Boolean)
+    .join(' · ');
 }

@@ -1,28 +1,51 @@
-// The export dialog: a range (default the 5 minutes before the playhead, presets), cameras to export,
-// one job per camera with progress from `export.progress` events (polled as a fallback), cancel, and a download link when done.
-import { useEffect, useMemo, useState } from 'react';
+// The export panel, docked beside the grid (not modal: the timeline stays usable) while the timeline
+// shows the range with two handles (the time store's `selection`): start/end inputs and preset lengths
+// move the handles and the handles move the inputs; cameras with estimated sizes and a total; one job per
+// camera with progress from `export.progress` events (polled as a fallback), cancel, and a download link.
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { ExportJob } from '../../../src-preload/contract';
 import type { Transport } from '../../api';
-import { Dialog, formatSpan } from '../../components';
-import { timeStore, useCameras, useLayout } from '../../stores';
+import { formatSpan } from '../../components';
+import { timeStore, useCameras, useLayout, useTime } from '../../stores';
 import {
   EXPORT_PRESETS_MS,
   defaultExportRange,
+  estimateSizes,
   formatBytes,
   fromLocalInput,
+  presetRange,
   rangeProblem,
   toLocalInput,
   upsertJob,
+  type ExportRange,
 } from './export-range';
+import { useRecordedMs } from './use-recorded-ms';
 import './export.css';
 
 export function ExportDialog({ api, onClose }: { api: Transport; onClose(): void }) {
   const cameras = useCameras((s) => s.cameras);
+  const statuses = useCameras((s) => s.statuses);
   const tiles = useLayout((s) => s.tiles);
-  const [range, setRange] = useState(() => {
+  // The range lives in the time store so the timeline draws (and drags) it; opening shows it there.
+  const [initial] = useState<ExportRange>(() => {
     const t = timeStore.getState();
-    return defaultExportRange(t.mode, t.playheadMs, Date.now());
+    return t.selection ?? defaultExportRange(t.mode, t.playheadMs, Date.now());
   });
+  useEffect(() => {
+    timeStore.getState().setSelection(initial, true);
+    return () => timeStore.getState().setSelection(null);
+  }, [initial]);
+  const range = useTime((s) => s.selection) ?? initial;
+  const setRange = useCallback((r: ExportRange) => timeStore.getState().setSelection(r, true), []);
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key !== 'Escape') return;
+      e.stopPropagation();
+      onClose();
+    };
+    window.addEventListener('keydown', onKey, true);
+    return () => window.removeEventListener('keydown', onKey, true);
+  }, [onClose]);
   const [picked, setPicked] = useState<Set<string>>(() => {
     const inView = tiles.filter((id): id is string => id !== null);
     return new Set(inView.length > 0 ? inView : cameras.map((c) => c.id));
@@ -31,6 +54,21 @@ export function ExportDialog({ api, onClose }: { api: Transport; onClose(): void
   const [error, setError] = useState<string | null>(null);
   const [urls, setUrls] = useState<Record<string, string>>({});
   const names = useMemo(() => new Map(cameras.map((c) => [c.id, c.name])), [cameras]);
+  const cameraIds = useMemo(() => cameras.map((c) => c.id), [cameras]);
+  const recordedMs = useRecordedMs(api, cameraIds, range);
+  const sizes = useMemo(
+    () =>
+      estimateSizes(
+        cameras.map((c) => ({
+          id: c.id,
+          recordedMs: recordedMs?.[c.id] ?? 0,
+          bitrateKbps: recordedMs ? statuses[c.id]?.streams.main?.bitrateKbps : undefined,
+        })),
+      ),
+    [cameras, statuses, recordedMs],
+  );
+  const pickedTotal = [...picked].reduce((a, id) => a + (sizes.bytes[id] ?? 0), 0);
+  const sizeKnown = [...picked].some((id) => sizes.bytes[id] !== undefined);
 
   useEffect(
     () =>
@@ -82,19 +120,34 @@ export function ExportDialog({ api, onClose }: { api: Transport; onClose(): void
   };
 
   const footer = (
-    <button
-      className="btn primary"
-      disabled={problem !== null}
-      data-testid="export-start"
-      onClick={() => void start()}
-    >
-      Export {picked.size > 1 ? `${picked.size} cameras` : ''}
-    </button>
+    <>
+      <span className="ex-total" data-testid="export-total">
+        {sizeKnown ? `about ${formatBytes(pickedTotal)} in total` : ''}
+      </span>
+      <button
+        className="btn primary"
+        disabled={problem !== null}
+        data-testid="export-start"
+        onClick={() => void start()}
+      >
+        Export {picked.size > 1 ? `${picked.size} cameras` : ''}
+      </button>
+      <button className="btn" onClick={onClose}>
+        Close
+      </button>
+    </>
   );
 
   return (
-    <Dialog title="Export" onClose={onClose} footer={footer}>
-      <div className="export">
+    <div className="dialog ex-dock" role="dialog" aria-modal="false" aria-label="Export">
+      <div className="dialog-head">
+        <h2>Export</h2>
+        <button className="btn small icon ghost" aria-label="Close" onClick={onClose}>
+          ×
+        </button>
+      </div>
+      <div className="dialog-body export">
+        <p className="ex-hint">Drag the handles on the timeline, or type the times.</p>
         <div className="ex-row">
           <label>
             From
@@ -103,7 +156,10 @@ export function ExportDialog({ api, onClose }: { api: Transport; onClose(): void
               step={1}
               aria-label="From"
               value={toLocalInput(range.from)}
-              onChange={(e) => setRange((r) => ({ ...r, from: fromLocalInput(e.target.value) }))}
+              onChange={(e) => {
+                const from = fromLocalInput(e.target.value);
+                if (Number.isFinite(from) && from < range.to) setRange({ ...range, from });
+              }}
             />
           </label>
           <label>
@@ -113,7 +169,10 @@ export function ExportDialog({ api, onClose }: { api: Transport; onClose(): void
               step={1}
               aria-label="To"
               value={toLocalInput(range.to)}
-              onChange={(e) => setRange((r) => ({ ...r, to: fromLocalInput(e.target.value) }))}
+              onChange={(e) => {
+                const to = fromLocalInput(e.target.value);
+                if (Number.isFinite(to) && to > range.from) setRange({ ...range, to });
+              }}
             />
           </label>
         </div>
@@ -122,12 +181,14 @@ export function ExportDialog({ api, onClose }: { api: Transport; onClose(): void
             <button
               key={ms}
               className={`btn small ${range.to - range.from === ms ? 'on' : ''}`}
-              onClick={() => setRange((r) => ({ from: r.to - ms, to: r.to }))}
+              onClick={() => setRange(presetRange(range, ms, Date.now()))}
             >
               {formatSpan(ms)}
             </button>
           ))}
-          <span className="ex-len">{problem ?? formatSpan(range.to - range.from)}</span>
+          <span className="ex-len" data-testid="export-length">
+            {problem ?? formatSpan(range.to - range.from)}
+          </span>
         </div>
         <fieldset className="ex-cams">
           <legend>Cameras</legend>
@@ -145,7 +206,10 @@ export function ExportDialog({ api, onClose }: { api: Transport; onClose(): void
                   })
                 }
               />
-              {c.name}
+              <span className="ex-cam-name">{c.name}</span>
+              <span className="ex-size" data-testid="export-size">
+                {sizes.bytes[c.id] === undefined ? '' : `≈ ${formatBytes(sizes.bytes[c.id]!)}`}
+              </span>
             </label>
           ))}
         </fieldset>
@@ -194,6 +258,7 @@ export function ExportDialog({ api, onClose }: { api: Transport; onClose(): void
           </ul>
         )}
       </div>
-    </Dialog>
+      <div className="dialog-foot">{footer}</div>
+    </div>
   );
 }

@@ -1,5 +1,6 @@
-// Pure helpers of the export dialog: the default range before the playhead, presets, local
-// datetime-input conversion, the job list merged from `export.progress` events, byte sizes.
+// Pure helpers of export: the default range before the playhead, presets, the timeline handles' drag and
+// hit-test math, size estimates, local datetime-input conversion, the job list merged from
+// `export.progress` events, byte sizes. No DOM, no API calls.
 import type { ExportJob } from '../../../src-preload/contract';
 
 export interface ExportRange {
@@ -7,7 +8,10 @@ export interface ExportRange {
   to: number;
 }
 
-export const EXPORT_PRESETS_MS = [60_000, 5 * 60_000, 15 * 60_000, 60 * 60_000] as const;
+export const EXPORT_PRESETS_MS = [30_000, 60_000, 5 * 60_000, 15 * 60_000, 60 * 60_000] as const;
+/** Shortest and longest range the handles allow. */
+export const MIN_EXPORT_MS = 1_000;
+export const MAX_EXPORT_MS = 24 * 3_600_000;
 export const DEFAULT_EXPORT_MS = 5 * 60_000;
 
 /** The last `lengthMs` before the playhead (before now when live), on whole seconds. */
@@ -28,6 +32,80 @@ export function rangeProblem(r: ExportRange, nowMs: number): string | null {
   if (r.from > nowMs) return 'The start is in the future.';
   if (r.to - r.from > 24 * 3_600_000) return 'Export at most 24 hours at a time.';
   return null;
+}
+
+/** Which part of the range a pointer grabs on the timeline. */
+export type RangePart = 'from' | 'to' | 'band';
+
+const toSecond = (ms: number) => Math.round(ms / 1000) * 1000;
+const clamp = (v: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, v));
+
+/**
+ * The range after dragging `part` by `deltaMs` from where the drag began (`start`): handles keep at
+ * least MIN_EXPORT_MS and at most MAX_EXPORT_MS between them and never pass now; the band moves whole.
+ * Results land on whole seconds.
+ */
+export function dragRange(
+  start: ExportRange,
+  part: RangePart,
+  deltaMs: number,
+  nowMs: number,
+): ExportRange {
+  const end = Math.floor(nowMs / 1000) * 1000;
+  if (part === 'from') {
+    const from = clamp(
+      toSecond(start.from + deltaMs),
+      start.to - MAX_EXPORT_MS,
+      start.to - MIN_EXPORT_MS,
+    );
+    return { from, to: start.to };
+  }
+  if (part === 'to') {
+    const hi = Math.min(start.from + MAX_EXPORT_MS, Math.max(end, start.from + MIN_EXPORT_MS));
+    return {
+      from: start.from,
+      to: clamp(toSecond(start.to + deltaMs), start.from + MIN_EXPORT_MS, hi),
+    };
+  }
+  const len = start.to - start.from;
+  const to = Math.min(toSecond(start.to + deltaMs), Math.max(end, start.to));
+  return { from: to - len, to };
+}
+
+/** A preset length ending at the range's end (or now, when the end is in the future). */
+export function presetRange(r: ExportRange, lengthMs: number, nowMs: number): ExportRange {
+  const to = Math.min(r.to, Math.floor(nowMs / 1000) * 1000);
+  return { from: to - lengthMs, to };
+}
+
+/**
+ * The part of the range under `xPx` given the handles' x positions: a handle within `tolPx` (the
+ * nearer one wins), the band between them, or null outside.
+ */
+export function hitRange(fromPx: number, toPx: number, xPx: number, tolPx = 7): RangePart | null {
+  const dFrom = Math.abs(xPx - fromPx);
+  const dTo = Math.abs(xPx - toPx);
+  if (dFrom <= tolPx || dTo <= tolPx) return dFrom < dTo ? 'from' : 'to';
+  if (xPx > fromPx && xPx < toPx) return 'band';
+  return null;
+}
+
+/**
+ * Estimated file size of each camera's export: the recorded time inside the range at the stream's
+ * current bitrate (unknown bitrate → unknown size). The total adds the known ones.
+ */
+export function estimateSizes(
+  cameras: readonly { id: string; recordedMs: number; bitrateKbps: number | undefined }[],
+): { bytes: Record<string, number | undefined>; totalBytes: number } {
+  const bytes: Record<string, number | undefined> = {};
+  let totalBytes = 0;
+  for (const c of cameras) {
+    const b =
+      c.bitrateKbps === undefined ? undefined : Math.round((c.recordedMs * c.bitrateKbps) / 8);
+    bytes[c.id] = b;
+    totalBytes += b ?? 0;
+  }
+  return { bytes, totalBytes };
 }
 
 const pad = (n: number) => String(n).padStart(2, '0');

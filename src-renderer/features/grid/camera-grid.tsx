@@ -1,13 +1,16 @@
 // The centre pane: tiles of the current layout sized to the largest 16:9 cell that fits, one tile
-// maximized on double-click. Reads the layout and camera stores; owns no state of its own beyond size.
+// maximized on double-click, tiles dragged onto each other swap. Reads the layout and camera stores
+// (the app's layout store, or the wall's own); owns no state of its own beyond size.
 import { useCallback, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { useStore } from 'zustand';
 import {
   camerasStore,
-  layoutSpec,
-  layoutStore,
+  currentSpec,
+  layoutStore as appLayoutStore,
   useCameras,
   useConnection,
-  useLayout,
+  type LayoutState,
+  type LayoutStore,
 } from '../../stores';
 import { IconWarning } from '../../components';
 import type { Transport } from '../../api';
@@ -20,14 +23,28 @@ const PAD_PX = 6;
 
 export interface CameraGridProps {
   api: Transport;
-  onOpenSettings(cameraId: string): void;
-  onAddCamera(): void;
+  /** Absent for viewers: no gear, no "fix in settings" (admin-only controls). */
+  onOpenSettings?(cameraId: string): void;
+  /** Absent for viewers: no "Add camera" on the empty grid. */
+  onAddCamera?(): void;
+  /** The layout to show; the app's layout store by default (wall mode brings its own). */
+  store?: LayoutStore;
+  /** False in wall mode: no dragging, no gear, no "add camera", no engine banner. */
+  chrome?: boolean;
 }
 
-export function CameraGrid({ api, onOpenSettings, onAddCamera }: CameraGridProps) {
+export function CameraGrid({
+  api,
+  onOpenSettings,
+  onAddCamera,
+  store = appLayoutStore,
+  chrome = true,
+}: CameraGridProps) {
   const paneRef = useRef<HTMLDivElement>(null);
   const [size, setSize] = useState({ w: 0, h: 0 });
+  const useLayout = <T,>(select: (s: LayoutState) => T): T => useStore(store, select);
   const layoutId = useLayout((s) => s.layoutId);
+  const custom = useLayout((s) => s.custom);
   const tiles = useLayout((s) => s.tiles);
   const maximizedTile = useLayout((s) => s.maximizedTile);
   const selectedTile = useLayout((s) => s.selectedTile);
@@ -46,7 +63,7 @@ export function CameraGrid({ api, onOpenSettings, onAddCamera }: CameraGridProps
     return () => ro.disconnect();
   }, []);
 
-  const spec = layoutSpec(layoutId);
+  const spec = currentSpec({ layoutId, custom });
   const single = maximizedTile !== null && maximizedTile < tiles.length;
   const cols = single ? 1 : spec.cols;
   const rows = single ? 1 : spec.rows;
@@ -60,15 +77,22 @@ export function CameraGrid({ api, onOpenSettings, onAddCamera }: CameraGridProps
   });
   const byId = useMemo(() => new Map(cameras.map((c) => [c.id, c])), [cameras]);
 
-  const onSelect = useCallback((i: number) => {
-    layoutStore.getState().selectTile(i);
-    const id = layoutStore.getState().tiles[i];
-    if (id) camerasStore.getState().select(id);
-  }, []);
-  const onToggleMaximize = useCallback((i: number) => layoutStore.getState().toggleMaximize(i), []);
+  const onSelect = useCallback(
+    (i: number) => {
+      store.getState().selectTile(i);
+      const id = store.getState().tiles[i];
+      if (id) camerasStore.getState().select(id);
+    },
+    [store],
+  );
+  const onToggleMaximize = useCallback((i: number) => store.getState().toggleMaximize(i), [store]);
   const onDropCamera = useCallback(
-    (i: number, id: string) => layoutStore.getState().placeCamera(i, id),
-    [],
+    (i: number, id: string) => store.getState().placeCamera(i, id),
+    [store],
+  );
+  const onSwapTiles = useCallback(
+    (from: number, to: number) => store.getState().swapTiles(from, to),
+    [store],
   );
 
   const shown = single ? [maximizedTile] : tiles.map((_, i) => i);
@@ -76,7 +100,7 @@ export function CameraGrid({ api, onOpenSettings, onAddCamera }: CameraGridProps
 
   return (
     <main className="grid-pane" ref={paneRef} aria-label="Camera grid">
-      {link === 'offline' && (
+      {chrome && link === 'offline' && (
         <div className="banner" role="alert">
           <IconWarning size={14} /> Engine unreachable{lastError ? `: ${lastError}` : ''}. Retrying…
         </div>
@@ -84,6 +108,7 @@ export function CameraGrid({ api, onOpenSettings, onAddCamera }: CameraGridProps
       <div
         className="grid"
         data-layout={single ? 'maximized' : layoutId}
+        data-testid="grid"
         style={{
           gridTemplateColumns: `repeat(${cols}, ${fit.cellWidthPx}px)`,
           gridTemplateRows: `repeat(${rows}, ${fit.cellHeightPx}px)`,
@@ -102,10 +127,12 @@ export function CameraGrid({ api, onOpenSettings, onAddCamera }: CameraGridProps
               status={id ? statuses[id] : undefined}
               selected={selectedTile === i}
               maximized={single}
+              chrome={chrome}
               style={lead ? { gridColumn: `span ${span}`, gridRow: `span ${span}` } : {}}
               onSelect={onSelect}
               onToggleMaximize={onToggleMaximize}
               onDropCamera={onDropCamera}
+              onSwapTiles={onSwapTiles}
               onOpenSettings={onOpenSettings}
               onAddCamera={onAddCamera}
             />

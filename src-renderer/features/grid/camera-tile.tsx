@@ -3,12 +3,15 @@
 import { memo, useCallback, useState, type CSSProperties, type DragEvent } from 'react';
 import type { Camera, CameraStatus } from '../../../src-preload/contract';
 import type { Transport } from '../../api';
-import { describeStatus, streamFacts, useTime, type StatusWords } from '../../stores';
+import { describeStatus, streamFacts, useIsAdmin, useTime, type StatusWords } from '../../stores';
 import { IconCamera, IconGear, IconPlus, IconWarning, StateDot } from '../../components';
 import { LiveVideo, type LivePlayerState } from '../live';
 import { PlaybackVideo, type PlaybackState } from '../playback';
+import { PtzOverlay } from '../ptz';
 
 export const CAMERA_DRAG_TYPE = 'application/x-nvr-camera';
+/** A tile being dragged onto another: the data is the source tile's index. */
+export const TILE_DRAG_TYPE = 'application/x-nvr-tile';
 
 export interface CameraTileProps {
   api: Transport;
@@ -17,12 +20,16 @@ export interface CameraTileProps {
   status: CameraStatus | undefined;
   selected: boolean;
   maximized: boolean;
+  /** False in wall mode: no dragging, no gear, no "add camera". */
+  chrome: boolean;
   style: CSSProperties;
   onSelect(index: number): void;
   onToggleMaximize(index: number): void;
   onDropCamera(index: number, cameraId: string): void;
-  onOpenSettings(cameraId: string): void;
-  onAddCamera(): void;
+  onSwapTiles(from: number, to: number): void;
+  /** Absent for viewers (admin-only controls hidden). */
+  onOpenSettings?(cameraId: string): void;
+  onAddCamera?(): void;
 }
 
 type PlayerState = LivePlayerState | PlaybackState;
@@ -64,6 +71,7 @@ export function playerWords(state: PlayerState, mode: 'live' | 'playback'): Stat
 export const CameraTile = memo(function CameraTile(props: CameraTileProps) {
   const { index, camera, status, selected, maximized, style } = props;
   const [dropping, setDropping] = useState(false);
+  const admin = useIsAdmin(); // PTZ presets are saved by admins; everyone may move the camera
   const mode = useTime((s) => s.mode);
   const [player, setPlayer] = useState<{ state: PlayerState; detail?: string }>({
     state: 'connecting',
@@ -73,9 +81,13 @@ export const CameraTile = memo(function CameraTile(props: CameraTileProps) {
     [],
   );
 
+  const accepts = (e: DragEvent) =>
+    props.chrome &&
+    (e.dataTransfer.types.includes(CAMERA_DRAG_TYPE) ||
+      e.dataTransfer.types.includes(TILE_DRAG_TYPE));
   const dragProps = {
     onDragOver: (e: DragEvent) => {
-      if (!e.dataTransfer.types.includes(CAMERA_DRAG_TYPE)) return;
+      if (!accepts(e)) return;
       e.preventDefault();
       e.dataTransfer.dropEffect = 'move';
       setDropping(true);
@@ -83,13 +95,29 @@ export const CameraTile = memo(function CameraTile(props: CameraTileProps) {
     onDragLeave: () => setDropping(false),
     onDrop: (e: DragEvent) => {
       setDropping(false);
+      if (!props.chrome) return;
       const id = e.dataTransfer.getData(CAMERA_DRAG_TYPE);
+      const from = e.dataTransfer.getData(TILE_DRAG_TYPE);
       if (id) {
         e.preventDefault();
         props.onDropCamera(index, id);
+      } else if (/^\d+$/.test(from)) {
+        e.preventDefault();
+        props.onSwapTiles(Number(from), index);
       }
     },
   };
+  // A tile with a camera drags onto another tile to swap the two.
+  const dragSource =
+    props.chrome && !maximized && camera !== undefined
+      ? {
+          draggable: true,
+          onDragStart: (e: DragEvent) => {
+            e.dataTransfer.setData(TILE_DRAG_TYPE, String(index));
+            e.dataTransfer.effectAllowed = 'move';
+          },
+        }
+      : {};
 
   const cls = [
     'tile',
@@ -112,8 +140,8 @@ export const CameraTile = memo(function CameraTile(props: CameraTileProps) {
       >
         <div className="tile-center">
           <IconCamera size={22} className="glyph" />
-          <div className="sub">Drag a camera here</div>
-          {index === 0 && (
+          {props.chrome && <div className="sub">Drag a camera here</div>}
+          {index === 0 && props.chrome && props.onAddCamera && (
             <button className="btn small" onClick={props.onAddCamera}>
               <IconPlus size={12} /> Add camera
             </button>
@@ -148,6 +176,7 @@ export const CameraTile = memo(function CameraTile(props: CameraTileProps) {
       data-player={showPlayer ? player.state : 'none'}
       aria-label={`${camera.name}: ${words.label}`}
       {...dragProps}
+      {...dragSource}
       onClick={() => props.onSelect(index)}
       onDoubleClick={() => props.onToggleMaximize(index)}
     >
@@ -183,20 +212,32 @@ export const CameraTile = memo(function CameraTile(props: CameraTileProps) {
           {mode === 'playback' && playing ? '▶ ' : ''}
           {words.label}
         </span>
-        <button
-          className="tile-gear"
-          aria-label={`Settings of ${camera.name}`}
-          title="Camera settings"
-          onClick={(e) => {
-            e.stopPropagation();
-            props.onOpenSettings(camera.id);
-          }}
-          onDoubleClick={(e) => e.stopPropagation()}
-        >
-          <IconGear size={13} />
-        </button>
+        {props.chrome && props.onOpenSettings && (
+          <button
+            className="tile-gear"
+            aria-label={`Settings of ${camera.name}`}
+            title="Camera settings"
+            onClick={(e) => {
+              e.stopPropagation();
+              props.onOpenSettings?.(camera.id);
+            }}
+            onDoubleClick={(e) => e.stopPropagation()}
+          >
+            <IconGear size={13} />
+          </button>
+        )}
       </div>
-      {!playing && <TileCenter words={words} onFix={() => props.onOpenSettings(camera.id)} />}
+      {!playing && (
+        <TileCenter
+          words={words}
+          {...(props.chrome && props.onOpenSettings
+            ? { onFix: () => props.onOpenSettings?.(camera.id) }
+            : {})}
+        />
+      )}
+      {maximized && props.chrome && mode === 'live' && (
+        <PtzOverlay api={props.api} cameraId={camera.id} canSavePresets={admin} />
+      )}
       <div className="tile-foot">
         <span>{maximized ? 'main stream · Esc to return' : ''}</span>
         <span>{mode === 'playback' ? 'recorded' : ''}</span>
@@ -205,7 +246,13 @@ export const CameraTile = memo(function CameraTile(props: CameraTileProps) {
   );
 });
 
-function TileCenter({ words, onFix }: { words: ReturnType<typeof describeStatus>; onFix(): void }) {
+function TileCenter({
+  words,
+  onFix,
+}: {
+  words: ReturnType<typeof describeStatus>;
+  onFix?: () => void;
+}) {
   if (words.tone === 'busy' || words.tone === 'warn') {
     return (
       <div className="tile-center">
@@ -221,7 +268,7 @@ function TileCenter({ words, onFix }: { words: ReturnType<typeof describeStatus>
         <IconWarning size={22} />
         <div className="big">{capitalize(words.label)}</div>
         {words.hint && <div className="sub">{words.hint}</div>}
-        {words.fixInSettings && (
+        {words.fixInSettings && onFix && (
           <button
             className="btn small"
             onClick={(e) => {

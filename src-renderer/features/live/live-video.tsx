@@ -1,7 +1,8 @@
-// A live <video> of one camera stream: WebRTC through WhepClient, live HLS (hls.js) when WebRTC fails.
+// A live <video> of one camera stream: WebRTC through WhepClient, live HLS (hls.js, imported on demand:
+// only the fallback needs it) when WebRTC fails.
 // Mounting starts the session; unmounting (or a new camera/stream: callers key on them) DELETEs it.
 import { useEffect, useRef, useState } from 'react';
-import Hls from 'hls.js';
+import type Hls from 'hls.js';
 import type { Transport } from '../../api';
 import { WhepClient, type WhepState } from './whep-client';
 
@@ -52,20 +53,22 @@ export function LiveVideo({ api, cameraId, stream, onState }: LiveVideoProps) {
     let hls: Hls | undefined;
     let cancelled = false;
     onStateRef.current('connecting', 'WebRTC unavailable: live HLS');
-    void api.getLivePlaylistUrl({ id: cameraId, stream }).then(({ url }) => {
-      if (cancelled) return;
-      if (!Hls.isSupported()) {
-        video.src = url; // Safari plays HLS natively
-      } else {
-        hls = new Hls({ liveSyncDurationCount: 2 });
-        hls.on(Hls.Events.ERROR, (_e, data) => {
-          if (data.fatal) onStateRef.current('reconnecting', `${data.type}: ${data.details}`);
-        });
-        hls.loadSource(url);
-        hls.attachMedia(video);
-      }
-      video.play().catch(() => {});
-    });
+    void Promise.all([api.getLivePlaylistUrl({ id: cameraId, stream }), import('hls.js')]).then(
+      ([{ url }, { default: Hls }]) => {
+        if (cancelled) return;
+        if (!Hls.isSupported()) {
+          video.src = url; // Safari plays HLS natively
+        } else {
+          hls = new Hls({ liveSyncDurationCount: 2 });
+          hls.on(Hls.Events.ERROR, (_e, data) => {
+            if (data.fatal) onStateRef.current('reconnecting', `${data.type}: ${data.details}`);
+          });
+          hls.loadSource(url);
+          hls.attachMedia(video);
+        }
+        video.play().catch(() => {});
+      },
+    );
     const onPlaying = () => onStateRef.current('hls');
     video.addEventListener('playing', onPlaying);
     return () => {

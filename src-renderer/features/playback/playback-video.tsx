@@ -1,7 +1,8 @@
 // A playback <video> of one camera following the shared clock (the time store's playhead): loads the
-// VOD playlist of a window around the playhead with hls.js and seeks by EXT-X-PROGRAM-DATE-TIME.
+// VOD playlist of a window around the playhead with hls.js (loaded on demand: a chunk of its own, out of
+// the main bundle) and seeks by EXT-X-PROGRAM-DATE-TIME.
 import { useEffect, useRef, useState } from 'react';
-import Hls from 'hls.js';
+import type Hls from 'hls.js';
 import type { Transport } from '../../api';
 import { timeStore } from '../../stores';
 import {
@@ -69,8 +70,11 @@ export function PlaybackVideo({ api, cameraId, stream, onState }: PlaybackVideoP
       report(s.playing ? 'playing' : 'paused');
     };
 
-    void api.getVodPlaylistUrl({ id: cameraId, from: win.from, to: win.to, stream }).then(
-      ({ url }) => {
+    void Promise.all([
+      api.getVodPlaylistUrl({ id: cameraId, from: win.from, to: win.to, stream }),
+      import('hls.js'),
+    ]).then(
+      ([{ url }, { default: Hls }]) => {
         if (cancelled) return;
         hls = new Hls({ maxBufferLength: 10, backBufferLength: 30 });
         hls.on(Hls.Events.LEVEL_LOADED, (_e, data) => {

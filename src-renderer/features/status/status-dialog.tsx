@@ -1,11 +1,11 @@
-// The status panel (⚙): disk bar with the days-left forecast at current rates, per-camera bitrate, fps and
-// resolution, engine CPU and memory. Polls GET /api/system every 2 s while open.
+// The status panel (⚙): disk bar with the days-left forecast at current rates, per-camera bitrate, fps,
+// resolution, uptime and reconnects, engine CPU and memory. Polls GET /api/system every 2 s while open.
 import { useEffect, useState } from 'react';
 import type { SystemInfo } from '../../../src-preload/contract';
 import type { Transport } from '../../api';
 import { Dialog, formatSpan } from '../../components';
-import { describeStatus, formatBitrate, useCameras, useConnection } from '../../stores';
-import { daysAtRate, formatDays } from './system-math';
+import { describeStatus, formatBitrate, useCameras, useConnection, useSession } from '../../stores';
+import { cameraReconnects, cameraUptimeMs, daysAtRate, formatDays } from './system-math';
 import './status.css';
 
 const gb = (b: number) => `${(b / 1e9).toFixed(1)} GB`;
@@ -16,6 +16,7 @@ export function StatusDialog({ api, onClose }: { api: Transport; onClose(): void
   const cameras = useCameras((s) => s.cameras);
   const statuses = useCameras((s) => s.statuses);
   const transport = useConnection((s) => s.transport);
+  const tlsFingerprint = useSession((s) => s.identity?.tlsFingerprint);
 
   useEffect(() => {
     let stop = false;
@@ -75,41 +76,56 @@ export function StatusDialog({ api, onClose }: { api: Transport; onClose(): void
             </section>
             <section>
               <h3>Cameras</h3>
-              <table>
-                <thead>
-                  <tr>
-                    <th>Camera</th>
-                    <th>State</th>
-                    <th>Recording</th>
-                    <th>Main</th>
-                    <th>Sub</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {cameras.map((c) => {
-                    const s = statuses[c.id];
-                    const fmt = (k: 'main' | 'sub') => {
-                      const x = s?.streams[k];
-                      if (!x) return '—';
-                      return [
-                        x.width && x.height ? `${x.width}×${x.height}` : '',
-                        x.fps !== undefined ? `${Math.round(x.fps)} fps` : '',
-                      ]
-                        .filter(Boolean)
-                        .join(' · ');
-                    };
-                    return (
-                      <tr key={c.id}>
-                        <td>{c.name}</td>
-                        <td>{describeStatus(s, c.enabled).label}</td>
-                        <td>{formatBitrate(kbpsOf.get(c.id) ?? 0)}</td>
-                        <td>{fmt('main')}</td>
-                        <td>{fmt('sub')}</td>
-                      </tr>
-                    );
-                  })}
-                </tbody>
-              </table>
+              <div className="table-scroll">
+                <table data-testid="camera-status-table">
+                  <thead>
+                    <tr>
+                      <th>Camera</th>
+                      <th className="hide-narrow">State</th>
+                      <th>Bitrate</th>
+                      <th>Main</th>
+                      <th className="hide-narrow">Sub</th>
+                      <th>Uptime</th>
+                      <th title="Times the engine reconnected to the camera since it started">
+                        Reconnects
+                      </th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {cameras.map((c) => {
+                      const s = statuses[c.id];
+                      const fmt = (k: 'main' | 'sub') => {
+                        const x = s?.streams[k];
+                        if (!x) return '—';
+                        return [
+                          x.width && x.height ? `${x.width}×${x.height}` : '',
+                          x.fps !== undefined ? `${Math.round(x.fps)} fps` : '',
+                          x.codec === 'h265' ? 'H.265' : x.codec === 'h264' ? 'H.264' : '',
+                        ]
+                          .filter(Boolean)
+                          .join(' · ');
+                      };
+                      const uptimeMs = cameraUptimeMs(s);
+                      const reconnects = cameraReconnects(s);
+                      return (
+                        <tr key={c.id} data-camera={c.id}>
+                          <td>{c.name}</td>
+                          <td className="hide-narrow">{describeStatus(s, c.enabled).label}</td>
+                          <td data-col="bitrate">{formatBitrate(kbpsOf.get(c.id) ?? 0)}</td>
+                          <td>{fmt('main')}</td>
+                          <td className="hide-narrow">{fmt('sub')}</td>
+                          <td data-col="uptime">
+                            {uptimeMs !== undefined ? formatSpan(uptimeMs) : '—'}
+                          </td>
+                          <td data-col="reconnects" className={reconnects ? 'warn' : ''}>
+                            {reconnects ?? '—'}
+                          </td>
+                        </tr>
+                      );
+                    })}
+                  </tbody>
+                </table>
+              </div>
             </section>
             <section className="engine">
               <h3>Engine</h3>
@@ -130,6 +146,14 @@ export function StatusDialog({ api, onClose }: { api: Transport; onClose(): void
                 </dd>
                 <dt>Link</dt>
                 <dd>{transport === 'ipc' ? 'Desktop (IPC)' : 'Browser (HTTP + WebSocket)'}</dd>
+                {tlsFingerprint && (
+                  <>
+                    <dt>TLS certificate</dt>
+                    <dd className="tls-fingerprint" data-testid="status-tls">
+                      SHA-256 {tlsFingerprint}
+                    </dd>
+                  </>
+                )}
               </dl>
             </section>
           </>

@@ -1,6 +1,6 @@
 // Disk forecast arithmetic of the status panel.
 import { describe, expect, it } from 'vitest';
-import { daysAtRate, formatDays } from './system-math';
+import { cameraReconnects, cameraUptimeMs, daysAtRate, formatDays } from './system-math';
 
 describe('disk forecast', () => {
   it('divides recordings + free space by the daily volume at the current rate', () => {
@@ -15,5 +15,22 @@ describe('disk forecast', () => {
       'about 10 days',
       'more than a year',
     ]);
+  });
+});
+
+describe('camera uptime and reconnects', () => {
+  it('takes the main stream uptime and sums reconnects of both streams', () => {
+    const status = {
+      state: 'streaming' as const,
+      streams: {
+        main: { state: 'streaming' as const, uptimeMs: 5000, reconnects: 2 },
+        sub: { state: 'streaming' as const, uptimeMs: 9000, reconnects: 1 },
+      },
+    };
+    expect(cameraUptimeMs(status)).toBe(5000);
+    expect(cameraReconnects(status)).toBe(3);
+    expect(cameraUptimeMs({ state: 'idle', streams: {} })).toBeUndefined();
+    expect(cameraReconnects({ state: 'idle', streams: {} })).toBeUndefined();
+    expect(cameraUptimeMs(undefined)).toBeUndefined();
   });
 });

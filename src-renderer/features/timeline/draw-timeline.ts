@@ -1,6 +1,7 @@
-// Paints the timeline canvas: header with tick labels, one row per camera with recorded ranges, the
-// future hatched, the now line and the playhead. Pure drawing on a 2D context; no state, no DOM queries.
-import { formatDate, formatTick } from '../../components';
+// Paints the timeline canvas: header with tick labels, the visible rows (one per camera) with recorded
+// ranges, gaps hatched, the future dimmed, the export selection with its handles, the now line and the
+// playhead. Pure drawing on a 2D context; no state, no DOM queries.
+import { formatDate, formatSpan, formatTick } from '../../components';
 import { computeTicks, xOf, type TimeScale } from './ticks';
 
 export const HEADER_PX = 22;
@@ -20,6 +21,32 @@ export interface DrawInput {
   nowMs: number;
   playheadMs: number | null;
   hoverX: number | null;
+  /** Vertical scroll of the rows (px): only rows inside the canvas are drawn. */
+  rowOffsetPx?: number;
+  /** Export range with handles, or null. */
+  selection?: { from: number; to: number } | null;
+}
+
+/** Index range [first, end) of the rows visible in a canvas of `heightPx` scrolled by `offsetPx`. */
+export function visibleRows(count: number, heightPx: number, offsetPx: number): [number, number] {
+  const first = Math.max(0, Math.floor(offsetPx / ROW_PX));
+  const end = Math.min(count, Math.ceil((offsetPx + heightPx - HEADER_PX) / ROW_PX));
+  return [first, Math.max(first, end)];
+}
+
+/** First index of sorted ranges whose end is after `ms` (binary search). */
+export function firstRangeEndingAfter(
+  ranges: readonly { startMs: number; endMs: number }[],
+  ms: number,
+): number {
+  let lo = 0;
+  let hi = ranges.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (ranges[mid]!.endMs <= ms) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 const C = {
@@ -37,6 +64,9 @@ const C = {
   now: '#e5484d',
   playhead: '#f5a524',
   hover: 'rgba(220,230,245,0.35)',
+  sel: 'rgba(79,140,255,0.16)',
+  selEdge: '#4f8cff',
+  selText: '#dbe6ff',
 };
 
 export function drawTimeline(ctx: CanvasRenderingContext2D, d: DrawInput): void {
@@ -48,25 +78,49 @@ export function drawTimeline(ctx: CanvasRenderingContext2D, d: DrawInput): void 
   ctx.fillStyle = C.header;
   ctx.fillRect(0, 0, w, HEADER_PX);
 
-  // Rows: alternating bands, gaps hatched, recorded ranges filled.
+  // Visible rows only: alternating bands, gaps hatched, recorded ranges filled. Ranges are sorted: a
+  // binary search skips those left of the window and sub-pixel neighbours merge into one rectangle.
   const nowX = xOf(scale, nowMs);
-  rows.forEach((row, i) => {
-    const y = HEADER_PX + i * ROW_PX;
+  const offset = d.rowOffsetPx ?? 0;
+  const [first, end] = visibleRows(rows.length, heightPx, offset);
+  const endMs = Math.min(nowMs, scale.startMs + scale.spanMs);
+  ctx.save();
+  ctx.beginPath();
+  ctx.rect(0, HEADER_PX, w, heightPx - HEADER_PX);
+  ctx.clip();
+  for (let i = first; i < end; i++) {
+    const row = rows[i]!;
+    const y = HEADER_PX + i * ROW_PX - offset;
     if (i % 2 === 1) {
       ctx.fillStyle = C.rowAlt;
       ctx.fillRect(0, y, w, ROW_PX);
     }
     hatch(ctx, 0, y + 5, Math.min(w, Math.max(0, nowX)), ROW_PX - 10);
-    for (const r of row.ranges) {
+    let runX0 = -1;
+    let runX1 = -1;
+    const flush = () => {
+      if (runX1 <= runX0) return;
+      ctx.fillStyle = C.rec;
+      ctx.fillRect(runX0, y + 5, Math.max(1, runX1 - runX0), ROW_PX - 10);
+      ctx.fillStyle = C.recEdge;
+      ctx.fillRect(runX0, y + 5, Math.max(1, runX1 - runX0), 1);
+    };
+    for (let k = firstRangeEndingAfter(row.ranges, scale.startMs); k < row.ranges.length; k++) {
+      const r = row.ranges[k]!;
+      if (r.startMs >= endMs) break;
       const x0 = Math.max(0, xOf(scale, r.startMs));
       const x1 = Math.min(w, xOf(scale, Math.min(r.endMs, nowMs)));
       if (x1 <= x0) continue;
-      ctx.fillStyle = C.rec;
-      ctx.fillRect(x0, y + 5, Math.max(1, x1 - x0), ROW_PX - 10);
-      ctx.fillStyle = C.recEdge;
-      ctx.fillRect(x0, y + 5, Math.max(1, x1 - x0), 1);
+      if (runX1 >= 0 && x0 <= runX1 + 1) runX1 = Math.max(runX1, x1);
+      else {
+        flush();
+        runX0 = x0;
+        runX1 = x1;
+      }
     }
-  });
+    flush();
+  }
+  ctx.restore();
 
   // Future: dimmed band after now.
   if (nowX < w) {
@@ -94,6 +148,8 @@ export function drawTimeline(ctx: CanvasRenderingContext2D, d: DrawInput): void 
     }
   }
 
+  if (d.selection) drawSelection(ctx, scale, heightPx, d.selection);
+
   // Hover line.
   if (d.hoverX !== null) {
     ctx.fillStyle = C.hover;
@@ -103,6 +159,34 @@ export function drawTimeline(ctx: CanvasRenderingContext2D, d: DrawInput): void 
   // Playhead (playback) and now line.
   if (d.playheadMs !== null) line(ctx, xOf(scale, d.playheadMs), w, heightPx, C.playhead);
   line(ctx, nowX, w, heightPx, C.now);
+}
+
+function drawSelection(
+  ctx: CanvasRenderingContext2D,
+  scale: TimeScale,
+  h: number,
+  sel: { from: number; to: number },
+) {
+  const w = scale.widthPx;
+  const x0 = Math.round(xOf(scale, sel.from));
+  const x1 = Math.round(xOf(scale, sel.to));
+  if (x1 < -8 || x0 > w + 8) return;
+  ctx.fillStyle = C.sel;
+  ctx.fillRect(x0, 0, Math.max(1, x1 - x0), h);
+  ctx.fillStyle = C.selEdge;
+  for (const x of [x0, x1]) {
+    ctx.fillRect(x - 1, 0, 2, h);
+    // Grip: a tab in the header.
+    ctx.fillRect(x - 4, 2, 8, HEADER_PX - 4);
+  }
+  ctx.fillStyle = '#0d1014';
+  for (const x of [x0, x1]) ctx.fillRect(x - 1, 6, 2, HEADER_PX - 12);
+  const text = formatSpan(sel.to - sel.from);
+  const tw = ctx.measureText(text).width;
+  if (x1 - x0 > tw + 20) {
+    ctx.fillStyle = C.selText;
+    ctx.fillText(text, (x0 + x1) / 2 - tw / 2, HEADER_PX / 2);
+  }
 }
 
 function line(ctx: CanvasRenderingContext2D, xRaw: number, w: number, h: number, color: string) {
@@ -118,21 +202,36 @@ function line(ctx: CanvasRenderingContext2D, xRaw: number, w: number, h: number,
   ctx.fill();
 }
 
+const patterns = new WeakMap<CanvasRenderingContext2D, CanvasPattern | null>();
+
+/** Diagonal hatching as a cached 6 px pattern (one fill per row instead of a path of strokes). */
+function hatchPattern(ctx: CanvasRenderingContext2D): CanvasPattern | null {
+  if (patterns.has(ctx)) return patterns.get(ctx)!;
+  let p: CanvasPattern | null = null;
+  if (typeof document !== 'undefined') {
+    const tile = document.createElement('canvas');
+    tile.width = tile.height = 6;
+    const t = tile.getContext('2d');
+    if (t) {
+      t.strokeStyle = 'rgba(255,255,255,0.045)';
+      t.lineWidth = 1;
+      t.beginPath();
+      t.moveTo(0, 6);
+      t.lineTo(6, 0);
+      t.stroke();
+      p = ctx.createPattern(tile, 'repeat');
+    }
+  }
+  patterns.set(ctx, p);
+  return p;
+}
+
 function hatch(ctx: CanvasRenderingContext2D, x: number, y: number, w: number, h: number) {
   if (w <= 0) return;
-  ctx.save();
-  ctx.beginPath();
-  ctx.rect(x, y, w, h);
-  ctx.clip();
   ctx.fillStyle = C.gap;
   ctx.fillRect(x, y, w, h);
-  ctx.strokeStyle = 'rgba(255,255,255,0.045)';
-  ctx.lineWidth = 1;
-  ctx.beginPath();
-  for (let sx = x - h; sx < x + w; sx += 6) {
-    ctx.moveTo(sx, y + h);
-    ctx.lineTo(sx + h, y);
-  }
-  ctx.stroke();
-  ctx.restore();
+  const p = hatchPattern(ctx);
+  if (!p) return;
+  ctx.fillStyle = p;
+  ctx.fillRect(x, y, w, h);
 }

@@ -1,11 +1,14 @@
-// The bottom pane: transport controls and a canvas strip with one row per camera of the view, hour ticks,
-// recorded ranges, the now line and the playhead. Click seeks, wheel zooms around the cursor, drag pans.
-import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+// The bottom pane: transport controls (zoom, speed, previous/next recording, step, play, live) and a
+// canvas strip with one row per camera of the view (only visible rows drawn, the
+// rest scroll), ticks, recorded ranges, the export range's handles, the now line and the playhead.
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import type { MutableRefObject } from 'react';
 import type { Camera } from '../../../src-preload/contract';
 import type { Transport } from '../../api';
 import {
   PLAYBACK_RATES,
   describeStatus,
+  playheadAt,
   timeStore,
   useCameras,
   useLayout,
@@ -28,11 +31,20 @@ import { HEADER_PX, ROW_PX, drawTimeline, type TimelineRow } from './draw-timeli
 import { msAt } from './ticks';
 import { useRecordings } from './use-recordings';
 import { HoverThumb } from './hover-thumb';
+import { resolveRecordingJump, type JumpDirection } from './recording-jump';
+import { useTimelineGestures } from './use-timeline-gestures';
 import './timeline.css';
 
-const MAX_ROWS = 8;
+/** Rows visible without scrolling; more cameras scroll (and only visible rows are drawn). */
+const VISIBLE_ROWS = 8;
 
-export function TimelinePanel({ api }: { api: Transport }) {
+export interface TimelinePanelProps {
+  api: Transport;
+  /** Filled with the previous/next recording action, for the keyboard shortcuts. */
+  jumpRef?: MutableRefObject<((dir: JumpDirection) => void) | null>;
+}
+
+export function TimelinePanel({ api, jumpRef }: TimelinePanelProps) {
   const cameras = useCameras((s) => s.cameras);
   const statuses = useCameras((s) => s.statuses);
   const tiles = useLayout((s) => s.tiles);
@@ -42,6 +54,7 @@ export function TimelinePanel({ api }: { api: Transport }) {
   const viewSpanMs = useTime((s) => s.viewSpanMs);
   const playing = useTime((s) => s.playing);
   const rate = useTime((s) => s.rate);
+  const selection = useTime((s) => s.selection);
 
   // Rows: the cameras of the current view (grid order), else every camera.
   const rowsCams = useMemo<Camera[]>(() => {
@@ -49,22 +62,21 @@ export function TimelinePanel({ api }: { api: Transport }) {
     const inView = tiles
       .map((id) => (id ? byId.get(id) : undefined))
       .filter((c): c is Camera => c !== undefined);
-    return (inView.length > 0 ? inView : cameras).slice(0, MAX_ROWS);
+    return inView.length > 0 ? inView : cameras;
   }, [cameras, tiles]);
-  const ranges = useRecordings(
-    api,
-    rowsCams.map((c) => c.id),
-    viewStartMs,
-    viewSpanMs,
-    mode === 'live',
-  );
+  const rowIds = useMemo(() => rowsCams.map((c) => c.id), [rowsCams]);
+  const loaded = useRecordings(api, rowIds, viewStartMs, viewSpanMs, mode === 'live');
+  const ranges = loaded.ranges;
 
+  const sectionRef = useRef<HTMLElement>(null);
+  const bodyRef = useRef<HTMLDivElement>(null);
   const wrapRef = useRef<HTMLDivElement>(null);
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const [widthPx, setWidthPx] = useState(0);
-  const [hoverX, setHoverX] = useState<number | null>(null);
-  const [hoverRow, setHoverRow] = useState<number | null>(null);
-  const heightPx = HEADER_PX + Math.max(1, rowsCams.length) * ROW_PX;
+  const [scrollPx, setScrollPx] = useState(0);
+  const [hover, setHover] = useState<{ x: number; y: number; dragging: boolean } | null>(null);
+  const totalPx = HEADER_PX + Math.max(1, rowsCams.length) * ROW_PX;
+  const heightPx = Math.min(totalPx, HEADER_PX + VISIBLE_ROWS * ROW_PX);
 
   useLayoutEffect(() => {
     const el = wrapRef.current;
@@ -74,29 +86,36 @@ export function TimelinePanel({ api }: { api: Transport }) {
     return () => ro.disconnect();
   }, []);
 
+  // Repaint on every state change, at most once per animation frame.
+  const frame = useRef(0);
   useEffect(() => {
     const canvas = canvasRef.current;
     if (!canvas || widthPx === 0) return;
-    const dpr = window.devicePixelRatio || 1;
-    if (canvas.width !== widthPx * dpr || canvas.height !== heightPx * dpr) {
-      canvas.width = widthPx * dpr;
-      canvas.height = heightPx * dpr;
-    }
-    const ctx = canvas.getContext('2d');
-    if (!ctx) return;
-    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-    const rows: TimelineRow[] = rowsCams.map((c) => ({
-      id: c.id,
-      ranges: ranges[c.id] ?? [],
-      tone: describeStatus(statuses[c.id], c.enabled).tone,
-    }));
-    drawTimeline(ctx, {
-      scale: { startMs: viewStartMs, spanMs: viewSpanMs, widthPx },
-      heightPx,
-      rows,
-      nowMs: Date.now(),
-      playheadMs: mode === 'playback' ? playheadMs : null,
-      hoverX,
+    cancelAnimationFrame(frame.current);
+    frame.current = requestAnimationFrame(() => {
+      const dpr = window.devicePixelRatio || 1;
+      if (canvas.width !== widthPx * dpr || canvas.height !== heightPx * dpr) {
+        canvas.width = widthPx * dpr;
+        canvas.height = heightPx * dpr;
+      }
+      const ctx = canvas.getContext('2d');
+      if (!ctx) return;
+      ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+      const rows: TimelineRow[] = rowsCams.map((c) => ({
+        id: c.id,
+        ranges: ranges[c.id] ?? [],
+        tone: describeStatus(statuses[c.id], c.enabled).tone,
+      }));
+      drawTimeline(ctx, {
+        scale: { startMs: viewStartMs, spanMs: viewSpanMs, widthPx },
+        heightPx,
+        rows,
+        nowMs: Date.now(),
+        playheadMs: mode === 'playback' ? playheadMs : null,
+        hoverX: hover?.x ?? null,
+        rowOffsetPx: scrollPx,
+        selection,
+      });
     });
   }, [
     widthPx,
@@ -108,47 +127,89 @@ export function TimelinePanel({ api }: { api: Transport }) {
     viewSpanMs,
     mode,
     playheadMs,
-    hoverX,
+    hover,
+    scrollPx,
+    selection,
   ]);
+  useEffect(() => () => cancelAnimationFrame(frame.current), []);
 
-  // Pointer: click seeks, drag pans, wheel zooms around the cursor.
-  const drag = useRef<{ x: number; moved: boolean } | null>(null);
-  const scale = { startMs: viewStartMs, spanMs: viewSpanMs, widthPx: Math.max(1, widthPx) };
-  const localX = (e: { clientX: number }) =>
-    e.clientX - (canvasRef.current?.getBoundingClientRect().left ?? 0);
+  const gestures = useMemo(
+    () => ({
+      onHover: (x: number | null, y: number | null, dragging: boolean) =>
+        setHover(x === null || y === null ? null : { x, y, dragging }),
+    }),
+    [],
+  );
+  useTimelineGestures(canvasRef, gestures);
 
-  useEffect(() => {
-    const canvas = canvasRef.current;
-    if (!canvas) return;
-    const onWheel = (e: WheelEvent) => {
-      e.preventDefault();
+  // Previous / next recording: the loaded ranges, else the engine over a wider window.
+  const loadedRef = useRef(loaded);
+  loadedRef.current = loaded;
+  const [jumpNote, setJumpNote] = useState<string | null>(null);
+  const jump = useCallback(
+    (dir: JumpDirection) => {
       const s = timeStore.getState();
-      const x = e.clientX - canvas.getBoundingClientRect().left;
-      const anchor = msAt(
-        { startMs: s.viewStartMs, spanMs: s.viewSpanMs, widthPx: canvas.clientWidth || 1 },
-        x,
+      const nowMs = Date.now();
+      const l = loadedRef.current;
+      const known =
+        l.fromMs < l.toMs
+          ? { fromMs: l.fromMs, toMs: l.toMs, ranges: rowIds.map((id) => l.ranges[id] ?? []) }
+          : null;
+      void resolveRecordingJump(api, dir, rowIds, known, playheadAt(s, nowMs), nowMs).then(
+        (ms) => {
+          if (ms === null)
+            setJumpNote(dir === 'next' ? 'No later recording' : 'No earlier recording');
+          else {
+            setJumpNote(null);
+            timeStore.getState().seek(ms);
+          }
+        },
+        () => setJumpNote('Recordings unavailable'),
       );
-      s.zoom(e.deltaY > 0 ? 1.25 : 0.8, anchor);
+    },
+    [api, rowIds],
+  );
+  useEffect(() => {
+    if (!jumpRef) return;
+    jumpRef.current = jump;
+    return () => {
+      jumpRef.current = null;
     };
-    canvas.addEventListener('wheel', onWheel, { passive: false });
-    return () => canvas.removeEventListener('wheel', onWheel);
-  }, []);
+  }, [jumpRef, jump]);
+  useEffect(() => {
+    if (!jumpNote) return;
+    const t = setTimeout(() => setJumpNote(null), 2_500);
+    return () => clearTimeout(t);
+  }, [jumpNote]);
 
+  const scale = { startMs: viewStartMs, spanMs: viewSpanMs, widthPx: Math.max(1, widthPx) };
   const t = timeStore.getState();
   const zoomAroundPlayhead = (factor: number) =>
     t.zoom(factor, mode === 'live' ? Date.now() : playheadMs);
+  const hoverRowIndex =
+    hover && hover.y >= HEADER_PX ? Math.floor((hover.y - HEADER_PX + scrollPx) / ROW_PX) : -1;
+  const hoverCam = hover && !hover.dragging ? rowsCams[hoverRowIndex] : undefined;
+  const hoverMs = hover ? msAt(scale, hover.x) : 0;
+  const canvasLeft =
+    (canvasRef.current?.getBoundingClientRect().left ?? 0) -
+    (sectionRef.current?.getBoundingClientRect().left ?? 0);
 
   return (
-    <section className="timeline" aria-label="Timeline">
+    <section className="timeline" aria-label="Timeline" ref={sectionRef}>
       <div className="tl-bar">
         <span className="title">Timeline</span>
-        <span className="range" data-testid="timeline-range">
+        <span className="range" data-testid="timeline-range" data-span-ms={Math.round(viewSpanMs)}>
           {formatSpan(viewSpanMs)} · {formatDate(viewStartMs + viewSpanMs / 2)}
         </span>
+        {jumpNote && (
+          <span className="tl-note" role="status">
+            {jumpNote}
+          </span>
+        )}
         <span className="spacer" />
         <button
           className="btn small icon ghost"
-          title="Zoom out (wheel)"
+          title="Zoom out (wheel, pinch)"
           aria-label="Zoom out"
           onClick={() => zoomAroundPlayhead(1.5)}
         >
@@ -156,7 +217,7 @@ export function TimelinePanel({ api }: { api: Transport }) {
         </button>
         <button
           className="btn small icon ghost"
-          title="Zoom in (wheel)"
+          title="Zoom in (wheel, pinch)"
           aria-label="Zoom in"
           onClick={() => zoomAroundPlayhead(1 / 1.5)}
         >
@@ -177,14 +238,14 @@ export function TimelinePanel({ api }: { api: Transport }) {
         </select>
         <div className="seg" role="group" aria-label="Transport">
           <button
-            title="Back 1 min (Shift+←)"
-            aria-label="Back 1 minute"
-            onClick={() => t.step(-60_000)}
+            title="Previous recording (,)"
+            aria-label="Previous recording"
+            onClick={() => jump('prev')}
           >
             <IconSkipBack size={13} />
           </button>
           <button
-            title="Back 10 s (←)"
+            title="Back 10 s (←, Shift: 1 min)"
             aria-label="Back 10 seconds"
             onClick={() => t.step(-10_000)}
           >
@@ -199,18 +260,35 @@ export function TimelinePanel({ api }: { api: Transport }) {
             {mode === 'live' || playing ? <IconPause size={13} /> : <IconPlay size={13} />}
           </button>
           <button
-            title="Forward 10 s (→)"
+            title="Forward 10 s (→, Shift: 1 min)"
             aria-label="Forward 10 seconds"
             onClick={() => t.step(10_000)}
           >
             <IconForward size={13} />
           </button>
-          <button title="Live (L)" aria-label="Go live" onClick={() => t.goLive()}>
+          <button
+            title="Next recording (.)"
+            aria-label="Next recording"
+            onClick={() => jump('next')}
+          >
             <IconSkipForward size={13} />
           </button>
         </div>
+        <button
+          className={`btn small tl-live ${mode === 'live' ? 'on' : ''}`}
+          title="Live (L)"
+          aria-label="Go live"
+          onClick={() => t.goLive()}
+        >
+          LIVE
+        </button>
       </div>
-      <div className="tl-body">
+      <div
+        className="tl-body"
+        ref={bodyRef}
+        style={{ maxHeight: heightPx + 6 }}
+        onScroll={(e) => setScrollPx(e.currentTarget.scrollTop)}
+      >
         <div className="tl-labels">
           {rowsCams.length === 0 && <div className="tl-label">No cameras</div>}
           {rowsCams.map((c) => {
@@ -223,53 +301,32 @@ export function TimelinePanel({ api }: { api: Transport }) {
             );
           })}
         </div>
-        <div className="tl-canvas-wrap" ref={wrapRef}>
+        <div className="tl-canvas-wrap" ref={wrapRef} style={{ height: totalPx }}>
           <canvas
             ref={canvasRef}
             style={{ height: heightPx }}
             data-testid="timeline-canvas"
-            aria-label="Timeline: click to play back from a time, drag to pan, wheel to zoom"
-            onPointerDown={(e) => {
-              drag.current = { x: e.clientX, moved: false };
-              e.currentTarget.setPointerCapture(e.pointerId);
-            }}
-            onPointerMove={(e) => {
-              setHoverX(localX(e));
-              const y = e.clientY - e.currentTarget.getBoundingClientRect().top;
-              const row = Math.floor((y - HEADER_PX) / ROW_PX);
-              setHoverRow(row >= 0 && row < rowsCams.length ? row : null);
-              const d = drag.current;
-              if (!d) return;
-              const dx = e.clientX - d.x;
-              if (!d.moved && Math.abs(dx) < 4) return;
-              d.moved = true;
-              d.x = e.clientX;
-              timeStore.getState().pan((-dx / scale.widthPx) * scale.spanMs);
-            }}
-            onPointerUp={(e) => {
-              const d = drag.current;
-              drag.current = null;
-              if (d && !d.moved) timeStore.getState().seek(Math.round(msAt(scale, localX(e))));
-            }}
-            onPointerLeave={() => {
-              setHoverX(null);
-              setHoverRow(null);
-            }}
+            data-rows={rowsCams.length}
+            data-view-start-ms={Math.round(viewStartMs)}
+            data-view-span-ms={Math.round(viewSpanMs)}
+            data-playhead-ms={mode === 'playback' ? Math.round(playheadMs) : undefined}
+            data-selection={selection ? `${selection.from}-${selection.to}` : undefined}
+            aria-label="Timeline: click to play from a time, drag the ruler or playhead to scrub, drag to pan, wheel or pinch to zoom"
           />
-          {hoverX !== null && hoverRow !== null && !drag.current?.moved && rowsCams[hoverRow] && (
-            <HoverThumb
-              api={api}
-              cameraId={rowsCams[hoverRow].id}
-              cameraName={rowsCams[hoverRow].name}
-              timeMs={msAt(scale, hoverX)}
-              recorded={(ranges[rowsCams[hoverRow].id] ?? []).some(
-                (r) => r.startMs <= msAt(scale, hoverX) && msAt(scale, hoverX) < r.endMs,
-              )}
-              leftPx={Math.min(Math.max(hoverX, 100), scale.widthPx - 100)}
-            />
-          )}
         </div>
       </div>
+      {hoverCam && hover && (
+        <HoverThumb
+          api={api}
+          cameraId={hoverCam.id}
+          cameraName={hoverCam.name}
+          timeMs={hoverMs}
+          recorded={(ranges[hoverCam.id] ?? []).some(
+            (r) => r.startMs <= hoverMs && hoverMs < r.endMs,
+          )}
+          leftPx={canvasLeft + Math.min(Math.max(hover.x, 100), scale.widthPx - 100)}
+        />
+      )}
     </section>
   );
 }

@@ -1,0 +1,69 @@
+// A stream's picture in the add-camera wizard: runs the engine's testStream once per request and shows
+// the JPEG with codec and size, or the failure in words. Holds no camera state; the engine does the work.
+import { useEffect, useState } from 'react';
+import type { StreamTestRequest, StreamTestResult } from '../../../src-preload/contract';
+import type { Transport } from '../../api';
+import { streamFormat } from './camera-forms';
+
+type Phase = { kind: 'idle' } | { kind: 'testing' } | { kind: 'done'; result: StreamTestResult };
+
+const errText = (e: unknown) => (e instanceof Error ? e.message : String(e));
+
+/** Runs testStream for `request` whenever `runKey` changes (undefined: not yet). */
+export function useStreamTest(
+  api: Transport,
+  request: StreamTestRequest | undefined,
+  runKey: string | number | undefined,
+): Phase {
+  const [phase, setPhase] = useState<Phase>({ kind: 'idle' });
+  useEffect(() => {
+    if (!request || runKey === undefined) return;
+    let live = true;
+    setPhase({ kind: 'testing' });
+    api.testStream(request).then(
+      (result) => live && setPhase({ kind: 'done', result }),
+      (e: unknown) =>
+        live &&
+        setPhase({
+          kind: 'done',
+          result: { ok: false, error: { kind: 'internal', message: errText(e) }, elapsedMs: 0 },
+        }),
+    );
+    return () => {
+      live = false;
+    };
+    // The request is read when the key changes; a new object with the same key does not rerun it.
+  }, [api, runKey]);
+  return phase;
+}
+
+/** The picture (or the error) of one test; `compact` for a profile row's thumbnail. */
+export function StreamPreview({ phase, compact }: { phase: Phase; compact?: boolean }) {
+  const cls = compact ? 'preview compact' : 'preview';
+  if (phase.kind === 'idle') return null;
+  if (phase.kind === 'testing')
+    return (
+      <div className={cls} aria-busy="true">
+        <div className="preview-frame loading">{compact ? '…' : 'Connecting to the stream…'}</div>
+      </div>
+    );
+  const r = phase.result;
+  if (!r.ok)
+    return (
+      <div className={cls} data-state="error">
+        <div className="preview-frame failed" role={compact ? undefined : 'alert'}>
+          {r.error.message}
+        </div>
+      </div>
+    );
+  return (
+    <div className={cls} data-state="ok">
+      <img
+        className="preview-frame"
+        alt="Stream snapshot"
+        src={`data:image/jpeg;base64,${r.snapshotJpegBase64}`}
+      />
+      {!compact && <div className="preview-info">{streamFormat(r)}</div>}
+    </div>
+  );
+}
