@@ -2,27 +2,8 @@
 // every tile to hls.js playback of that moment, LIVE returns; export runs to a download link. Screenshots
 // at 1440×900 under e2e/artifacts.
 import path from 'node:path';
-import type { Page } from '@playwright/test';
 import { ARTIFACTS, expect, test } from './fixtures/engine';
-
-/** Frames presented by the <video> matching `selector` inside the first tile, over `ms`. */
-async function framesOver(page: Page, selector: string, ms: number): Promise<number> {
-  return page.evaluate(
-    ({ selector, ms }) =>
-      new Promise<number>((resolve) => {
-        const video = document.querySelector<HTMLVideoElement>(selector);
-        if (!video) return resolve(-1);
-        let frames = 0;
-        const onFrame = () => {
-          frames++;
-          video.requestVideoFrameCallback(onFrame);
-        };
-        video.requestVideoFrameCallback(onFrame);
-        setTimeout(() => resolve(frames), ms);
-      }),
-    { selector, ms },
-  );
-}
+import { framesOver } from './fixtures/video-frames';
 
 test.describe('ui', () => {
   test('live tiles, timeline playback, LIVE returns', async ({ page, engine }) => {

@@ -4,27 +4,9 @@
 import path from 'node:path';
 import type { Page } from '@playwright/test';
 import { ARTIFACTS, expect, test } from './fixtures/engine';
+import { framesOver } from './fixtures/video-frames';
 
 test.use({ viewport: { width: 1920, height: 1080 } });
-
-/** Frames presented by the first <video> matching `selector` over `ms`. */
-async function framesOver(page: Page, selector: string, ms: number): Promise<number> {
-  return page.evaluate(
-    ({ selector, ms }) =>
-      new Promise<number>((resolve) => {
-        const video = document.querySelector<HTMLVideoElement>(selector);
-        if (!video) return resolve(-1);
-        let frames = 0;
-        const onFrame = () => {
-          frames++;
-          video.requestVideoFrameCallback(onFrame);
-        };
-        video.requestVideoFrameCallback(onFrame);
-        setTimeout(() => resolve(frames), ms);
-      }),
-    { selector, ms },
-  );
-}
 
 const cameraTiles = (page: Page) => page.locator('[data-testid=tile][data-camera-id]');
 const tileIds = (page: Page) =>

@@ -81,6 +81,21 @@ describe('engine auth', () => {
     expect(second.generatedAdminPassword).toBeUndefined();
   });
 
+  it('creates the first admin from NVR_ADMIN_PASSWORD on loopback too (no first-run prompt then)', async () => {
+    const dataDir = await tempDir();
+    const engine = engineFor(
+      { dataDir, auth: 'loopback-open', adminPassword: 'from-the-env-2' },
+      { recording: false },
+    );
+    const { url } = await engine.start();
+    const api = createHttpClient({ baseUrl: url, fetch: (u, init) => fetch(u, init) });
+    expect(await api.getAuthSetup()).toEqual({ adminExists: true });
+    expect(engine.auth.store.listUsers().map((u) => [u.username, u.role])).toEqual([
+      ['admin', 'admin'],
+    ]);
+    expect((await fetch(`${url}/api/cameras`)).status).toBe(200); // loopback stays open
+  });
+
   it('generates a strong admin password once for headless serve', async () => {
     const dataDir = await tempDir();
     const engine = engineFor({ dataDir }, { generateAdminPassword: true });

@@ -220,9 +220,13 @@ export function createEngine(config: EngineConfig, deps: EngineDeps = {}): Engin
   if (playback) Object.assign(handlers, playback.handlers);
   const api = bindApi(handlers, (listener) => events.subscribe(listener));
 
-  /** Creates the first admin (user "admin") in 'required' mode, or refuses to go on without one. */
+  /**
+   * Creates the first admin (user "admin") from NVR_ADMIN_PASSWORD in any mode; in 'required' mode without
+   * it, generates one or refuses to go on. Loopback-open with neither: the UI invites to set one.
+   */
   async function ensureAdmin(): Promise<string | undefined> {
-    if (authMode !== 'required' || auth.hasAdmin()) return undefined;
+    if (auth.hasAdmin()) return undefined;
+    if (authMode !== 'required' && config.adminPassword === undefined) return undefined;
     const generated =
       config.adminPassword === undefined && deps.generateAdminPassword
         ? generatePassword()

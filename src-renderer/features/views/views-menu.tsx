@@ -3,7 +3,7 @@
 import { useMemo, useState, type FormEvent } from 'react';
 import type { View } from '../../../src-preload/contract';
 import type { Transport } from '../../api';
-import { sortedViews, useLayout, useSession, useViews } from '../../stores';
+import { sortedViews, useIsAdmin, useLayout, useViews } from '../../stores';
 import { IconChevronDown } from '../../components';
 import {
   applyView,
@@ -29,8 +29,8 @@ export function ViewsMenu({ api }: { api: Transport }) {
   const [confirmDelete, setConfirmDelete] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  // The engine refuses a viewer's writes; hide them once the identity says viewer (not while loading).
-  const canEdit = useSession((s) => s.identity?.role !== 'viewer');
+  // The engine refuses a viewer's writes: offer them to a known admin only (as every admin control).
+  const canEdit = useIsAdmin();
 
   const run = async (action: () => Promise<string | null>, after?: () => void) => {
     setBusy(true);
