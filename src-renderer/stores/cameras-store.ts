@@ -2,6 +2,7 @@
 // Pure zustand (vanilla) store: it never calls the API itself (app/engine-sync does) and knows nothing of the DOM.
 import { createStore } from 'zustand/vanilla';
 import type { Camera, CameraStatus, NvrEvent, StreamStatus } from '../../src-preload/contract';
+import { naturalCompare } from './natural-compare';
 
 export type LoadState = 'idle' | 'loading' | 'ready' | 'error';
 
@@ -26,8 +27,7 @@ export interface CamerasState {
   select(id: string | null): void;
 }
 
-const byName = (a: Camera, b: Camera) =>
-  a.name.localeCompare(b.name, undefined, { numeric: true }) || a.id.localeCompare(b.id);
+const byName = (a: Camera, b: Camera) => naturalCompare(a.name, b.name) || a.id.localeCompare(b.id);
 
 function mergeStreams(
   prev: CameraStatus['streams'] | undefined,

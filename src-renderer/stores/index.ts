@@ -67,3 +67,4 @@ export const useSession = <T>(select: (s: SessionState) => T): T => useStore(ses
 /** True when the window's user may change settings (admin). */
 export const useIsAdmin = (): boolean => useStore(sessionStore, canAdminister);
 export const useViews = <T>(select: (s: ViewsState) => T): T => useStore(viewsStore, select);
+export { naturalCompare } from './natural-compare';

@@ -2,6 +2,7 @@
 // State only: features/views loads and writes through the API and feeds this store.
 import { createStore } from 'zustand/vanilla';
 import type { NvrEvent, View } from '../../src-preload/contract';
+import { naturalCompare } from './natural-compare';
 
 export interface ViewsState {
   views: View[];
@@ -18,7 +19,7 @@ export interface ViewsState {
 
 /** Views by name, the way pickers list them. */
 export function sortedViews(views: readonly View[]): View[] {
-  return [...views].sort((a, b) => a.name.localeCompare(b.name, undefined, { numeric: true }));
+  return [...views].sort((a, b) => naturalCompare(a.name, b.name));
 }
 
 export function createViewsStore() {

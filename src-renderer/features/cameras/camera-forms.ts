@@ -7,6 +7,7 @@ import type {
   DiscoveredDevice,
   StreamTestRequest,
 } from '../../../src-preload/contract';
+import { naturalCompare } from '../../stores';
 
 export interface RtspForm {
   name: string;
@@ -102,7 +103,7 @@ export function mergeDevice(
   const key = (x: DiscoveredDevice) => `${x.host}:${x.port ?? 80}`;
   const out = list.filter((x) => key(x) !== key(d));
   out.push(d);
-  return out.sort((a, b) => a.host.localeCompare(b.host, undefined, { numeric: true }));
+  return out.sort((a, b) => naturalCompare(a.host, b.host));
 }
 
 /** "Axis P3245 · 10.0.0.5" */

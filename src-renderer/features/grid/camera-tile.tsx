@@ -153,8 +153,9 @@ export const CameraTile = memo(function CameraTile(props: CameraTileProps) {
 
   const camWords = describeStatus(status, camera.enabled);
   const streamName = maximized ? 'main' : 'sub';
-  // Live needs a camera that is up; playback of what was recorded works whatever its state now.
-  const canLive = camera.enabled && status !== undefined && camWords.tone !== 'bad';
+  // Live needs a camera that is not known to be down (it starts before the first status arrives: the
+  // offer is on the critical path of the first frame); playback works whatever its state now.
+  const canLive = camera.enabled && camWords.tone !== 'bad';
   const showPlayer = mode === 'playback' || canLive;
   const words =
     showPlayer && (mode === 'playback' || camWords.tone === 'ok')
