@@ -106,4 +106,48 @@ describe('engine sync', () => {
     });
     stop();
   });
+
+  it('shows the first load at once even when the event link opens meanwhile, never an older one after a newer', async () => {
+    const stores = {
+      cameras: createCamerasStore(),
+      layout: createLayoutStore(),
+      connection: createConnectionStore(),
+    };
+    const t = fakeTransport([], {});
+    const pending: ((cams: Camera[]) => void)[] = [];
+    (t.api as { listCameras: () => Promise<Camera[]> }).listCameras = () =>
+      new Promise((resolve) => pending.push(resolve));
+    const stop = startEngineSync(t.api, stores);
+    t.link('online'); // the second load starts before the first answered
+    await settle();
+    expect(pending).toHaveLength(2);
+    pending[0]!([cam('a', 'Door')]);
+    await settle();
+    expect(stores.cameras.getState().cameras.map((c) => c.id)).toEqual(['a']);
+    pending[1]!([cam('a', 'Door'), cam('b', 'Yard')]);
+    await settle();
+    expect(stores.cameras.getState().cameras.map((c) => c.id)).toEqual(['a', 'b']);
+    stop();
+  });
+
+  it('drops an older load that answers after a newer one', async () => {
+    const stores = {
+      cameras: createCamerasStore(),
+      layout: createLayoutStore(),
+      connection: createConnectionStore(),
+    };
+    const t = fakeTransport([], {});
+    const pending: ((cams: Camera[]) => void)[] = [];
+    (t.api as { listCameras: () => Promise<Camera[]> }).listCameras = () =>
+      new Promise((resolve) => pending.push(resolve));
+    const stop = startEngineSync(t.api, stores);
+    t.link('online');
+    await settle();
+    pending[1]!([cam('a', 'Door'), cam('b', 'Yard')]);
+    await settle();
+    pending[0]!([cam('a', 'Door')]);
+    await settle();
+    expect(stores.cameras.getState().cameras.map((c) => c.id)).toEqual(['a', 'b']);
+    stop();
+  });
 });

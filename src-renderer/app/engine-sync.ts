@@ -21,6 +21,8 @@ export function startEngineSync(
 ): () => void {
   let stopped = false;
   let generation = 0;
+  /** Newest reload whose results reached the stores: an older one finishing later must not undo it. */
+  let applied = 0;
   stores.connection.getState().setTransport(api.kind);
 
   const syncGrid = () =>
@@ -32,14 +34,17 @@ export function startEngineSync(
     if (cams.loadState !== 'ready') cams.setLoading();
     try {
       const [health, cameras] = await Promise.all([api.health(), api.listCameras()]);
-      if (stopped || gen !== generation) return;
+      // The first load and the one when the event link opens overlap: show whichever lands first (the
+      // grid starts its live sessions from it), never an older one after a newer.
+      if (stopped || gen < applied) return;
+      applied = gen;
       stores.cameras.getState().setCameras(cameras);
       stores.connection.getState().setOnline(health.version);
       syncGrid();
       const statuses = await Promise.allSettled(
         cameras.map((c) => api.getCameraStatus({ id: c.id })),
       );
-      if (stopped || gen !== generation) return;
+      if (stopped || gen < applied) return;
       statuses.forEach((r, i) => {
         const cam = cameras[i];
         if (cam && r.status === 'fulfilled') stores.cameras.getState().setStatus(cam.id, r.value);

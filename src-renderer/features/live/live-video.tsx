@@ -1,7 +1,7 @@
 // A live <video> of one camera stream: WebRTC through WhepClient, live HLS (hls.js, imported on demand:
 // only the fallback needs it) when WebRTC fails.
 // Mounting starts the session; unmounting (or a new camera/stream: callers key on them) DELETEs it.
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useLayoutEffect, useRef, useState } from 'react';
 import type Hls from 'hls.js';
 import type { Transport } from '../../api';
 import { WhepClient, type WhepState } from './whep-client';
@@ -21,7 +21,9 @@ export function LiveVideo({ api, cameraId, stream, onState }: LiveVideoProps) {
   const onStateRef = useRef(onState);
   onStateRef.current = onState;
 
-  useEffect(() => {
+  // A layout effect: the offer leaves before the browser paints the freshly mounted grid (a passive
+  // effect would wait for that paint, which is on the critical path of the first frame).
+  useLayoutEffect(() => {
     if (fallback) return;
     const video = videoRef.current;
     if (!video) return;
