@@ -50,7 +50,7 @@ import {
   UserInputSchema,
   UserPatchSchema,
   UserSchema,
-} from './schemas';
+} from './auth-schemas';
 import { ViewInputSchema, ViewRefSchema, ViewSchema } from './view-schemas';
 import type { NvrEventListener, Unsubscribe } from './events';
 
