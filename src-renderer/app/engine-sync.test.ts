@@ -50,13 +50,24 @@ function fakeTransport(cameras: Camera[], statuses: Record<string, CameraStatus>
 
 const settle = () => new Promise((r) => setTimeout(r, 0));
 
+const newStores = () => ({
+  cameras: createCamerasStore(),
+  layout: createLayoutStore(),
+  connection: createConnectionStore(),
+});
+
+/** A transport whose listCameras calls wait until the test answers them, in any order. */
+function heldListTransport() {
+  const t = fakeTransport([], {});
+  const pending: ((cams: Camera[]) => void)[] = [];
+  (t.api as { listCameras: () => Promise<Camera[]> }).listCameras = () =>
+    new Promise((resolve) => pending.push(resolve));
+  return { t, pending };
+}
+
 describe('engine sync', () => {
   it('loads cameras and statuses, fills the grid, applies events, refetches after reconnect, and stops', async () => {
-    const stores = {
-      cameras: createCamerasStore(),
-      layout: createLayoutStore(),
-      connection: createConnectionStore(),
-    };
+    const stores = newStores();
     const t = fakeTransport([cam('b', 'Yard'), cam('a', 'Door')], {
       a: { state: 'streaming', streams: {} },
     });
@@ -90,11 +101,7 @@ describe('engine sync', () => {
   });
 
   it('reports an unreachable engine', async () => {
-    const stores = {
-      cameras: createCamerasStore(),
-      layout: createLayoutStore(),
-      connection: createConnectionStore(),
-    };
+    const stores = newStores();
     const t = fakeTransport([], {});
     t.setFail(true);
     const stop = startEngineSync(t.api, stores);
@@ -108,15 +115,8 @@ describe('engine sync', () => {
   });
 
   it('shows the first load at once even when the event link opens meanwhile, never an older one after a newer', async () => {
-    const stores = {
-      cameras: createCamerasStore(),
-      layout: createLayoutStore(),
-      connection: createConnectionStore(),
-    };
-    const t = fakeTransport([], {});
-    const pending: ((cams: Camera[]) => void)[] = [];
-    (t.api as { listCameras: () => Promise<Camera[]> }).listCameras = () =>
-      new Promise((resolve) => pending.push(resolve));
+    const stores = newStores();
+    const { t, pending } = heldListTransport();
     const stop = startEngineSync(t.api, stores);
     t.link('online'); // the second load starts before the first answered
     await settle();
@@ -131,15 +131,8 @@ describe('engine sync', () => {
   });
 
   it('drops an older load that answers after a newer one', async () => {
-    const stores = {
-      cameras: createCamerasStore(),
-      layout: createLayoutStore(),
-      connection: createConnectionStore(),
-    };
-    const t = fakeTransport([], {});
-    const pending: ((cams: Camera[]) => void)[] = [];
-    (t.api as { listCameras: () => Promise<Camera[]> }).listCameras = () =>
-      new Promise((resolve) => pending.push(resolve));
+    const stores = newStores();
+    const { t, pending } = heldListTransport();
     const stop = startEngineSync(t.api, stores);
     t.link('online');
     await settle();

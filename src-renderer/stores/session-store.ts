@@ -1,14 +1,10 @@
 // Who uses this window (from the transport's whoami) and what that allows: admins see every control,
 // viewers only live, playback, export and snapshots. Pure zustand (vanilla) store; no API calls here.
 import { createStore } from 'zustand/vanilla';
+import type { Identity } from '../api';
 
-export interface SessionIdentity {
-  user: string | null;
-  role: 'admin' | 'viewer';
-  cameras: string[] | null;
-  authMode: 'ipc' | 'required' | 'loopback-open';
-  tlsFingerprint?: string;
-}
+/** The transport's whoami answer, as the store keeps it. */
+export type SessionIdentity = Identity;
 
 export interface SessionState {
   status: 'loading' | 'ready' | 'error';
