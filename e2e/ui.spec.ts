@@ -10,6 +10,11 @@ test.describe('ui', () => {
     test.setTimeout(90_000);
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
+    const offers: string[] = [];
+    page.on('request', (r) => {
+      const m = /\/api\/cameras\/([^/]+)\/whep\?stream=(\w+)$/.exec(r.url());
+      if (r.method() === 'POST' && m) offers.push(`${m[1]}:${m[2]}`);
+    });
 
     await page.goto(engine.url);
     await expect(page.locator('[data-testid=tile][data-camera-id]')).toHaveCount(4);
@@ -19,7 +24,13 @@ test.describe('ui', () => {
     await expect(tiles.locator('video[data-testid=live-video][data-transport=webrtc]')).toHaveCount(
       4,
     );
-    await expect(tiles.first()).toHaveAttribute('data-player', 'live', { timeout: 20_000 });
+    for (const tile of await tiles.all())
+      await expect(tile).toHaveAttribute('data-player', 'live', { timeout: 20_000 });
+    // One session per tile: those started ahead of the first render were taken over, not doubled.
+    const shown = await tiles.evaluateAll((els) =>
+      els.map((e) => `${e.getAttribute('data-camera-id')}:sub`),
+    );
+    expect(offers.slice().sort()).toEqual(shown.slice().sort());
     await expect(tiles.first().getByTestId('tile-state')).toHaveText(/live/);
     expect(await framesOver(page, '[data-testid=tile] video', 1_500)).toBeGreaterThan(5);
     await tiles.first().hover();

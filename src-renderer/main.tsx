@@ -4,14 +4,17 @@ import { StrictMode, useEffect, useState } from 'react';
 import { createRoot } from 'react-dom/client';
 import './styles.css'; // base theme first: pane styles (imported by their components) build on it
 import { createApiClient } from './api';
-import { ApiProvider, AppShell, startEngineSync } from './app';
+import { ApiProvider, AppShell, startEngineSync, warmStartGrid } from './app';
 import { startViewsSync } from './features/views';
 import { WallScreen, isWallHash } from './features/wall';
 
 const api = createApiClient();
-startEngineSync(api);
 // A window that opens on `#/wall` keeps the app's own grid as it was (no view restored into it).
 const openedOnWall = isWallHash(location.hash);
+// The first grid's live sessions start as soon as the cameras are known, ahead of the first render:
+// their offers are made first thing, while the cameras load.
+if (!openedOnWall) warmStartGrid(api);
+startEngineSync(api);
 startViewsSync(api, { restore: !openedOnWall });
 
 /** `#/wall…` shows wall mode, anything else the app. An Electron wall window (opened on `#/wall`) has no exit. */

@@ -33,6 +33,22 @@ window.nvrFirstFrames = [];
     }
   };
   new MutationObserver(hook).observe(document, { subtree: true, childList: true });
+  // Peer connection milestones: ICE connected, DTLS connected (the first of every tile's).
+  window.nvrPeer = {};
+  const Native = window.RTCPeerConnection;
+  window.RTCPeerConnection = function (...args) {
+    const pc = new Native(...args);
+    const mark = (k) => (window.nvrPeer[k] ??= performance.now());
+    pc.addEventListener('iceconnectionstatechange', () => {
+      if (pc.iceConnectionState === 'connected') mark('ice');
+    });
+    pc.addEventListener('connectionstatechange', () => {
+      if (pc.connectionState === 'connected') mark('dtls');
+    });
+    pc.addEventListener('track', () => mark('track'));
+    return pc;
+  };
+  window.RTCPeerConnection.prototype = Native.prototype;
 })();`;
 
 async function liveTiles(ctx: BenchContext, rows: BenchRow[], summary: Record<string, number>) {
@@ -71,6 +87,8 @@ async function liveTiles(ctx: BenchContext, rows: BenchRow[], summary: Record<st
     const all: number[] = [];
     const whepSent: number[] = [];
     const whepAnswered: number[] = [];
+    const iceConnected: number[] = [];
+    const dtlsConnected: number[] = [];
     let shown = 0;
     for (let i = 0; i < loads; i++) {
       const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
@@ -94,6 +112,11 @@ async function liveTiles(ctx: BenchContext, rows: BenchRow[], summary: Record<st
           .filter((e) => e.name.includes('/whep'))
           .map((e) => [e.startTime, (e as PerformanceResourceTiming).responseEnd]),
       );
+      const peer = await page.evaluate(
+        () => (window as unknown as { nvrPeer: Record<string, number> }).nvrPeer,
+      );
+      iceConnected.push(peer.ice ?? NaN);
+      dtlsConnected.push(peer.dtls ?? NaN);
       whepSent.push(Math.min(...whep.map((w) => w[0]!)));
       whepAnswered.push(Math.min(...whep.map((w) => w[1]!)));
       first.push(t[0]!);
@@ -127,6 +150,18 @@ async function liveTiles(ctx: BenchContext, rows: BenchRow[], summary: Record<st
         case: `first load, ${shown} tiles shown`,
         metric: 'nav start → first WHEP answer (median)',
         value: Math.round(percentile(whepAnswered, 50)),
+        unit: 'ms',
+      },
+      {
+        case: `first load, ${shown} tiles shown`,
+        metric: 'nav start → first ICE connected (median)',
+        value: Math.round(percentile(iceConnected, 50)),
+        unit: 'ms',
+      },
+      {
+        case: `first load, ${shown} tiles shown`,
+        metric: 'nav start → first DTLS connected (median)',
+        value: Math.round(percentile(dtlsConnected, 50)),
         unit: 'ms',
       },
     );

@@ -1,5 +1,13 @@
 // Live view: the WHEP client and the live <video> of a tile. Public API of features/live.
-export { WhepClient, backoffMs } from './whep-client';
-export type { PeerConnectionLike, WhepClientOptions, WhepState } from './whep-client';
+export { WhepClient, backoffMs, preparePeer } from './whep-client';
+export type {
+  PeerConnectionLike,
+  PreparedPeer,
+  WhepClientOptions,
+  WhepHandlers,
+  WhepState,
+} from './whep-client';
+export { LiveWarmStart, claimWarmLive } from './warm-start';
+export type { LiveStreamRef, WarmStartOptions } from './warm-start';
 export { LiveVideo } from './live-video';
 export type { LivePlayerState, LiveVideoProps } from './live-video';

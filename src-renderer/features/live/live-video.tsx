@@ -4,7 +4,8 @@
 import { useEffect, useLayoutEffect, useRef, useState } from 'react';
 import type Hls from 'hls.js';
 import type { Transport } from '../../api';
-import { WhepClient, type WhepState } from './whep-client';
+import { claimWarmLive } from './warm-start';
+import { WhepClient, type WhepHandlers, type WhepState } from './whep-client';
 
 export type LivePlayerState = WhepState | 'hls';
 
@@ -27,11 +28,7 @@ export function LiveVideo({ api, cameraId, stream, onState }: LiveVideoProps) {
     if (fallback) return;
     const video = videoRef.current;
     if (!video) return;
-    const client = new WhepClient({
-      cameraId,
-      stream,
-      startLive: (input) => api.startLive(input),
-      stopLive: (input) => api.stopLive(input),
+    const handlers: WhepHandlers = {
       onTrack: (track) => {
         video.srcObject = new MediaStream([track]);
         video.play().catch(() => {});
@@ -40,8 +37,19 @@ export function LiveVideo({ api, cameraId, stream, onState }: LiveVideoProps) {
         if (s === 'fallback') setFallback(true);
         else onStateRef.current(s, detail);
       },
-    });
-    client.start();
+    };
+    // The first grid's sessions were started before it rendered (warm start): take ours over.
+    let client = claimWarmLive(api, { cameraId, stream }, handlers);
+    if (!client) {
+      client = new WhepClient({
+        cameraId,
+        stream,
+        startLive: (input) => api.startLive(input),
+        stopLive: (input) => api.stopLive(input),
+        ...handlers,
+      });
+      client.start();
+    }
     return () => {
       client.close();
       video.srcObject = null;

@@ -1,42 +1,14 @@
 // WhepClient against a fake RTCPeerConnection and a fake startLive/stopLive: states, session DELETE,
 // backoff and the HLS fallback.
 import { describe, expect, it } from 'vitest';
-import { WhepClient, backoffMs, type PeerConnectionLike, type WhepState } from './whep-client';
-
-class FakePc implements PeerConnectionLike {
-  connectionState = 'new';
-  localDescription: { sdp: string } | null = null;
-  onconnectionstatechange: ((ev: unknown) => void) | null = null;
-  ontrack: PeerConnectionLike['ontrack'] = null;
-  remote: string | undefined;
-  closed = false;
-  transceivers: string[] = [];
-  addTransceiver(kind: 'video' | 'audio', init: { direction: string }) {
-    this.transceivers.push(`${kind}:${init.direction}`);
-  }
-  createOffer() {
-    return Promise.resolve({ type: 'offer', sdp: 'v=0 offer' });
-  }
-  setLocalDescription(d: { sdp?: string }) {
-    this.localDescription = { sdp: d.sdp ?? '' };
-    return Promise.resolve();
-  }
-  setRemoteDescription(d: { sdp: string }) {
-    this.remote = d.sdp;
-    return Promise.resolve();
-  }
-  close() {
-    this.closed = true;
-  }
-  emit(state: string) {
-    this.connectionState = state;
-    this.onconnectionstatechange?.({});
-  }
-}
+import { FakePeerConnection as FakePc } from './testing';
+import { WhepClient, backoffMs, preparePeer, type WhepState } from './whep-client';
 
 const flush = () => new Promise((r) => setTimeout(r, 0));
 
-function setup(opts: { startFails?: number; noWebRtc?: boolean } = {}) {
+function setup(
+  opts: { startFails?: number; noWebRtc?: boolean; prepared?: ReturnType<typeof preparePeer> } = {},
+) {
   const pcs: FakePc[] = [];
   const states: [WhepState, string | undefined][] = [];
   const started: { id: string; stream: string; offerSdp: string }[] = [];
@@ -64,6 +36,7 @@ function setup(opts: { startFails?: number; noWebRtc?: boolean } = {}) {
       pcs.push(pc);
       return pc;
     },
+    ...(opts.prepared ? { preparedPeer: opts.prepared } : {}),
     minRetryMs: 100,
     maxRetryMs: 1_000,
     setTimer: (fn, ms) => timers.push({ fn, ms }),
@@ -153,6 +126,46 @@ describe('WhepClient', () => {
     expect(b.client.current).toBe('fallback');
     expect(b.timers).toHaveLength(1);
     expect(b.stopped).toEqual(['s1', 's2']);
+  });
+
+  it('sends a prepared offer without yielding, and applies the answer only after the offer', async () => {
+    const pc = new FakePc({ holdLocal: true });
+    const prepared = preparePeer(() => pc);
+    await flush(); // the offer is made; applying it locally is still under way
+    expect(prepared.offerSdp).toBe('v=0 offer');
+    const t = setup({ prepared });
+    t.client.start();
+    // The offer left inside start(), before anything else could run.
+    expect(t.started).toEqual([{ id: 'door', stream: 'sub', offerSdp: 'v=0 offer' }]);
+    await flush();
+    expect(pc.remote).toBeUndefined();
+    pc.releaseLocal();
+    await flush();
+    expect(pc.remote).toBe('v=0 answer');
+    expect(t.pcs).toEqual([]); // the prepared peer, no new one
+  });
+
+  it('closes an unused prepared peer on close', () => {
+    const pc = new FakePc();
+    const t = setup({ prepared: preparePeer(() => pc) });
+    t.client.close();
+    expect(pc.closed).toBe(true);
+    expect(t.started).toEqual([]);
+  });
+
+  it('hands a running session to new handlers, with its track and state first', async () => {
+    const t = setup();
+    t.client.start();
+    await flush();
+    const track = { kind: 'video' } as MediaStreamTrack;
+    t.pcs[0]!.addTrack(track);
+    t.pcs[0]!.emit('connected');
+    const got: unknown[] = [];
+    t.client.bind({ onTrack: (tr) => got.push(tr), onState: (s) => got.push(s) });
+    expect(got).toEqual([track, 'live']);
+    t.pcs[0]!.emit('failed');
+    expect(got.at(-1)).toBe('reconnecting');
+    expect(t.states.at(-1)?.[0]).toBe('live'); // the first owner hears no more
   });
 
   it('backoffMs doubles and caps', () => {

@@ -17,15 +17,56 @@ export interface PeerConnectionLike {
   close(): void;
 }
 
-export interface WhepClientOptions {
+/** A peer connection with its recvonly video transceiver, and its offer (see preparePeer). */
+export interface PreparedPeer {
+  pc: PeerConnectionLike;
+  /** The offer's SDP, once made (it can be sent before it is applied locally). */
+  offer: Promise<string>;
+  /** The same, synchronously: a client that starts then sends it at once, without yielding. */
+  offerSdp?: string;
+  /** The offer applied as the local description (the answer can only be applied after). */
+  applied: Promise<void>;
+}
+
+const browserPeerConnection = (): PeerConnectionLike =>
+  new RTCPeerConnection() as unknown as PeerConnectionLike;
+
+/**
+ * Creates a peer connection and starts its offer: a WHEP offer names no camera, so it can be made
+ * before anyone knows which camera it will show. Throws when WebRTC is unavailable.
+ */
+export function preparePeer(
+  create: () => PeerConnectionLike = browserPeerConnection,
+): PreparedPeer {
+  const pc = create();
+  pc.addTransceiver('video', { direction: 'recvonly' });
+  const made = pc.createOffer();
+  const peer: PreparedPeer = {
+    pc,
+    offer: made.then((offer) => (peer.offerSdp = offer.sdp ?? '')),
+    applied: made.then((offer) => pc.setLocalDescription(offer)),
+  };
+  // A peer nobody uses is closed, not awaited; its user sees the error.
+  peer.offer.catch(() => {});
+  peer.applied.catch(() => {});
+  return peer;
+}
+
+/** Where a client reports to; `WhepClient.bind` hands a running client to a new owner. */
+export interface WhepHandlers {
+  onTrack(track: MediaStreamTrack): void;
+  onState(state: WhepState, detail?: string): void;
+}
+
+export interface WhepClientOptions extends WhepHandlers {
   cameraId: string;
   stream: 'main' | 'sub';
   startLive(input: { id: string; stream: 'main' | 'sub'; offerSdp: string }): Promise<LiveAnswer>;
   stopLive(input: { id: string; sessionId: string }): Promise<unknown>;
-  onTrack(track: MediaStreamTrack): void;
-  onState(state: WhepState, detail?: string): void;
   /** Throws when WebRTC is unavailable (→ `fallback`). Default: `new RTCPeerConnection()`. */
   createPeerConnection?: () => PeerConnectionLike;
+  /** A peer prepared ahead (its offer already under way), used by the first attempt. */
+  preparedPeer?: PreparedPeer;
   minRetryMs?: number;
   maxRetryMs?: number;
   /** Peer connections that fail before ever connecting, in a row, before giving up on WebRTC. */
@@ -48,6 +89,9 @@ export class WhepClient {
   private generation = 0;
   private everConnected = false;
   private state: WhepState | undefined;
+  private stateDetail: string | undefined;
+  private track: MediaStreamTrack | undefined;
+  private prepared: PreparedPeer | undefined;
   private readonly o: Required<
     Pick<
       WhepClientOptions,
@@ -65,6 +109,15 @@ export class WhepClient {
       clearTimer: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
       ...options,
     };
+    this.prepared = options.preparedPeer;
+  }
+
+  /** Reports to new handlers from now on, starting with the current track and state. */
+  bind(handlers: WhepHandlers): void {
+    this.o.onTrack = handlers.onTrack;
+    this.o.onState = handlers.onState;
+    if (this.track) handlers.onTrack(this.track);
+    if (this.state) handlers.onState(this.state, this.stateDetail);
   }
 
   get current(): WhepState | undefined {
@@ -80,6 +133,8 @@ export class WhepClient {
   close(): void {
     if (this.state === 'closed') return;
     this.o.clearTimer(this.timer);
+    this.prepared?.pc.close();
+    this.prepared = undefined;
     this.teardown();
     this.setState('closed');
   }
@@ -87,11 +142,13 @@ export class WhepClient {
   private setState(s: WhepState, detail?: string): void {
     if (this.state === s && detail === undefined) return;
     this.state = s;
+    this.stateDetail = detail;
     this.o.onState(s, detail);
   }
 
   private teardown(): void {
     this.generation++;
+    this.track = undefined;
     const pc = this.pc;
     this.pc = undefined;
     if (pc) {
@@ -109,19 +166,22 @@ export class WhepClient {
 
   private async connect(): Promise<void> {
     this.setState(this.attempt === 0 && !this.everConnected ? 'connecting' : 'reconnecting');
-    let pc: PeerConnectionLike;
+    let peer: PreparedPeer;
     try {
-      pc = this.o.createPeerConnection
-        ? this.o.createPeerConnection()
-        : (new RTCPeerConnection() as unknown as PeerConnectionLike);
+      peer = this.prepared ?? preparePeer(this.o.createPeerConnection);
+      this.prepared = undefined;
     } catch (e) {
       this.setState('fallback', e instanceof Error ? e.message : 'WebRTC unavailable');
       return;
     }
+    const pc = peer.pc;
     const gen = ++this.generation;
     this.pc = pc;
     let connected = false;
-    pc.ontrack = (ev) => this.o.onTrack(ev.track);
+    pc.ontrack = (ev) => {
+      this.track = ev.track;
+      this.o.onTrack(ev.track);
+    };
     pc.onconnectionstatechange = () => {
       if (gen !== this.generation) return;
       if (pc.connectionState === 'connected') {
@@ -136,11 +196,9 @@ export class WhepClient {
       }
     };
     try {
-      pc.addTransceiver('video', { direction: 'recvonly' });
-      const offer = await pc.createOffer();
-      await pc.setLocalDescription(offer);
+      // The offer leaves as soon as it exists; it is applied locally meanwhile.
+      const offerSdp = peer.offerSdp ?? (await peer.offer);
       if (gen !== this.generation) return;
-      const offerSdp = pc.localDescription?.sdp ?? offer.sdp ?? '';
       const answer = await this.o.startLive({
         id: this.o.cameraId,
         stream: this.o.stream,
@@ -152,6 +210,8 @@ export class WhepClient {
         return;
       }
       this.sessionId = answer.sessionId;
+      await peer.applied;
+      if (gen !== this.generation) return;
       await pc.setRemoteDescription({ type: 'answer', sdp: answer.sdp });
     } catch (e) {
       if (gen !== this.generation) return;

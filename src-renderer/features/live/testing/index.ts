@@ -1,0 +1,2 @@
+// Test doubles of features/live (imported by tests only).
+export { FakePeerConnection } from './fake-peer-connection';
