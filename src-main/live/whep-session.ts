@@ -6,6 +6,7 @@ import type { RTCPeerConnection, RTCRtpTransceiver } from 'werift';
 import { NvrError } from '../base';
 import type { Logger } from '../base';
 import type { RtpPacket } from '../media/rtp';
+import { replayEarlyDtls } from './early-dtls';
 import { countCandidates, keepCandidatesOn } from './offer-sdp';
 import type { OfferedVideoCodec } from './offer-sdp';
 import type { ViewerFeed } from './viewer-feed';
@@ -148,6 +149,7 @@ export class WhepSession {
     transceiver.dtlsTransport.onStateChange.subscribe((state) => {
       if (state === 'closed' || state === 'failed') o.onStateChange?.(state);
     });
+    for (const t of pc.dtlsTransports) replayEarlyDtls(t);
     await this.waitForGathering(o.gatherTimeoutMs);
     let sdp = pc.localDescription?.sdp ?? '';
     if (bind) sdp = keepCandidatesOn(sdp, bind);
