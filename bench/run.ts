@@ -20,7 +20,7 @@ const REPO_ROOT = path.resolve(fileURLToPath(new URL('.', import.meta.url)), '..
 
 function usage(): string {
   const names = SCENARIOS.map((s) => `  ${s.name.padEnd(10)} ${s.description}`).join('\n');
-  return `usage: npm run bench -- <name> [--source] [--runs N] [...]\n\nscenarios:\n${names}\n\n--source  run the engine from TypeScript with tsx instead of the build (dist/engine/serve.js)`;
+  return `usage: npm run bench -- <name> [--source] [--runs N] [...]\n\nscenarios:\n${names}\n\n--source  run the engine from TypeScript with tsx instead of the build (dist/engine/serve.js)\n--profile DIR  write V8 CPU profiles of the engine's threads to DIR (open in Chrome DevTools)`;
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -36,12 +36,17 @@ async function main(argv: string[]): Promise<number> {
   }
 
   const fromSource = args.includes('--source');
+  // --profile DIR: V8 CPU profiles of the engine's threads (built engine only), for `node --cpu-prof`.
+  const profileAt = args.indexOf('--profile');
+  const profileDir = profileAt >= 0 ? args[profileAt + 1] : undefined;
   const engineCommand = fromSource
     ? [
         path.join(REPO_ROOT, 'node_modules/.bin/tsx'),
         path.join(REPO_ROOT, 'src-main/engine/serve.ts'),
       ]
-    : undefined;
+    : profileDir
+      ? [process.execPath, '--cpu-prof', `--cpu-prof-dir=${path.resolve(profileDir)}`, ENGINE_ENTRY]
+      : undefined;
   const engines = new Set<EngineHandle>();
   const temps: string[] = [];
   const ctx: BenchContext = {
