@@ -190,9 +190,12 @@ export function TimelinePanel({ api, jumpRef }: TimelinePanelProps) {
     hover && hover.y >= HEADER_PX ? Math.floor((hover.y - HEADER_PX + scrollPx) / ROW_PX) : -1;
   const hoverCam = hover && !hover.dragging ? rowsCams[hoverRowIndex] : undefined;
   const hoverMs = hover ? msAt(scale, hover.x) : 0;
-  const canvasLeft =
-    (canvasRef.current?.getBoundingClientRect().left ?? 0) -
-    (sectionRef.current?.getBoundingClientRect().left ?? 0);
+  // Read only while hovering: a layout read during render forces a synchronous layout of the page
+  // (this panel re-renders with the 10 Hz clock).
+  const canvasLeft = hover
+    ? (canvasRef.current?.getBoundingClientRect().left ?? 0) -
+      (sectionRef.current?.getBoundingClientRect().left ?? 0)
+    : 0;
 
   return (
     <section className="timeline" aria-label="Timeline" ref={sectionRef}>
