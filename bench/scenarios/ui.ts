@@ -125,51 +125,26 @@ async function liveTiles(ctx: BenchContext, rows: BenchRow[], summary: Record<st
       await sleep(1_500);
     }
     summary.firstPaintLoads = loads;
+    const loadCase = `first load, ${shown} tiles shown`;
+    const median = (metric: string, values: number[]): BenchRow => ({
+      case: loadCase,
+      metric: `nav start → ${metric} (median)`,
+      value: Math.round(percentile(values, 50)),
+      unit: 'ms',
+    });
     rows.push(
+      { ...median('first tile frame', first), reference: 1500, referenceName: 'target' },
       {
-        case: `first load, ${shown} tiles shown`,
-        metric: 'nav start → first tile frame (median)',
-        value: Math.round(percentile(first, 50)),
-        unit: 'ms',
-        reference: 1500,
-        referenceName: 'target',
-      },
-      {
-        case: `first load, ${shown} tiles shown`,
+        case: loadCase,
         metric: `nav start → first tile frame (slowest of ${loads})`,
         value: Math.round(Math.max(...first)),
         unit: 'ms',
       },
-      {
-        case: `first load, ${shown} tiles shown`,
-        metric: 'nav start → every shown tile has a frame (median)',
-        value: Math.round(percentile(all, 50)),
-        unit: 'ms',
-      },
-      {
-        case: `first load, ${shown} tiles shown`,
-        metric: 'nav start → first WHEP offer sent (median)',
-        value: Math.round(percentile(whepSent, 50)),
-        unit: 'ms',
-      },
-      {
-        case: `first load, ${shown} tiles shown`,
-        metric: 'nav start → first WHEP answer (median)',
-        value: Math.round(percentile(whepAnswered, 50)),
-        unit: 'ms',
-      },
-      {
-        case: `first load, ${shown} tiles shown`,
-        metric: 'nav start → first ICE connected (median)',
-        value: Math.round(percentile(iceConnected, 50)),
-        unit: 'ms',
-      },
-      {
-        case: `first load, ${shown} tiles shown`,
-        metric: 'nav start → first DTLS connected (median)',
-        value: Math.round(percentile(dtlsConnected, 50)),
-        unit: 'ms',
-      },
+      median('every shown tile has a frame', all),
+      median('first WHEP offer sent', whepSent),
+      median('first WHEP answer', whepAnswered),
+      median('first ICE connected', iceConnected),
+      median('first DTLS connected', dtlsConnected),
     );
 
     // (a) 4×4: every tile live, then frames decoded / dropped over `seconds`.

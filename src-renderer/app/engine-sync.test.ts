@@ -2,19 +2,10 @@ import { describe, expect, it } from 'vitest';
 import type { Camera, CameraStatus, NvrEventListener } from '../../src-preload/contract';
 import type { LinkListener, Transport } from '../api';
 import { createCamerasStore, createConnectionStore, createLayoutStore } from '../stores';
+import { testCamera } from '../stores/testing';
 import { startEngineSync } from './engine-sync';
 
-const cam = (id: string, name: string): Camera => ({
-  id,
-  name,
-  enabled: true,
-  streams: { main: { url: `rtsp://127.0.0.1/${id}` } },
-  hasPassword: false,
-  transport: 'auto',
-  recording: { mode: 'continuous', retentionDays: 30, recordSub: true },
-  createdMs: 0,
-  updatedMs: 0,
-});
+const cam = (id: string, name: string): Camera => testCamera(id, { name });
 
 function fakeTransport(cameras: Camera[], statuses: Record<string, CameraStatus>) {
   const listeners = new Set<NvrEventListener>();

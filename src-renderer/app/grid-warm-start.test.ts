@@ -6,28 +6,15 @@ import type { Camera, View } from '../../src-preload/contract';
 import type { Transport } from '../api';
 import { FakePeerConnection } from '../features/live/testing';
 import { createCamerasStore, createLayoutStore, createViewsStore } from '../stores';
+import { testCamera, testView } from '../stores/testing';
 import { warmStartGrid } from './grid-warm-start';
 
-const cam = (id: string, enabled = true): Camera => ({
-  id,
-  name: id,
-  enabled,
-  streams: { main: { url: `rtsp://127.0.0.1/${id}` }, sub: { url: `rtsp://127.0.0.1/${id}s` } },
-  hasPassword: false,
-  transport: 'auto',
-  recording: { mode: 'continuous', retentionDays: 30, recordSub: true },
-  createdMs: 0,
-  updatedMs: 0,
-});
-
-const view = (id: string, tiles: (string | null)[]): View => ({
-  id,
-  name: id,
-  layout: '2x2',
-  tiles,
-  createdMs: 1,
-  updatedMs: 1,
-});
+const cam = (id: string, enabled = true): Camera =>
+  testCamera(id, {
+    enabled,
+    streams: { main: { url: `rtsp://127.0.0.1/${id}` }, sub: { url: `rtsp://127.0.0.1/${id}s` } },
+  });
+const view = (id: string, tiles: (string | null)[]): View => testView(id, { tiles });
 
 const flush = () => new Promise((r) => setTimeout(r, 0));
 

@@ -2,18 +2,9 @@ import { describe, expect, it } from 'vitest';
 import type { Camera, CameraStatus } from '../../src-preload/contract';
 import { createCamerasStore, filterCameras } from './cameras-store';
 import { describeStatus, streamFacts } from './status-words';
+import { testCamera } from './testing';
 
-const cam = (id: string, name: string): Camera => ({
-  id,
-  name,
-  enabled: true,
-  streams: { main: { url: `rtsp://127.0.0.1/${id}` } },
-  hasPassword: false,
-  transport: 'auto',
-  recording: { mode: 'continuous', retentionDays: 30, recordSub: true },
-  createdMs: 0,
-  updatedMs: 0,
-});
+const cam = (id: string, name: string): Camera => testCamera(id, { name });
 const streaming: CameraStatus = {
   state: 'streaming',
   streams: { main: { state: 'streaming', fps: 25, bitrateKbps: 1100 } },

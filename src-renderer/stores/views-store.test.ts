@@ -1,15 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { View } from '../../src-preload/contract';
+import { testView } from './testing';
 import { createViewsStore, sortedViews } from './views-store';
 
-const view = (id: string, name: string): View => ({
-  id,
-  name,
-  layout: '2x2',
-  tiles: [],
-  createdMs: 1,
-  updatedMs: 1,
-});
+const view = (id: string, name: string): View => testView(id, { name });
 
 describe('views store', () => {
   it('loads, upserts, removes and follows views.changed', () => {

@@ -4,16 +4,10 @@ import { describe, expect, it } from 'vitest';
 import type { NvrEvent, View } from '../../../src-preload/contract';
 import type { Transport } from '../../api';
 import { layoutStore, viewsStore } from '../../stores';
+import { testView } from '../../stores/testing';
 import { startViewsSync } from './views-sync';
 
-const view = (id: string, tiles: (string | null)[]): View => ({
-  id,
-  name: id,
-  layout: '2x2',
-  tiles,
-  createdMs: 1,
-  updatedMs: 1,
-});
+const view = (id: string, tiles: (string | null)[]): View => testView(id, { tiles });
 
 function fakeApi(initial: View[]) {
   const listeners = new Set<(e: NvrEvent) => void>();
