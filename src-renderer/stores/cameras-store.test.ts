@@ -60,6 +60,20 @@ describe('cameras store', () => {
     expect(Object.keys(store.getState().statuses)).toEqual(['b']);
   });
 
+  it('a reload that finds the same cameras keeps the same objects (nothing renders again)', () => {
+    const store = createCamerasStore();
+    store.getState().setCameras([cam('a', 'Door'), cam('b', 'Attic')]);
+    store.getState().setStatus('a', streaming);
+    const before = store.getState();
+    store.getState().setCameras([cam('b', 'Attic'), cam('a', 'Door')]);
+    expect(store.getState().cameras).toBe(before.cameras);
+    expect(store.getState().statuses).toBe(before.statuses);
+    // A renamed camera is a new list.
+    store.getState().setCameras([cam('b', 'Attic'), cam('a', 'Front door')]);
+    expect(store.getState().cameras).not.toBe(before.cameras);
+    expect(store.getState().cameras.map((c) => c.name)).toEqual(['Attic', 'Front door']);
+  });
+
   it('filters by name, ignoring case and accents', () => {
     const list = [cam('1', 'Entrée'), cam('2', 'Garage'), cam('3', 'Back door')];
     expect(filterCameras(list, 'ENTREE').map((c) => c.id)).toEqual(['1']);

@@ -52,12 +52,17 @@ export function createCamerasStore() {
     setCameras: (cameras) =>
       set((s) => {
         const ids = new Set(cameras.map((c) => c.id));
-        const statuses = Object.fromEntries(
-          Object.entries(s.statuses).filter(([id]) => ids.has(id)),
-        );
+        const kept = Object.entries(s.statuses).filter(([id]) => ids.has(id));
+        const sorted = [...cameras].sort(byName);
+        // A reload that finds what is already shown (the catch-up after the event link opens, at
+        // start-up) keeps the same objects: nothing that shows cameras renders again.
+        const unchanged =
+          sorted.length === s.cameras.length &&
+          sorted.every((c, i) => JSON.stringify(c) === JSON.stringify(s.cameras[i]));
         return {
-          cameras: [...cameras].sort(byName),
-          statuses,
+          cameras: unchanged ? s.cameras : sorted,
+          statuses:
+            kept.length === Object.keys(s.statuses).length ? s.statuses : Object.fromEntries(kept),
           loadState: 'ready',
           loadError: null,
           selectedId: s.selectedId !== null && ids.has(s.selectedId) ? s.selectedId : null,
