@@ -4,18 +4,14 @@ import { randomBytes } from 'node:crypto';
 import { NvrError } from '../base';
 import type { Clock } from '../base';
 import type { NvrHandlers, View, ViewInput } from '../../src-preload/contract';
+import { viewNameKey } from '../storage';
+import type { StoredViewRecord } from '../storage';
 import type { EventBus } from './event-bus';
 
 /** What a view stores besides its id and name (the SQLite store keeps it as opaque JSON). */
 export type ViewBody = Pick<View, 'layout' | 'cols' | 'rows' | 'tiles'>;
 
-export interface StoredView {
-  id: string;
-  name: string;
-  body: ViewBody;
-  createdMs: number;
-  updatedMs: number;
-}
+export type StoredView = StoredViewRecord<ViewBody>;
 
 /** The storage shape (`RecordingIndex.views` implements it): names unique case-insensitively ('conflict'). */
 export interface ViewStore {
@@ -53,9 +49,9 @@ export class MemoryViewStore implements ViewStore {
     return this.views.delete(id);
   }
   private checkName(view: StoredView): void {
-    const key = view.name.trim().toLocaleLowerCase();
+    const key = viewNameKey(view.name);
     for (const v of this.views.values())
-      if (v.id !== view.id && v.name.trim().toLocaleLowerCase() === key)
+      if (v.id !== view.id && viewNameKey(v.name) === key)
         throw new NvrError('conflict', `a view named "${view.name}" exists`, {
           field: 'name',
           viewId: view.id,

@@ -7,7 +7,7 @@ export type { RecordingIndexOptions, StorageClock } from './recording-index';
 export { SqliteCameraStore } from './camera-store';
 export type { StoredCameraRecord, SecretCipher } from './camera-store';
 export { SqliteAuthStore } from './auth-store';
-export { SqliteViewStore } from './view-store';
+export { SqliteViewStore, viewNameKey } from './view-store';
 export type { StoredViewRecord } from './view-store';
 export type { AuthRole, AuthUserRecord, AuthTokenRecord, AuditRecord } from './auth-store';
 export type {

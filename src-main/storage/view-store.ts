@@ -28,7 +28,8 @@ const toRecord = <B>(r: Row): StoredViewRecord<B> => ({
   updatedMs: r.updated_ms,
 });
 
-const nameKey = (name: string) => name.trim().toLocaleLowerCase();
+/** What makes two view names the same (the `name_key` column's unique index). */
+export const viewNameKey = (name: string) => name.trim().toLocaleLowerCase();
 
 function prepare(db: Database.Database) {
   return {
@@ -66,7 +67,7 @@ export class SqliteViewStore<B = unknown> {
       this.stmt.insert.run(
         view.id,
         view.name,
-        nameKey(view.name),
+        viewNameKey(view.name),
         JSON.stringify(view.body),
         view.createdMs,
         view.updatedMs,
@@ -81,7 +82,7 @@ export class SqliteViewStore<B = unknown> {
       () =>
         this.stmt.update.run(
           view.name,
-          nameKey(view.name),
+          viewNameKey(view.name),
           JSON.stringify(view.body),
           view.updatedMs,
           view.id,
