@@ -2,6 +2,7 @@
 // log and the static login page; users and tokens are contract methods (auth-handlers.ts). No storage.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { UserPasswordSchema, UsernameSchema } from '../../src-preload/contract';
 import type { AuthService } from './auth-service';
 import type { AuthMode } from './auth-hook';
 import { SESSION_COOKIE } from './auth-hook';
@@ -25,10 +26,7 @@ export interface AuthRoutesOptions {
 }
 
 const LOGIN_BODY_LIMIT_BYTES = 4096;
-const LoginSchema = z.strictObject({
-  username: z.string().min(1).max(64),
-  password: z.string().min(1).max(256),
-});
+const LoginSchema = z.strictObject({ username: UsernameSchema, password: UserPasswordSchema });
 const AuditQuerySchema = z.object({ limit: z.coerce.number().int().min(1).max(1000).default(100) });
 
 function parse<T>(schema: z.ZodType<T>, value: unknown, reply: FastifyReply): T | undefined {

@@ -15,7 +15,9 @@ export const UserIdSchema = z.preprocess(
 );
 /** Cameras a viewer may see; null = every camera. */
 export const UserCamerasSchema = z.array(z.string().min(1).max(64)).max(256).nullable();
-const userPasswordSchema = z.string().min(1).max(256);
+/** A user name and a password as every auth method takes them (login too). */
+export const UsernameSchema = z.string().min(1).max(64);
+export const UserPasswordSchema = z.string().min(1).max(256);
 
 export const UserSchema = z.object({
   id: z.number().int(),
@@ -27,15 +29,15 @@ export const UserSchema = z.object({
 export type User = z.infer<typeof UserSchema>;
 
 export const UserInputSchema = z.object({
-  username: z.string().min(1).max(64),
-  password: userPasswordSchema,
+  username: UsernameSchema,
+  password: UserPasswordSchema,
   role: UserRoleSchema,
   cameras: UserCamerasSchema.optional(),
 });
 export type UserInput = z.input<typeof UserInputSchema>;
 
 export const UserPatchSchema = z.object({
-  password: userPasswordSchema.optional(),
+  password: UserPasswordSchema.optional(),
   role: UserRoleSchema.optional(),
   cameras: UserCamerasSchema.optional(),
 });
@@ -78,7 +80,7 @@ export const AuthSetupSchema = z.object({ adminExists: z.boolean() });
 export type AuthSetup = z.infer<typeof AuthSetupSchema>;
 
 export const FirstAdminInputSchema = z.object({
-  username: z.string().min(1).max(64),
-  password: userPasswordSchema,
+  username: UsernameSchema,
+  password: UserPasswordSchema,
 });
 export type FirstAdminInput = z.input<typeof FirstAdminInputSchema>;
