@@ -129,22 +129,11 @@ export function createHttpTransport(options: HttpTransportOptions = {}): HttpTra
       headers['content-type'] = route.sdp ? 'application/sdp' : 'application/json';
       body = route.sdp ? String(req.body) : JSON.stringify(req.body);
     }
-    let res: Response;
-    try {
-      res = await doFetch(base + req.url, {
-        method: route.method,
-        headers,
-        ...(body !== undefined ? { body } : {}),
-      });
-    } catch (err) {
-      throw new ApiCallError(
-        'unavailable',
-        `engine unreachable: ${err instanceof Error ? err.message : String(err)}`,
-      );
-    }
-    const text = await res.text();
-    if (res.status === 401) sessionLost();
-    if (!res.ok) throw errorFromBody(res.status, text);
+    const { res, text } = await exchange(base + req.url, {
+      method: route.method,
+      headers,
+      ...(body !== undefined ? { body } : {}),
+    });
     if (route.sdp) {
       const location = res.headers.get('location') ?? '';
       return { sdp: text, sessionId: location.split('/').pop() ?? '' };
@@ -191,23 +180,31 @@ export function createHttpTransport(options: HttpTransportOptions = {}): HttpTra
     };
   }
 
-  async function plain(path: string, method: 'GET' | 'POST'): Promise<Response> {
+  /** One exchange: unreachable → 'unavailable', 401 → the session is gone, any failure → its error. */
+  async function exchange(
+    url: string,
+    init: RequestInit,
+  ): Promise<{ res: Response; text: string }> {
     let res: Response;
     try {
-      res = await doFetch(base + path, { method, headers: { accept: 'application/json' } });
+      res = await doFetch(url, init);
     } catch (err) {
       throw new ApiCallError(
         'unavailable',
         `engine unreachable: ${err instanceof Error ? err.message : String(err)}`,
       );
     }
+    const text = await res.text();
     if (res.status === 401) sessionLost();
-    if (!res.ok) throw errorFromBody(res.status, await res.text());
-    return res;
+    if (!res.ok) throw errorFromBody(res.status, text);
+    return { res, text };
   }
 
+  const plain = (path: string, method: 'GET' | 'POST') =>
+    exchange(base + path, { method, headers: { accept: 'application/json' } });
+
   async function whoami(): Promise<Identity> {
-    const raw = (await (await plain(WHOAMI_PATH, 'GET')).json()) as Partial<Identity>;
+    const raw = JSON.parse((await plain(WHOAMI_PATH, 'GET')).text) as Partial<Identity>;
     return {
       user: typeof raw.user === 'string' ? raw.user : null,
       role: raw.role === 'viewer' ? 'viewer' : 'admin',
