@@ -20,7 +20,7 @@ const REPO_ROOT = path.resolve(fileURLToPath(new URL('.', import.meta.url)), '..
 
 function usage(): string {
   const names = SCENARIOS.map((s) => `  ${s.name.padEnd(10)} ${s.description}`).join('\n');
-  return `usage: npm run bench -- <name> [--source] [--runs N] [...]\n\nscenarios:\n${names}\n\n--source  run the engine from TypeScript with tsx instead of the build (dist/engine/serve.js)\n--profile DIR  write V8 CPU profiles of the engine's threads to DIR (open in Chrome DevTools)`;
+  return `usage: npm run bench -- <name> [--source] [--runs N] [...]\n\nscenarios:\n${names}\n\n--source  run the engine from TypeScript with tsx instead of the build (dist/engine/serve.js)\n--profile DIR  write V8 CPU profiles of the engine's threads to DIR (open in Chrome DevTools)\n--node-arg X  pass a Node/V8 flag to the built engine (repeatable), e.g. --node-arg --trace-gc`;
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -39,13 +39,16 @@ async function main(argv: string[]): Promise<number> {
   // --profile DIR: V8 CPU profiles of the engine's threads (built engine only), for `node --cpu-prof`.
   const profileAt = args.indexOf('--profile');
   const profileDir = profileAt >= 0 ? args[profileAt + 1] : undefined;
+  // --node-arg X (repeatable): a V8/Node flag for the built engine, e.g. --trace-gc.
+  const nodeArgs = args.flatMap((a, i) => (args[i - 1] === '--node-arg' ? [a] : []));
+  if (profileDir) nodeArgs.push('--cpu-prof', `--cpu-prof-dir=${path.resolve(profileDir)}`);
   const engineCommand = fromSource
     ? [
         path.join(REPO_ROOT, 'node_modules/.bin/tsx'),
         path.join(REPO_ROOT, 'src-main/engine/serve.ts'),
       ]
-    : profileDir
-      ? [process.execPath, '--cpu-prof', `--cpu-prof-dir=${path.resolve(profileDir)}`, ENGINE_ENTRY]
+    : nodeArgs.length > 0
+      ? [process.execPath, ...nodeArgs, ENGINE_ENTRY]
       : undefined;
   const engines = new Set<EngineHandle>();
   const temps: string[] = [];

@@ -6,6 +6,7 @@ import {
   parseStatusMemory,
   processTree,
   readProcStat,
+  readThreadCpu,
   readTreeStats,
 } from './proc-stats';
 
@@ -29,6 +30,16 @@ describe('proc stats', () => {
       rssBytes: 1024 * 1024,
       peakRssBytes: 2048 * 1024,
     });
+  });
+
+  it('reads the CPU time of each thread, the main thread under the pid', () => {
+    const start = Date.now();
+    while (Date.now() - start < 50); // some CPU on the main thread
+    const threads = readThreadCpu(process.pid);
+    expect(threads.size).toBeGreaterThan(1);
+    expect(threads.get(process.pid)).toBeGreaterThan(0);
+    const total = [...threads.values()].reduce((a, b) => a + b, 0);
+    expect(total).toBeLessThanOrEqual(readProcStat(process.pid)!.cpuSec + 0.05);
   });
 
   it('measures this process and a child tree', async () => {

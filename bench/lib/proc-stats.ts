@@ -135,3 +135,24 @@ export function readTreeStats(pid: number): TreeStats {
     processes,
   };
 }
+
+/** CPU seconds of each thread of a process, by thread id (the main thread's id is the pid). */
+export function readThreadCpu(pid: number): Map<number, number> {
+  const out = new Map<number, number>();
+  const hz = clockTicksPerSecond();
+  let tids: string[];
+  try {
+    tids = readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return out;
+  }
+  for (const tid of tids) {
+    try {
+      const s = parseStat(readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8'));
+      out.set(Number(tid), (s.utime + s.stime) / hz);
+    } catch {
+      // exited while reading
+    }
+  }
+  return out;
+}

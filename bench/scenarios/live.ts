@@ -10,7 +10,7 @@ import { RtspServer } from '../../src-main/camera/rtsp';
 import { createWhepClient } from '../../src-main/live/testing';
 import type { WhepTestClient } from '../../src-main/live/testing';
 import { LIVE_CLIENT_JS } from '../../e2e/fixtures/live-client';
-import { readTreeStats } from '../lib/proc-stats';
+import { readThreadCpu, readTreeStats } from '../lib/proc-stats';
 import { percentile } from '../lib/percentile';
 import type { BenchRow, Scenario } from '../lib/types';
 
@@ -281,17 +281,28 @@ export const live: Scenario = {
 
       // --- Engine CPU per viewer (werift clients in this process: they receive, never decode) --
       await sleep(6000); // the closed browser sessions time out
-      const cpuOver = async (ms: number): Promise<number> => {
+      // Also logs the busiest threads of the engine (the main thread is "main"; the recording
+      // worker is the other steady one) to show where a window's CPU went.
+      const cpuOver = async (ms: number, label: string): Promise<number> => {
         const a = readTreeStats(engine.pid).cpuSec;
+        const ta = readThreadCpu(engine.pid);
         const t = performance.now();
         await sleep(ms);
         const b = readTreeStats(engine.pid).cpuSec;
-        return (b - a) / ((performance.now() - t) / 1000);
+        const tb = readThreadCpu(engine.pid);
+        const seconds = (performance.now() - t) / 1000;
+        const threads = [...tb]
+          .map(([tid, sec]) => ({ tid, pct: ((sec - (ta.get(tid) ?? 0)) / seconds) * 100 }))
+          .filter((x) => x.pct >= 0.05)
+          .sort((x, y) => y.pct - x.pct)
+          .map((x) => `${x.tid === engine.pid ? 'main' : x.tid} ${x.pct.toFixed(2)}`);
+        ctx.log(`  ${label}: threads (% of a core) ${threads.join(', ')}`);
+        return (b - a) / seconds;
       };
       // The no-viewer CPU drifts by a few tenths of a percent between windows (GC, index flushes,
       // sessions of the browser phase ending): each count is compared with the mean of the idle
       // windows right before and right after it.
-      let idleBefore = await cpuOver(cpuWindowMs);
+      let idleBefore = await cpuOver(cpuWindowMs, 'idle');
       summary.engineCpuNoViewers = Number((idleBefore * 100).toFixed(1));
       ctx.log(`engine with no viewers: ${(idleBefore * 100).toFixed(1)} % of a core`);
       for (const n of viewerCounts) {
@@ -350,7 +361,7 @@ export const live: Scenario = {
         const bytes0 = received();
         const sent0 = await sentBytes();
         const t0 = performance.now();
-        const cpu = await cpuOver(cpuWindowMs);
+        const cpu = await cpuOver(cpuWindowMs, `${n} viewers`);
         const seconds = (performance.now() - t0) / 1000;
         const sent1 = await sentBytes();
         const perViewerKbps = ((received() - bytes0) * 8) / 1000 / seconds / n;
@@ -358,7 +369,7 @@ export const live: Scenario = {
         for (const loc of locations) await fetch(`${engine.url}${loc}`, { method: 'DELETE' });
         await Promise.all(clients.splice(0).map((c) => c.close()));
         await sleep(3000);
-        const idleAfter = await cpuOver(cpuWindowMs);
+        const idleAfter = await cpuOver(cpuWindowMs, 'idle');
         const idle = (idleBefore + idleAfter) / 2;
         const perViewer = ((cpu - idle) / n) * 100;
         ctx.log(
