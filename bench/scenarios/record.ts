@@ -145,7 +145,7 @@ async function runOurs(ctx: BenchContext, url: string, n: number, seconds: numbe
       await sleep(250);
     }
     await sleep(3000); // warm-up
-    await fetch(`${engine.url}/api/system`); // resets the event-loop delay histogram
+    await fetch(`${engine.url}/api/system`); // starts (or resets) the event-loop delay histogram
     const win = await measureWindow(() => [engine.pid], seconds);
     const system = await json<{ eventLoopDelayMs?: { p50: number; p99: number; max: number } }>(
       await fetch(`${engine.url}/api/system`),

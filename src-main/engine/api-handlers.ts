@@ -204,13 +204,14 @@ export function createHandlers(deps: HandlerDeps): NvrHandlers {
 
     getSystem: async (): Promise<SystemInfo> => {
       const disk = diskUsage(deps.dataDir);
+      const loop = loopDelay.read();
       return {
         version: deps.version,
         uptimeMs: Math.round(clock.monotonicMs() - startedMs),
         disk: { ...disk, recordingsBytes: deps.recordingsBytes?.() ?? 0 },
         cpu: cpuFigures(cpu),
         memory: memoryFigures(),
-        eventLoopDelayMs: loopDelay.read(),
+        ...(loop ? { eventLoopDelayMs: loop } : {}),
         cameras: store.list().map((c) => {
           const streams = statusOf(c.id).streams;
           return {

@@ -85,6 +85,13 @@ describe('engine', () => {
     expect(system.disk.totalBytes).toBeGreaterThan(0);
     expect(system.memory.rssBytes).toBeGreaterThan(0);
     expect(system.cameras).toEqual([{ id: 'z', bitrateKbps: 0 }]);
+    // The event-loop delay is measured only once someone asks: the first answer has no figures.
+    expect(system.eventLoopDelayMs).toBeUndefined();
+    await new Promise((r) => setTimeout(r, 20)); // its timer has run once
+    const blockedUntil = performance.now() + 60;
+    while (performance.now() < blockedUntil); // a 60 ms stall of the engine's thread
+    await new Promise((r) => setTimeout(r, 20));
+    expect((await engine.api.getSystem()).eventLoopDelayMs?.max).toBeGreaterThanOrEqual(40);
   });
 
   it('pushes system.stats periodically while someone listens', async () => {

@@ -1,6 +1,6 @@
 // Disk, CPU and memory figures for GET /api/system. Reads OS counters only; the size of the recordings
 // comes from storage (passed in), never from scanning the recordings folder here.
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import { statfsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -60,21 +60,28 @@ export function cpuFigures(meter: CpuMeter): { cores: number; percent: number; l
 }
 
 /**
- * Event-loop delay of this thread, as percentiles since the previous read (then reset). Node's
- * histogram records the interval between its timer's runs, so the resolution is taken off.
+ * Event-loop delay of this thread, as percentiles since the previous read (then reset). Measured only
+ * while someone reads it: Node's histogram wakes the loop every 5 ms, which alone costs ~1.4 % of a
+ * core on the 2-core CI machine (most of an idle engine's CPU). So the first read starts it and has no
+ * figures yet, and it stops when nobody has read it for two minutes. Node's histogram records the
+ * interval between its timer's runs, so the resolution is taken off.
  */
 export class EventLoopDelayMeter {
   private static readonly RESOLUTION_MS = 5;
-  private readonly histogram = monitorEventLoopDelay({
-    resolution: EventLoopDelayMeter.RESOLUTION_MS,
-  });
+  private static readonly OFF_AFTER_MS = 120_000;
+  private histogram: IntervalHistogram | undefined;
+  private offTimer: ReturnType<typeof setTimeout> | undefined;
 
-  constructor() {
-    this.histogram.enable();
-  }
-
-  read(): { p50: number; p99: number; max: number } {
+  read(): { p50: number; p99: number; max: number } | undefined {
+    clearTimeout(this.offTimer);
+    this.offTimer = setTimeout(() => this.dispose(), EventLoopDelayMeter.OFF_AFTER_MS);
+    this.offTimer.unref?.();
     const h = this.histogram;
+    if (!h) {
+      this.histogram = monitorEventLoopDelay({ resolution: EventLoopDelayMeter.RESOLUTION_MS });
+      this.histogram.enable();
+      return undefined;
+    }
     const ms = (ns: number) =>
       Math.max(0, Math.round((ns / 1e6 - EventLoopDelayMeter.RESOLUTION_MS) * 100) / 100);
     const figures =
@@ -85,7 +92,14 @@ export class EventLoopDelayMeter {
     return figures;
   }
 
+  /** Whether it is measuring now (read within the last two minutes). */
+  get measuring(): boolean {
+    return this.histogram !== undefined;
+  }
+
   dispose(): void {
-    this.histogram.disable();
+    clearTimeout(this.offTimer);
+    this.histogram?.disable();
+    this.histogram = undefined;
   }
 }

@@ -617,7 +617,7 @@ export const SystemInfoSchema = z.object({
     loadAvg: z.array(z.number()).optional(),
   }),
   memory: z.object({ totalBytes: z.number(), freeBytes: z.number(), rssBytes: z.number() }),
-  /** Delay of the engine's API thread event loop since the previous call (ms): packet work must not stall it. */
+  /** Delay of the engine's API thread event loop since the previous call (ms): packet work must not stall it. Absent on the first call in two minutes (measured only while read). */
   eventLoopDelayMs: z.object({ p50: z.number(), p99: z.number(), max: z.number() }).optional(),
   cameras: z.array(z.object({ id: z.string(), bitrateKbps: z.number() })),
 });
