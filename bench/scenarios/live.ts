@@ -281,6 +281,9 @@ export const live: Scenario = {
 
       // --- Engine CPU per viewer (werift clients in this process: they receive, never decode) --
       await sleep(6000); // the closed browser sessions time out
+      // The engine is still settling from the browser phase (its mark-compacts, the werift clients'
+      // set-up): a first idle window would read high and flatter the first count.
+      await sleep(cpuWindowMs);
       // Also logs the busiest threads of the engine (the main thread is "main"; the recording
       // worker is the other steady one) to show where a window's CPU went.
       const cpuOver = async (ms: number, label: string): Promise<number> => {
