@@ -21,6 +21,8 @@ import { ViewerFeed } from './viewer-feed';
 import { WhepSession } from './whep-session';
 import { loadWerift } from './werift-loader';
 import { waitForTrack } from './wait-for-track';
+import { loadSrtpSender } from '../../native';
+import type { SrtpSender } from '../../native';
 import type { SessionCloseReason } from './whep-session';
 
 interface ViewerRecord {
@@ -58,6 +60,7 @@ export class LiveService {
   private readonly logger: Logger;
   private readonly now: () => number;
   private readonly transcoder: TranscodeHubs | undefined;
+  private readonly nativeSrtp: SrtpSender | undefined;
   private closed = false;
 
   constructor(private readonly opts: LiveServiceOptions) {
@@ -66,6 +69,11 @@ export class LiveService {
     this.transcoder = opts.transcode
       ? new TranscodeHubs(opts.openHub, opts.transcode, opts.logger.child({ module: 'transcode' }))
       : undefined;
+    if (opts.nativeSrtp !== false) {
+      const native = loadSrtpSender();
+      this.nativeSrtp = native.sender;
+      if (native.error) this.logger.info({ reason: native.error }, 'native SRTP sender not used');
+    }
     this.watchdog = setInterval(() => this.sweep(), 1000);
     this.watchdog.unref?.();
     if (opts.prewarmWebRtcMs !== undefined) {
@@ -145,6 +153,7 @@ export class LiveService {
         iceServers: this.opts.iceServers ?? [],
         ...(this.opts.iceBindAddress ? { iceBindAddress: this.opts.iceBindAddress } : {}),
         gatherTimeoutMs: this.opts.gatherTimeoutMs ?? 8000,
+        ...(this.nativeSrtp ? { nativeSrtp: this.nativeSrtp } : {}),
         logger: log,
         onStateChange: (state) => {
           if (state === 'connected') {

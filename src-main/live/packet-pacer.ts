@@ -1,6 +1,8 @@
 // Token-bucket pacer for one viewer's outgoing packets: live traffic passes straight through, a
 // replayed keyframe group is spread over a few tens of milliseconds so the client's socket buffer
 // does not overflow. Owns its queue and one timer; it never blocks and never drops on its own.
+// Packets leave in batches (all that may leave at once), so the sender can seal and send them in one
+// native call.
 
 export interface PacerOptions {
   /** Sustained rate once the bucket is empty. Default 10 MB/s. */
@@ -29,7 +31,7 @@ export class PacketPacer<T> {
   private readonly now: () => number;
 
   constructor(
-    private readonly send: (value: T) => void,
+    private readonly send: (values: readonly T[]) => void,
     options: PacerOptions = {},
   ) {
     this.rate = options.rateBytesPerSec ?? 10 * 1024 * 1024;
@@ -54,8 +56,8 @@ export class PacketPacer<T> {
         const size = sizeOf(values[i]!);
         if (this.tokens < size) break;
         this.tokens -= size;
-        this.send(values[i]!);
       }
+      if (i > 0) this.send(i === values.length ? values : values.slice(0, i));
       if (i === values.length) return;
     }
     for (; i < values.length; i++) {
@@ -92,14 +94,17 @@ export class PacketPacer<T> {
     this.timer = undefined;
     if (this.closed) return;
     this.refill();
+    const batch: T[] = [];
     while (this.head < this.queue.length) {
       const item = this.queue[this.head]!;
       if (this.tokens < item.sizeBytes && this.tokens < this.bucket) break;
       this.head++;
       this.queued -= item.sizeBytes;
       this.tokens -= item.sizeBytes;
-      this.send(item.value);
+      batch.push(item.value);
     }
+    if (batch.length > 0) this.send(batch);
+    if (this.closed) return; // the send closed it
     if (this.head >= this.queue.length) {
       this.queue.length = 0;
       this.head = 0;

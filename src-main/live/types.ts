@@ -63,6 +63,11 @@ export interface LiveServiceOptions {
    * long after start, so neither the start nor (usually) the first viewer waits for it.
    */
   prewarmWebRtcMs?: number;
+  /**
+   * Seal and send RTP with the native SRTP sender (native/srtp-sender) when it loads. Default true;
+   * NVR_NATIVE_SRTP=0 in the environment also turns it off.
+   */
+  nativeSrtp?: boolean;
 }
 
 export interface WhepRequest {

@@ -34,7 +34,7 @@ function feedWith(
   const feed = new ViewerFeed({
     name: 'test',
     codec: 'h264',
-    send: (p) => sent.push(p),
+    send: (packets) => sent.push(...packets),
     gop: () => hub.gop,
     initialTimestamp: 5000,
     pacer: { bucketBytes: 64 * 1024 * 1024 },
@@ -136,12 +136,16 @@ describe('ViewerFeed', () => {
 describe('PacketPacer', () => {
   it('passes a bucket at once and spreads the rest at the rate', async () => {
     const sent: number[] = [];
-    const pacer = new PacketPacer<number>((v) => sent.push(v), {
-      bucketBytes: 3000,
-      rateBytesPerSec: 100_000,
-    });
+    const batches: number[][] = [];
+    const pacer = new PacketPacer<number>(
+      (batch) => {
+        batches.push([...batch]);
+        sent.push(...batch);
+      },
+      { bucketBytes: 3000, rateBytesPerSec: 100_000 },
+    );
     pacer.enqueue([1, 2, 3, 4, 5, 6], () => 1000);
-    expect(sent).toEqual([1, 2, 3]);
+    expect(batches).toEqual([[1, 2, 3]]); // what fits the bucket leaves in one batch
     expect(pacer.queuedBytes).toBe(3000);
     await new Promise<void>((resolve) => {
       const t = setInterval(() => {
@@ -152,6 +156,7 @@ describe('PacketPacer', () => {
       }, 2);
     });
     expect(pacer.queuedBytes).toBe(0);
+    expect(batches.flat()).toEqual([1, 2, 3, 4, 5, 6]);
     pacer.close();
   });
 });

@@ -19,7 +19,8 @@ export interface ViewerFeedOptions {
   name: string;
   /** The codec negotiated with the client; a stream that changes codec ends the feed. */
   codec: VideoCodec;
-  send: (packet: RtpPacket) => void;
+  /** Packets that may leave now, in order (a batch, so the transport can send them in one call). */
+  send: (packets: readonly RtpPacket[]) => void;
   /** The hub's cached keyframe group (for picture-loss answers). */
   gop: () => readonly AccessUnit[];
   /** Wall clock in ms (timestamp rebasing across reconnects). */
@@ -91,7 +92,7 @@ export class ViewerFeed implements HubConsumer {
     this.payloadBytes = opts.payloadBytes ?? DEFAULT_RTP_PAYLOAD_BYTES;
     this.ssrc = (opts.ssrc ?? 1) >>> 0;
     this.sequence = (opts.initialSequence ?? 0) & 0xffff;
-    this.pacer = new PacketPacer((p) => this.emit(p), opts.pacer);
+    this.pacer = new PacketPacer((batch) => this.emit(batch), opts.pacer);
   }
 
   /** Frames held until the transport is up (the current keyframe group). */
@@ -212,11 +213,11 @@ export class ViewerFeed implements HubConsumer {
     this.pacer.enqueue(packets, packetBytes);
   }
 
-  private emit(packet: RtpPacket): void {
+  private emit(packets: readonly RtpPacket[]): void {
     if (this.state === 'closed') return;
-    this.stats.packetsSent++;
-    this.stats.bytesSent += packetBytes(packet);
+    this.stats.packetsSent += packets.length;
+    for (const p of packets) this.stats.bytesSent += packetBytes(p);
     this.stats.firstPacketMs ??= this.now();
-    this.opts.send(packet);
+    this.opts.send(packets);
   }
 }

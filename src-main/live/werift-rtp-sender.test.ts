@@ -1,6 +1,9 @@
-import { RtpHeader, RtpPacket } from 'werift';
+import { createSocket, type Socket } from 'node:dgram';
+import { once } from 'node:events';
+import { RtpHeader, RtpPacket, SrtpSession } from 'werift';
 import type { RTCRtpSender } from 'werift';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
+import { loadSrtpSender } from '../../native';
 import { FastRtpSender, ntpTime64 } from './werift-rtp-sender';
 
 const EXTENSIONS = [
@@ -82,9 +85,8 @@ describe('FastRtpSender', () => {
       mid: '0',
       fixed: [{ id: 2, payload: Buffer.from([0, 0, 0]) }],
     });
-    fast.send(packet(10, 9000));
-    fast.send(packet(11, 9000, true));
-    fast.send(packet(12, 12600));
+    fast.send([packet(10, 9000), packet(11, 9000, true)]);
+    fast.send([packet(12, 12600)]);
     expect(f.sent).toHaveLength(3);
     expect(f.sent[0]).toMatchObject({ port: 5004, address: '127.0.0.1' });
     const h = RtpHeader.deSerialize(f.sent[1]!.data);
@@ -106,10 +108,120 @@ describe('FastRtpSender', () => {
     const fast = new FastRtpSender({ RtpHeader, RtpPacket }, f.sender as unknown as RTCRtpSender, {
       headerExtensions: EXTENSIONS,
     });
-    fast.send(packet(1, 0));
+    fast.send([packet(1, 0)]);
     expect(f.sent).toHaveLength(0);
     expect(f.viaWerift).toHaveLength(1);
     expect(f.viaWerift[0]!.extensions.map((e) => e.id)).toEqual([3]); // no mid given
+  });
+
+  describe('with the native SRTP sender', () => {
+    const native = loadSrtpSender().sender;
+    const sockets: Socket[] = [];
+    afterEach(() => {
+      for (const s of sockets.splice(0)) s.close();
+    });
+
+    /** A sender whose pair is a real UDP socket and whose SRTP is werift's own AES-GCM session. */
+    async function realPath() {
+      const key = Buffer.alloc(16, 7);
+      const salt = Buffer.alloc(12, 9);
+      const profile = 0x0007; // SRTP_AEAD_AES_128_GCM
+      const keys = {
+        localMasterKey: key,
+        localMasterSalt: salt,
+        remoteMasterKey: key,
+        remoteMasterSalt: salt,
+      };
+      const srtp = new SrtpSession({ keys, profile });
+      const reference = new SrtpSession({ keys, profile }); // encrypts the same packets in JS
+      const rx = createSocket('udp4');
+      const tx = createSocket('udp4');
+      sockets.push(rx, tx);
+      rx.bind(0, '127.0.0.1');
+      tx.bind(0, '127.0.0.1');
+      await Promise.all([once(rx, 'listening'), once(tx, 'listening')]);
+      const received: Buffer[] = [];
+      rx.on('message', (m) => received.push(m));
+      const f = fakeSender(true);
+      f.pair.remoteAddr = ['127.0.0.1', rx.address().port] as unknown as typeof f.pair.remoteAddr;
+      f.pair.protocol.transport.socket = tx as unknown as typeof f.pair.protocol.transport.socket;
+      (f.transport as { srtp: unknown }).srtp = srtp;
+      const nativeCalls: number[] = [];
+      const counted = native && {
+        createSession: native.createSession,
+        send: (...args: Parameters<typeof native.send>) => {
+          const sent = native.send(...args);
+          nativeCalls.push(sent);
+          return sent;
+        },
+      };
+      const fast = new FastRtpSender(
+        { RtpHeader, RtpPacket },
+        f.sender as unknown as RTCRtpSender,
+        {
+          headerExtensions: EXTENSIONS,
+          mid: '0',
+          ...(counted ? { native: counted } : {}),
+        },
+      );
+      return { f, fast, received, reference, nativeCalls };
+    }
+
+    it.runIf(process.platform !== 'win32')(
+      'is built (npm install builds it; npm run build:native)',
+      () => {
+        expect(loadSrtpSender().error).toBeUndefined();
+        expect(native).toBeDefined();
+      },
+    );
+
+    it.runIf(native)(
+      "sends exactly werift's SRTP packets, across a sequence-number wrap, and keeps the counters",
+      async () => {
+        const { f, fast, received, reference, nativeCalls } = await realPath();
+        const packets = [65532, 65533, 65534, 65535, 0, 1, 2].map((seq, i) =>
+          packet(seq, 9000 + (i >> 1) * 3600, i % 2 === 1),
+        );
+        // The first packets go through werift (its last DTLS flight must leave first); from the
+        // next event-loop turn on, natively.
+        fast.send(packets.slice(0, 1));
+        expect(nativeCalls).toEqual([]);
+        await new Promise((r) => setImmediate(r));
+        fast.send(packets.slice(1, 5));
+        fast.send(packets.slice(5));
+        expect(nativeCalls).toEqual([4, 2]);
+        await expect.poll(() => received.length).toBe(7);
+        // Same keys, same headers (from the NACK history), werift's JS encryption: byte for byte.
+        const expected = packets.map((p) => {
+          const cached = f.sender.rtpCache[p.sequenceNumber % 128]!;
+          return reference.encrypt(cached.payload, cached.header);
+        });
+        expect(received).toEqual(expected);
+        expect(f.transport.packetsSent).toBe(7);
+        expect(f.pair.packetsSent).toBe(7);
+        expect(f.pair.bytesSent).toBe(expected.reduce((n, b) => n + b.length, 0));
+        // werift's own state follows: a retransmission after the wrap uses rollover counter 1.
+        const state = (
+          f.transport as unknown as {
+            srtp: { localContext: { getSrtpSsrcState(s: number): { rolloverCounter: number } } };
+          }
+        ).srtp.localContext.getSrtpSsrcState(0x1234);
+        expect(state.rolloverCounter).toBe(1);
+      },
+    );
+
+    it.runIf(native)('sends nothing while werift may not send (no consent)', async () => {
+      const { f, fast, received, nativeCalls } = await realPath();
+      fast.send([packet(1, 0)]);
+      await new Promise((r) => setImmediate(r));
+      await expect.poll(() => received.length).toBe(1);
+      f.transport.iceTransport!.connection.canSendApplicationData = () => false;
+      fast.send([packet(2, 0), packet(3, 0, true)]);
+      await new Promise((r) => setTimeout(r, 50));
+      expect(received).toHaveLength(1);
+      expect(nativeCalls).toEqual([]);
+      expect(f.sender.packetCount).toBe(3); // still counted and kept for NACKs, like werift does
+    });
   });
 
   it('converts wall-clock ms to 64-bit NTP time', () => {

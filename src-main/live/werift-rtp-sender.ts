@@ -3,10 +3,20 @@
 // and sorting, a string-based NTP clock, the sender-side estimator we never read) and the promise
 // chain of the layers below it. It keeps the sender's counters,
 // NACK history and RTCP loop fed, so werift's sender reports and retransmissions still work.
-// Relies on werift 0.24 internals; `whep.test.ts` checks them end to end (NACK, SR, extensions).
-import type { RTCRtpSender, RtpPacket as WeriftRtpPacket } from 'werift';
+// With the native SRTP sender (native/srtp-sender) a batch of packets is sealed (AES-128-GCM, the
+// profile browsers pick) and sent in one call and one sendmmsg(2), with werift's keys and rollover
+// counters; otherwise, and for what the native call could not send, each packet takes werift's
+// SRTP and dgram. Relies on werift 0.24 internals; `whep.test.ts` checks them end to end (NACK, SR,
+// extensions).
+import type {
+  RTCRtpSender,
+  RtpHeader as WeriftRtpHeader,
+  RtpPacket as WeriftRtpPacket,
+} from 'werift';
 import type { Werift } from './werift-loader';
 import type { RtpPacket } from '../media/rtp';
+import { SRTP_SENDER_MAX_BATCH } from '../../native';
+import type { SrtpSender, SrtpSenderSession } from '../../native';
 
 /** RTCRtpSender fields that werift keeps private but reads in its RTCP and NACK handling. */
 interface SenderInternals {
@@ -22,9 +32,22 @@ interface SenderInternals {
   runRtcp(): Promise<void>;
 }
 
+/** werift's SRTP context of the sending direction (SrtpContext). */
+interface SrtpContextInternals {
+  profile?: number;
+  cipher?: { srtpSessionKey?: Buffer; srtpSessionSalt?: Buffer };
+  getSrtpSsrcState?(ssrc: number): { rolloverCounter: number };
+  updateRolloverCount?(sequenceNumber: number, state: { rolloverCounter: number }): void;
+}
+
+type UdpSocket = { send(data: Buffer, port: number, address: string): void };
+
 /** The path below werift's RTCDtlsTransport.sendRtp: SRTP, the nominated ICE pair, its UDP socket. */
 interface TransportInternals {
-  srtp?: { encrypt(payload: Buffer, header: unknown): Buffer };
+  srtp?: {
+    encrypt(payload: Buffer, header: unknown): Buffer;
+    localContext?: SrtpContextInternals;
+  };
   bytesSent: number;
   packetsSent: number;
   iceTransport?: {
@@ -37,12 +60,25 @@ interface TransportInternals {
         protocol?: {
           transport?: {
             closed?: boolean;
-            socket?: { send(data: Buffer, port: number, address: string): void };
+            socket?: UdpSocket;
           };
         };
       };
     };
   };
+}
+
+/** SRTP_AEAD_AES_128_GCM (RFC 7714), werift's ProtectionProfileAeadAes128Gcm. */
+const AEAD_AES_128_GCM = 0x0007;
+const GCM_TAG_BYTES = 16;
+
+/** The file descriptor under a Node dgram socket (its UDP handle's), or undefined. */
+function socketFd(socket: object): number | undefined {
+  const state = Object.getOwnPropertySymbols(socket).find((k) => k.description === 'state symbol');
+  const fd = state
+    ? (socket as Record<symbol, { handle?: { fd?: unknown } }>)[state]?.handle?.fd
+    : undefined;
+  return typeof fd === 'number' && fd >= 0 ? fd : undefined;
 }
 
 /** werift's NACK history size (RTP_HISTORY_SIZE). */
@@ -73,10 +109,24 @@ export class FastRtpSender {
   private readonly mid: Buffer | undefined;
   private readonly absSendTimeId: number | undefined;
   private readonly fixed: Extension[];
+  private readonly native: SrtpSender | undefined;
+  /** The native session, for the werift SRTP context it was made from. */
+  private nativeSession: { srtp: SrtpContextInternals; session: SrtpSenderSession } | undefined;
+  private readonly fds = new WeakMap<object, number | undefined>();
+  private headerBytes: Buffer = Buffer.alloc(0);
+  private readonly rocs = new Uint32Array(SRTP_SENDER_MAX_BATCH);
+  /**
+   * Native sends start one event-loop turn after the first packet. werift's own sends (its last DTLS
+   * flight among them) reach the socket a tick late, behind dgram's address lookup, and a native send
+   * is immediate: the first packets would overtake the handshake's end, and the client drops SRTP
+   * that arrives before its handshake completes.
+   */
+  private nativeState: 'idle' | 'arming' | 'on' = 'idle';
 
   /**
    * `headerExtensions` are the negotiated ones (the transceiver's); `mid` is the transceiver's media
-   * id; `fixed` are constant extensions sent with every packet (e.g. playout-delay).
+   * id; `fixed` are constant extensions sent with every packet (e.g. playout-delay); `native` is the
+   * native SRTP sender when it loaded.
    */
   constructor(
     private readonly werift: Pick<Werift, 'RtpHeader' | 'RtpPacket'>,
@@ -85,6 +135,7 @@ export class FastRtpSender {
       headerExtensions: readonly { id: number; uri: string }[];
       mid?: string;
       fixed?: Extension[];
+      native?: SrtpSender;
     },
   ) {
     this.internals = sender as unknown as SenderInternals;
@@ -93,51 +144,148 @@ export class FastRtpSender {
     this.mid = opts.mid ? Buffer.from(opts.mid) : undefined;
     this.absSendTimeId = ext(ABS_SEND_TIME_URI);
     this.fixed = opts.fixed ?? [];
+    this.native = opts.native;
   }
 
-  send(packet: RtpPacket): void {
+  /** Sends packets in order (this sender's SSRC and payload type replace theirs). */
+  send(packets: readonly RtpPacket[]): void {
     const sender = this.sender;
     const transport = sender.dtlsTransport;
     const codec = sender.codec;
-    if (!transport || transport.state !== 'connected' || !codec) return;
-    if (packet.timestamp !== this.frameTimestamp) this.newFrame(packet.timestamp);
-    const p = packet.payload;
-    const payload = Buffer.isBuffer(p) ? p : Buffer.from(p.buffer, p.byteOffset, p.byteLength);
-    const header = new this.werift.RtpHeader({
-      marker: packet.marker,
-      payloadType: codec.payloadType,
-      sequenceNumber: packet.sequenceNumber,
-      timestamp: packet.timestamp,
-      ssrc: sender.ssrc,
-      extensions: this.extensions,
-    });
+    if (!transport || transport.state !== 'connected' || !codec || packets.length === 0) return;
     const s = this.internals;
-    s.sequenceNumber = packet.sequenceNumber;
-    s.timestamp = packet.timestamp;
-    s.octetCount += payload.length;
-    s.packetCount = (s.packetCount + 1) >>> 0;
-    s.rtpCache[packet.sequenceNumber % RTP_HISTORY_SIZE] = new this.werift.RtpPacket(
-      header,
-      payload,
-    );
-    if (!this.sendDirect(transport as unknown as TransportInternals, payload, header))
-      void transport.sendRtp(payload, header);
+    const headers: WeriftRtpHeader[] = [];
+    const payloads: Buffer[] = [];
+    for (const packet of packets) {
+      if (packet.timestamp !== this.frameTimestamp) this.newFrame(packet.timestamp);
+      const p = packet.payload;
+      const payload = Buffer.isBuffer(p) ? p : Buffer.from(p.buffer, p.byteOffset, p.byteLength);
+      const header = new this.werift.RtpHeader({
+        marker: packet.marker,
+        payloadType: codec.payloadType,
+        sequenceNumber: packet.sequenceNumber,
+        timestamp: packet.timestamp,
+        ssrc: sender.ssrc,
+        extensions: this.extensions,
+      });
+      s.sequenceNumber = packet.sequenceNumber;
+      s.timestamp = packet.timestamp;
+      s.octetCount += payload.length;
+      s.packetCount = (s.packetCount + 1) >>> 0;
+      s.rtpCache[packet.sequenceNumber % RTP_HISTORY_SIZE] = new this.werift.RtpPacket(
+        header,
+        payload,
+      );
+      headers.push(header);
+      payloads.push(payload);
+    }
+    if (this.native && this.nativeState === 'idle') {
+      this.nativeState = 'arming';
+      setImmediate(() => (this.nativeState = 'on'));
+    }
+    const t = transport as unknown as TransportInternals;
+    let done = 0;
+    for (let i = 0; i < headers.length; i++) {
+      if (i === done) done += this.sendNative(t, headers, payloads, i);
+      if (i < done) continue;
+      const direct = this.sendDirect(t, payloads[i]!, headers[i]!);
+      if (direct === 'drop') break; // werift would not send now either
+      if (!direct) void transport.sendRtp(payloads[i]!, headers[i]!);
+    }
     if (!s.rtcpRunning) void s.runRtcp();
+  }
+
+  /** The nominated pair and its socket when werift's internals are as expected. */
+  private route(t: TransportInternals) {
+    const connection = t.iceTransport?.connection;
+    const pair = connection?.nominated;
+    const udp = pair?.protocol?.transport;
+    const socket = udp?.socket;
+    if (!t.srtp || !connection?.canSendApplicationData || !pair || !udp || !socket)
+      return undefined;
+    const open = connection.canSendApplicationData() && !udp.closed;
+    return { pair, socket, open };
+  }
+
+  /**
+   * Seals and sends packets from `from` on in batches through the native sender; returns how many it
+   * sent (0 when it is not there, the profile is not AES-GCM, or nothing could be sent).
+   */
+  private sendNative(
+    t: TransportInternals,
+    headers: readonly WeriftRtpHeader[],
+    payloads: readonly Buffer[],
+    from: number,
+  ): number {
+    const native = this.native;
+    const srtp = t.srtp?.localContext;
+    const route = this.route(t);
+    if (!native || this.nativeState !== 'on') return 0;
+    if (!srtp || srtp.profile !== AEAD_AES_128_GCM || !route?.open) return 0;
+    if (!srtp.getSrtpSsrcState || !srtp.updateRolloverCount) return 0;
+    const session = this.sessionFor(native, srtp);
+    if (!session) return 0;
+    let fd = this.fds.get(route.socket);
+    if (!this.fds.has(route.socket)) this.fds.set(route.socket, (fd = socketFd(route.socket)));
+    if (fd === undefined) return 0;
+    const size = headers[from]!.serializeSize;
+    const count = Math.min(SRTP_SENDER_MAX_BATCH, headers.length - from);
+    if (this.headerBytes.length < size * count)
+      this.headerBytes = Buffer.alloc(size * SRTP_SENDER_MAX_BATCH);
+    const state = srtp.getSrtpSsrcState(this.sender.ssrc);
+    let n = 0;
+    for (; n < count; n++) {
+      const h = headers[from + n]!;
+      if (h.serializeSize !== size) break; // one header size per call
+      this.headerBytes.set(h.serialize(size), n * size);
+      srtp.updateRolloverCount(h.sequenceNumber, state);
+      this.rocs[n] = state.rolloverCounter;
+    }
+    const batch = payloads.slice(from, from + n);
+    const sent = native.send(
+      session,
+      fd,
+      route.pair.remoteAddr[0],
+      route.pair.remoteAddr[1],
+      this.headerBytes,
+      size,
+      batch,
+      this.rocs,
+    );
+    let bytes = 0;
+    for (let i = 0; i < sent; i++) bytes += size + batch[i]!.length + GCM_TAG_BYTES;
+    t.bytesSent += bytes;
+    t.packetsSent += sent;
+    route.pair.packetsSent += sent;
+    route.pair.bytesSent += bytes;
+    return sent;
+  }
+
+  private sessionFor(
+    native: SrtpSender,
+    srtp: SrtpContextInternals,
+  ): SrtpSenderSession | undefined {
+    if (this.nativeSession?.srtp === srtp) return this.nativeSession.session;
+    const key = srtp.cipher?.srtpSessionKey;
+    const salt = srtp.cipher?.srtpSessionSalt;
+    if (key?.length !== 16 || !salt || salt.length < 12) return undefined;
+    const session = native.createSession(key, salt.subarray(0, 12));
+    this.nativeSession = { srtp, session };
+    return session;
   }
 
   /**
    * What RTCDtlsTransport.sendRtp → ICE connection → protocol → UDP transport do, without their four
    * promises per packet: encrypt, count, send on the nominated pair's socket. False when werift's
-   * internals are not as expected (the caller then takes werift's own path).
+   * internals are not as expected (the caller then takes werift's own path); 'drop' when werift
+   * would not send now (no consent, socket closed).
    */
-  private sendDirect(t: TransportInternals, payload: Buffer, header: unknown): boolean {
-    const connection = t.iceTransport?.connection;
-    const pair = connection?.nominated;
-    const udp = pair?.protocol?.transport;
-    const socket = udp?.socket;
-    if (!t.srtp || !connection?.canSendApplicationData || !pair || !socket) return false;
-    if (!connection.canSendApplicationData() || udp.closed) return true; // werift drops it too
-    const enc = t.srtp.encrypt(payload, header);
+  private sendDirect(t: TransportInternals, payload: Buffer, header: unknown): boolean | 'drop' {
+    const route = this.route(t);
+    if (!route) return false;
+    if (!route.open) return 'drop';
+    const { pair, socket } = route;
+    const enc = t.srtp!.encrypt(payload, header);
     t.bytesSent += enc.length;
     t.packetsSent++;
     socket.send(enc, pair.remoteAddr[1], pair.remoteAddr[0]);

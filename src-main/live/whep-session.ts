@@ -12,6 +12,7 @@ import type { OfferedVideoCodec } from './offer-sdp';
 import type { ViewerFeed } from './viewer-feed';
 import { FastRtpSender } from './werift-rtp-sender';
 import { loadWerift } from './werift-loader';
+import type { SrtpSender } from '../../native';
 
 export interface IceServer {
   urls: string | string[];
@@ -34,6 +35,8 @@ export interface WhepSessionOptions {
   /** Ask the client to render frames as soon as they are decoded (playout-delay 0). Default true. */
   playoutDelayZero?: boolean;
   gatherTimeoutMs: number;
+  /** Seals and sends the RTP (AES-GCM) when given; else werift's SRTP and dgram. */
+  nativeSrtp?: SrtpSender;
   logger: Logger;
   onStateChange?: (state: string) => void;
 }
@@ -114,6 +117,7 @@ export class WhepSession {
         ...(transceiver.mid ? { mid: transceiver.mid } : {}),
         fixed:
           playoutDelayId !== undefined ? [{ id: playoutDelayId, payload: PLAYOUT_DELAY_ZERO }] : [],
+        ...(o.nativeSrtp ? { native: o.nativeSrtp } : {}),
       });
       o.feed.start();
     });
@@ -161,9 +165,9 @@ export class WhepSession {
     return sdp;
   }
 
-  /** Sends one packet of the feed (SSRC and payload type are the sender's). */
-  send(packet: RtpPacket): void {
-    if (!this.closed) this.rtp?.send(packet);
+  /** Sends packets of the feed (SSRC and payload type are the sender's). */
+  send(packets: readonly RtpPacket[]): void {
+    if (!this.closed) this.rtp?.send(packets);
   }
 
   async close(): Promise<void> {

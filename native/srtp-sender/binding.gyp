@@ -1,0 +1,10 @@
+{
+  "targets": [
+    {
+      "target_name": "srtp_sender",
+      "sources": ["srtp_sender.c"],
+      "cflags": ["-O2", "-Wall", "-Wextra"],
+      "conditions": [["OS=='win'", { "type": "none" }]]
+    }
+  ]
+}
