@@ -1,7 +1,7 @@
 import { createSocket, type Socket } from 'node:dgram';
 import { once } from 'node:events';
-import { RtpHeader, RtpPacket, SrtpSession } from 'werift';
-import type { RTCRtpSender } from 'werift';
+import { RtpHeader, SrtpSession } from 'werift';
+import type { RTCRtpSender, RtpPacket } from 'werift';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadSrtpSender } from '../../native';
 import { FastRtpSender, ntpTime64 } from './werift-rtp-sender';
@@ -80,7 +80,7 @@ const packet = (sequenceNumber: number, timestamp: number, marker = false) => ({
 describe('FastRtpSender', () => {
   it('encrypts and sends on the nominated pair, keeping the sender counters and NACK history', () => {
     const f = fakeSender(true);
-    const fast = new FastRtpSender({ RtpHeader, RtpPacket }, f.sender as unknown as RTCRtpSender, {
+    const fast = new FastRtpSender({ RtpHeader }, f.sender as unknown as RTCRtpSender, {
       headerExtensions: EXTENSIONS,
       mid: '0',
       fixed: [{ id: 2, payload: Buffer.from([0, 0, 0]) }],
@@ -105,7 +105,7 @@ describe('FastRtpSender', () => {
 
   it("falls back to werift's transport when its internals are not there", () => {
     const f = fakeSender(false);
-    const fast = new FastRtpSender({ RtpHeader, RtpPacket }, f.sender as unknown as RTCRtpSender, {
+    const fast = new FastRtpSender({ RtpHeader }, f.sender as unknown as RTCRtpSender, {
       headerExtensions: EXTENSIONS,
     });
     fast.send([packet(1, 0)]);
@@ -155,15 +155,11 @@ describe('FastRtpSender', () => {
           return sent;
         },
       };
-      const fast = new FastRtpSender(
-        { RtpHeader, RtpPacket },
-        f.sender as unknown as RTCRtpSender,
-        {
-          headerExtensions: EXTENSIONS,
-          mid: '0',
-          ...(counted ? { native: counted } : {}),
-        },
-      );
+      const fast = new FastRtpSender({ RtpHeader }, f.sender as unknown as RTCRtpSender, {
+        headerExtensions: EXTENSIONS,
+        mid: '0',
+        ...(counted ? { native: counted } : {}),
+      });
       return { f, fast, received, reference, nativeCalls };
     }
 

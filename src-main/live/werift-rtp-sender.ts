@@ -81,6 +81,45 @@ function socketFd(socket: object): number | undefined {
   return typeof fd === 'number' && fd >= 0 ? fd : undefined;
 }
 
+/** What one packet's header is made of: its frame's fields plus its own sequence number and marker. */
+interface FrameFields {
+  payloadType: number;
+  timestamp: number;
+  ssrc: number;
+  extensions: Extension[];
+  /** The frame's header bytes with marker 0 and sequence number 0 (the native path patches both). */
+  bytes: Buffer;
+}
+
+/**
+ * A packet as werift's NACK history holds it (`header`, `payload`), with the header made only when
+ * werift asks for it (a NACK, a JS send): most packets are never retransmitted.
+ */
+class HistoryEntry {
+  private built: WeriftRtpHeader | undefined;
+
+  constructor(
+    private readonly werift: Pick<Werift, 'RtpHeader'>,
+    readonly frame: FrameFields,
+    readonly sequenceNumber: number,
+    readonly marker: boolean,
+    readonly payload: Buffer,
+  ) {}
+
+  get header(): WeriftRtpHeader {
+    const f = this.frame;
+    this.built ??= new this.werift.RtpHeader({
+      marker: this.marker,
+      payloadType: f.payloadType,
+      sequenceNumber: this.sequenceNumber,
+      timestamp: f.timestamp,
+      ssrc: f.ssrc,
+      extensions: f.extensions,
+    });
+    return this.built;
+  }
+}
+
 /** werift's NACK history size (RTP_HISTORY_SIZE). */
 const RTP_HISTORY_SIZE = 128;
 const SDES_MID_URI = 'urn:ietf:params:rtp-hdrext:sdes:mid';
@@ -102,9 +141,8 @@ export function ntpTime64(epochMs: number): bigint {
 
 export class FastRtpSender {
   private readonly internals: SenderInternals;
-  /** Extensions of the current frame (sorted by id); rebuilt when the RTP timestamp changes. */
-  private extensions: Extension[] = [];
-  private frameTimestamp = -1;
+  /** The current frame's header fields; rebuilt when the RTP timestamp changes. */
+  private frame: FrameFields | undefined;
   private readonly midId: number | undefined;
   private readonly mid: Buffer | undefined;
   private readonly absSendTimeId: number | undefined;
@@ -129,7 +167,7 @@ export class FastRtpSender {
    * native SRTP sender when it loaded.
    */
   constructor(
-    private readonly werift: Pick<Werift, 'RtpHeader' | 'RtpPacket'>,
+    private readonly werift: Pick<Werift, 'RtpHeader'>,
     private readonly sender: RTCRtpSender,
     opts: {
       headerExtensions: readonly { id: number; uri: string }[];
@@ -154,30 +192,27 @@ export class FastRtpSender {
     const codec = sender.codec;
     if (!transport || transport.state !== 'connected' || !codec || packets.length === 0) return;
     const s = this.internals;
-    const headers: WeriftRtpHeader[] = [];
-    const payloads: Buffer[] = [];
+    const entries: HistoryEntry[] = [];
     for (const packet of packets) {
-      if (packet.timestamp !== this.frameTimestamp) this.newFrame(packet.timestamp);
+      const frame =
+        this.frame?.timestamp === packet.timestamp && this.frame.payloadType === codec.payloadType
+          ? this.frame
+          : this.newFrame(packet.timestamp, codec.payloadType, sender.ssrc);
       const p = packet.payload;
       const payload = Buffer.isBuffer(p) ? p : Buffer.from(p.buffer, p.byteOffset, p.byteLength);
-      const header = new this.werift.RtpHeader({
-        marker: packet.marker,
-        payloadType: codec.payloadType,
-        sequenceNumber: packet.sequenceNumber,
-        timestamp: packet.timestamp,
-        ssrc: sender.ssrc,
-        extensions: this.extensions,
-      });
+      const entry = new HistoryEntry(
+        this.werift,
+        frame,
+        packet.sequenceNumber,
+        packet.marker,
+        payload,
+      );
       s.sequenceNumber = packet.sequenceNumber;
       s.timestamp = packet.timestamp;
       s.octetCount += payload.length;
       s.packetCount = (s.packetCount + 1) >>> 0;
-      s.rtpCache[packet.sequenceNumber % RTP_HISTORY_SIZE] = new this.werift.RtpPacket(
-        header,
-        payload,
-      );
-      headers.push(header);
-      payloads.push(payload);
+      s.rtpCache[packet.sequenceNumber % RTP_HISTORY_SIZE] = entry as unknown as WeriftRtpPacket;
+      entries.push(entry);
     }
     if (this.native && this.nativeState === 'idle') {
       this.nativeState = 'arming';
@@ -185,12 +220,13 @@ export class FastRtpSender {
     }
     const t = transport as unknown as TransportInternals;
     let done = 0;
-    for (let i = 0; i < headers.length; i++) {
-      if (i === done) done += this.sendNative(t, headers, payloads, i);
+    for (let i = 0; i < entries.length; i++) {
+      if (i === done) done += this.sendNative(t, entries, i);
       if (i < done) continue;
-      const direct = this.sendDirect(t, payloads[i]!, headers[i]!);
+      const { payload, header } = entries[i]!;
+      const direct = this.sendDirect(t, payload, header);
       if (direct === 'drop') break; // werift would not send now either
-      if (!direct) void transport.sendRtp(payloads[i]!, headers[i]!);
+      if (!direct) void transport.sendRtp(payload, header);
     }
     if (!s.rtcpRunning) void s.runRtcp();
   }
@@ -213,8 +249,7 @@ export class FastRtpSender {
    */
   private sendNative(
     t: TransportInternals,
-    headers: readonly WeriftRtpHeader[],
-    payloads: readonly Buffer[],
+    entries: readonly HistoryEntry[],
     from: number,
   ): number {
     const native = this.native;
@@ -228,20 +263,24 @@ export class FastRtpSender {
     let fd = this.fds.get(route.socket);
     if (!this.fds.has(route.socket)) this.fds.set(route.socket, (fd = socketFd(route.socket)));
     if (fd === undefined) return 0;
-    const size = headers[from]!.serializeSize;
-    const count = Math.min(SRTP_SENDER_MAX_BATCH, headers.length - from);
+    const size = entries[from]!.frame.bytes.length;
+    const count = Math.min(SRTP_SENDER_MAX_BATCH, entries.length - from);
     if (this.headerBytes.length < size * count)
       this.headerBytes = Buffer.alloc(size * SRTP_SENDER_MAX_BATCH);
+    const out = this.headerBytes;
     const state = srtp.getSrtpSsrcState(this.sender.ssrc);
-    let n = 0;
-    for (; n < count; n++) {
-      const h = headers[from + n]!;
-      if (h.serializeSize !== size) break; // one header size per call
-      this.headerBytes.set(h.serialize(size), n * size);
-      srtp.updateRolloverCount(h.sequenceNumber, state);
+    const batch: Buffer[] = [];
+    for (let n = 0; n < count; n++) {
+      const e = entries[from + n]!;
+      if (e.frame.bytes.length !== size) break; // one header size per call
+      const at = n * size;
+      out.set(e.frame.bytes, at);
+      out[at + 1] = (e.marker ? 0x80 : 0) | e.frame.payloadType;
+      out.writeUInt16BE(e.sequenceNumber, at + 2);
+      srtp.updateRolloverCount(e.sequenceNumber, state);
       this.rocs[n] = state.rolloverCounter;
+      batch.push(e.payload);
     }
-    const batch = payloads.slice(from, from + n);
     const sent = native.send(
       session,
       fd,
@@ -294,9 +333,8 @@ export class FastRtpSender {
     return true;
   }
 
-  /** One clock reading per frame: the sender-report pair and abs-send-time. */
-  private newFrame(timestamp: number): void {
-    this.frameTimestamp = timestamp;
+  /** One clock reading per frame: the sender-report pair, abs-send-time and the header bytes. */
+  private newFrame(timestamp: number, payloadType: number, ssrc: number): FrameFields {
     const nowMs = performance.timeOrigin + performance.now();
     const s = this.internals;
     s.ntpTimestamp = ntpTime64(nowMs);
@@ -312,6 +350,9 @@ export class FastRtpSender {
       });
     }
     ext.sort((a, b) => a.id - b.id);
-    this.extensions = ext;
+    const fields = { payloadType, timestamp, ssrc, extensions: ext };
+    const template = new this.werift.RtpHeader({ ...fields, marker: false, sequenceNumber: 0 });
+    this.frame = { ...fields, bytes: template.serialize(template.serializeSize) };
+    return this.frame;
   }
 }

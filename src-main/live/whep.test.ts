@@ -150,6 +150,24 @@ describe('LiveService WHEP (H.264 demo camera)', () => {
     await live.stopWhep(sessionId);
   });
 
+  it('retransmits packets the client reports lost (NACK), byte for byte, and counts the NACK', async () => {
+    const { client, sessionId } = await connect();
+    await client.waitForPackets(30, 3000);
+    // Two packets sent well after the start (natively sealed once the session runs).
+    const lost = [client.packets[20]!, client.packets[25]!];
+    client.sendNack(lost.map((p) => p.sequenceNumber));
+    const copies = (seq: number) => client.packets.filter((p) => p.sequenceNumber === seq);
+    await client.waitFor(() => lost.every((p) => copies(p.sequenceNumber).length >= 2), 3000);
+    for (const p of lost) {
+      const again = copies(p.sequenceNumber)[1]!;
+      expect(again.payload).toEqual(p.payload);
+      expect(again.timestamp).toBe(p.timestamp);
+      expect(again.marker).toBe(p.marker);
+    }
+    await waitUntil(() => (live.viewerStats('cam')[0]?.nacks ?? 0) >= 1, 3000);
+    await live.stopWhep(sessionId);
+  });
+
   it('keeps timestamps and sequence numbers monotonic across a camera reconnect', async () => {
     const { client, sessionId } = await connect();
     await client.waitForPackets(10, 3000);

@@ -1,6 +1,13 @@
 // Test support: a werift RTCPeerConnection acting as a WHEP client on loopback. It offers H.264
 // (packetization-mode 1 and 0) and optionally H.265, applies the answer and records every RTP packet.
-import { RTCPeerConnection, RTCRtpCodecParameters, useAbsSendTime, useSdesMid } from 'werift';
+import {
+  GenericNack,
+  RTCPeerConnection,
+  RTCRtpCodecParameters,
+  RtcpTransportLayerFeedback,
+  useAbsSendTime,
+  useSdesMid,
+} from 'werift';
 import type { RTCRtpTransceiver, RtpPacket } from 'werift';
 
 export interface ReceivedPacket {
@@ -25,6 +32,8 @@ export interface WhepTestClient {
   waitFor(pred: (packets: ReceivedPacket[]) => boolean, timeoutMs?: number): Promise<void>;
   applyAnswer(sdp: string): Promise<void>;
   sendPli(): void;
+  /** Reports these sequence numbers lost (a generic NACK), as a receiver that missed them would. */
+  sendNack(lost: number[]): void;
   close(): Promise<void>;
 }
 
@@ -137,6 +146,13 @@ export async function createWhepClient(opts: WhepTestClientOptions = {}): Promis
     sendPli: () => {
       const ssrc = transceiver.receiver.track?.ssrc ?? transceiver.receiver.tracks[0]?.ssrc;
       if (ssrc !== undefined) void transceiver.receiver.sendRtcpPLI(ssrc);
+    },
+    sendNack: (lost) => {
+      const receiver = transceiver.receiver;
+      const mediaSourceSsrc = receiver.track?.ssrc ?? receiver.tracks[0]?.ssrc;
+      if (mediaSourceSsrc === undefined) return;
+      const feedback = new GenericNack({ senderSsrc: receiver.rtcpSsrc, mediaSourceSsrc, lost });
+      void receiver.dtlsTransport.sendRtcp([new RtcpTransportLayerFeedback({ feedback })]);
     },
     close: () => pc.close(),
   };
