@@ -6,8 +6,8 @@
 // With the native SRTP sender (native/srtp-sender) a batch of packets is sealed (AES-128-GCM, the
 // profile browsers pick) and sent in one call and one sendmmsg(2), with werift's keys and rollover
 // counters; otherwise, and for what the native call could not send, each packet takes werift's
-// SRTP and dgram. Relies on werift 0.24 internals; `whep.test.ts` checks them end to end (NACK, SR,
-// extensions).
+// SRTP and dgram. Relies on werift 0.24 internals; `whep.test.ts` checks them end to end (media,
+// picture loss, NACK retransmission) and this module's test byte for byte against werift's SRTP.
 import type {
   RTCRtpSender,
   RtpHeader as WeriftRtpHeader,
