@@ -91,7 +91,8 @@ static int seal(Session *s, const uint8_t *hdr, size_t hdr_len, const uint8_t *p
 }
 
 // send(session, fd, ip, port, headers: Buffer, headerBytes, payloads: Buffer[], rocs: Uint32Array)
-//   -> packets sent (the first ones; fewer than given when the socket would block or fails)
+//   -> packets sent (the first ones; fewer than given when the socket would block or fails, 0 when
+//   ip is not a plain IPv4/IPv6 address); throws only on malformed arguments
 static napi_value send_batch(napi_env env, napi_callback_info info) {
   size_t argc = 8;
   napi_value argv[8];
@@ -138,8 +139,10 @@ static napi_value send_batch(napi_env env, napi_callback_info info) {
     a6->sin6_port = htons((uint16_t)port);
     addr_len = sizeof *a6;
   } else {
-    napi_throw_type_error(env, NULL, "srtp_sender: not an IP address");
-    return NULL;
+    // e.g. a link-local IPv6 address with a zone: nothing sent, the caller's JS path takes over
+    napi_value none;
+    CHECK(napi_create_uint32(env, 0, &none));
+    return none;
   }
 
   struct iovec iov[MAX_BATCH];

@@ -122,7 +122,7 @@ describe('FastRtpSender', () => {
     });
 
     /** A sender whose pair is a real UDP socket and whose SRTP is werift's own AES-GCM session. */
-    async function realPath() {
+    async function realPath(refuse = false) {
       const key = Buffer.alloc(16, 7);
       const salt = Buffer.alloc(12, 9);
       const profile = 0x0007; // SRTP_AEAD_AES_128_GCM
@@ -150,6 +150,10 @@ describe('FastRtpSender', () => {
       const counted = native && {
         createSession: native.createSession,
         send: (...args: Parameters<typeof native.send>) => {
+          if (refuse) {
+            nativeCalls.push(-1);
+            throw new RangeError('srtp_sender: packet larger than 1500 bytes');
+          }
           const sent = native.send(...args);
           nativeCalls.push(sent);
           return sent;
@@ -203,6 +207,19 @@ describe('FastRtpSender', () => {
           }
         ).srtp.localContext.getSrtpSsrcState(0x1234);
         expect(state.rolloverCounter).toBe(1);
+      },
+    );
+
+    it.runIf(native)(
+      "falls back to werift's path for good when the addon refuses a batch",
+      async () => {
+        const { fast, received, nativeCalls } = await realPath(true);
+        fast.send([packet(1, 0)]);
+        await new Promise((r) => setImmediate(r));
+        fast.send([packet(2, 0), packet(3, 0, true)]);
+        fast.send([packet(4, 3600)]);
+        await expect.poll(() => received.length).toBe(4); // all delivered through werift's SRTP
+        expect(nativeCalls).toEqual([-1]); // tried once, then never again
       },
     );
 

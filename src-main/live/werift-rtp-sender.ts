@@ -160,6 +160,8 @@ export class FastRtpSender {
    * that arrives before its handshake completes.
    */
   private nativeState: 'idle' | 'arming' | 'on' = 'idle';
+  /** Set when the native sender refused a batch: this viewer stays on werift's path. */
+  private nativeDisabled = false;
 
   /**
    * `headerExtensions` are the negotiated ones (the transceiver's); `mid` is the transceiver's media
@@ -255,7 +257,7 @@ export class FastRtpSender {
     const native = this.native;
     const srtp = t.srtp?.localContext;
     const route = this.route(t);
-    if (!native || this.nativeState !== 'on') return 0;
+    if (!native || this.nativeState !== 'on' || this.nativeDisabled) return 0;
     if (!srtp || srtp.profile !== AEAD_AES_128_GCM || !route?.open) return 0;
     if (!srtp.getSrtpSsrcState || !srtp.updateRolloverCount) return 0;
     const session = this.sessionFor(native, srtp);
@@ -281,16 +283,23 @@ export class FastRtpSender {
       this.rocs[n] = state.rolloverCounter;
       batch.push(e.payload);
     }
-    const sent = native.send(
-      session,
-      fd,
-      route.pair.remoteAddr[0],
-      route.pair.remoteAddr[1],
-      this.headerBytes,
-      size,
-      batch,
-      this.rocs,
-    );
+    let sent: number;
+    try {
+      sent = native.send(
+        session,
+        fd,
+        route.pair.remoteAddr[0],
+        route.pair.remoteAddr[1],
+        this.headerBytes,
+        size,
+        batch,
+        this.rocs,
+      );
+    } catch {
+      this.nativeDisabled = true; // it refused the batch (a packet over 1500 bytes): werift's path
+
+      return 0;
+    }
     let bytes = 0;
     for (let i = 0; i < sent; i++) bytes += size + batch[i]!.length + GCM_TAG_BYTES;
     t.bytesSent += bytes;
