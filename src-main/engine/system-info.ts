@@ -92,11 +92,6 @@ export class EventLoopDelayMeter {
     return figures;
   }
 
-  /** Whether it is measuring now (read within the last two minutes). */
-  get measuring(): boolean {
-    return this.histogram !== undefined;
-  }
-
   dispose(): void {
     clearTimeout(this.offTimer);
     this.histogram?.disable();

@@ -157,11 +157,10 @@ export class FastRtpSender {
    * Native sends start one event-loop turn after the first packet. werift's own sends (its last DTLS
    * flight among them) reach the socket a tick late, behind dgram's address lookup, and a native send
    * is immediate: the first packets would overtake the handshake's end, and the client drops SRTP
-   * that arrives before its handshake completes.
+   * that arrives before its handshake completes. 'off': the native sender refused a batch, and this
+   * viewer stays on werift's path.
    */
-  private nativeState: 'idle' | 'arming' | 'on' = 'idle';
-  /** Set when the native sender refused a batch: this viewer stays on werift's path. */
-  private nativeDisabled = false;
+  private nativeState: 'idle' | 'arming' | 'on' | 'off' = 'idle';
 
   /**
    * `headerExtensions` are the negotiated ones (the transceiver's); `mid` is the transceiver's media
@@ -255,9 +254,9 @@ export class FastRtpSender {
     from: number,
   ): number {
     const native = this.native;
+    if (!native || this.nativeState !== 'on') return 0;
     const srtp = t.srtp?.localContext;
     const route = this.route(t);
-    if (!native || this.nativeState !== 'on' || this.nativeDisabled) return 0;
     if (!srtp || srtp.profile !== AEAD_AES_128_GCM || !route?.open) return 0;
     if (!srtp.getSrtpSsrcState || !srtp.updateRolloverCount) return 0;
     const session = this.sessionFor(native, srtp);
@@ -296,8 +295,7 @@ export class FastRtpSender {
         this.rocs,
       );
     } catch {
-      this.nativeDisabled = true; // it refused the batch (a packet over 1500 bytes): werift's path
-
+      this.nativeState = 'off'; // it refused the batch (a packet over 1500 bytes)
       return 0;
     }
     let bytes = 0;
