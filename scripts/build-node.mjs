@@ -18,6 +18,7 @@ await Promise.all([
     entryPoints: {
       serve: 'src-main/engine/serve.ts',
       'recorder-worker': 'src-main/recorder/worker-main.ts',
+      'stream-worker': 'src-main/engine/stream-worker-main.ts',
     },
     outdir: 'dist/engine',
     banner: {

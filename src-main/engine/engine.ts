@@ -125,6 +125,10 @@ export function createEngine(config: EngineConfig, deps: EngineDeps = {}): Engin
   const live = recording
     ? createEngineLive({
         openHub: (id, stream) => recording.service.openHub(id, stream),
+        workers: {
+          send: (id, stream, body) => recording.service.sendExtension(id, stream, body),
+          onMessage: (listener) => recording.service.onExtensionMessage(listener),
+        },
         host: config.host,
         logger: logger.child({ module: 'live' }),
         ...(deps.live ? { options: deps.live } : {}),

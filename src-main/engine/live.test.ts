@@ -55,9 +55,14 @@ describe('engine live view (demo cameras)', () => {
       await client.applyAnswer(answer);
       await client.waitFor((p) => p.some((x) => h264PayloadNalTypes(x.payload).includes(5)), 8000);
 
-      const status = (await (
-        await fetch(`${url}/api/cameras/${cameraId}/status`)
-      ).json()) as CameraStatus;
+      const readStatus = async () =>
+        (await (await fetch(`${url}/api/cameras/${cameraId}/status`)).json()) as CameraStatus;
+      // Per-viewer figures come from the stream's worker once a second.
+      let status = await readStatus();
+      for (let i = 0; i < 30 && !status.streams.sub?.liveViewers?.[0]?.bytesSent; i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        status = await readStatus();
+      }
       expect(status.streams.sub?.viewers).toBe(1);
       expect(status.streams.sub).toMatchObject({ webrtcViewers: 1, hlsClients: 0 });
       // The periodic camera.stats event carries the counts too.

@@ -3,7 +3,7 @@
 // viewer figures added to the camera status and to camera.state / camera.stats events. Holds no live
 // state of its own.
 import type { Logger } from '../base';
-import { LiveService } from '../live';
+import { LiveService, RemoteWhepBackend, isWhepWorkerMessage } from '../live';
 import type { IceServer, OpenHub } from '../live';
 import type { LiveFileHandler, ResourceHandlers } from '../server';
 import { findFfmpeg } from '../../native';
@@ -58,6 +58,14 @@ function iceServersFromEnv(env: Record<string, string | undefined>): IceServer[]
 
 export function createEngineLive(opts: {
   openHub: OpenHub;
+  /**
+   * The recording workers: WebRTC viewers of camera streams run in the worker that owns the stream
+   * (stream-worker.ts hosts them there). Without it they run in this thread over `openHub`.
+   */
+  workers?: {
+    send(cameraId: string, stream: StreamName, body: unknown): void;
+    onMessage(listener: (body: unknown) => void): void;
+  };
   /** The HTTP bind address: a loopback-only engine keeps ICE on loopback too. */
   host: string;
   logger: Logger;
@@ -66,9 +74,21 @@ export function createEngineLive(opts: {
 }): EngineLive {
   const o = opts.options ?? {};
   const env = opts.env ?? process.env;
+  const workers = opts.workers;
   const ffmpegPath = o.ffmpegPath === false ? undefined : (o.ffmpegPath ?? findFfmpeg());
   const service = new LiveService({
     openHub: opts.openHub,
+    ...(workers
+      ? {
+          whepBackend: (events, settings) => {
+            const remote = new RemoteWhepBackend({ send: workers.send, events, settings });
+            workers.onMessage((body) => {
+              if (isWhepWorkerMessage(body)) remote.handle(body);
+            });
+            return remote;
+          },
+        }
+      : {}),
     iceServers: o.iceServers ?? iceServersFromEnv(env),
     ...(LOOPBACK.has(opts.host) ? { iceBindAddress: '127.0.0.1' } : {}),
     maxViewersPerStream: o.maxViewersPerStream ?? envInt(env, 'NVR_LIVE_MAX_PER_STREAM') ?? 16,
@@ -78,8 +98,9 @@ export function createEngineLive(opts: {
       ? { silenceTimeoutMs: envInt(env, 'NVR_LIVE_SILENCE_MS') }
       : {}),
     logger: opts.logger,
-    // werift stays out of the start-up path, and is usually loaded before the first viewer.
-    prewarmWebRtcMs: 3000,
+    // werift stays out of the start-up path, and is usually loaded before the first viewer (where
+    // the viewers run: in the workers, stream-worker.ts does it there).
+    ...(workers ? {} : { prewarmWebRtcMs: 3000 }),
     ...(ffmpegPath ? { transcode: { ffmpegPath } } : {}),
   });
 

@@ -8,6 +8,7 @@ import { RecordingIndex, RetentionManager, recover } from '../storage';
 import type { CameraConfig, CameraStatus, StreamStatus } from '../../src-preload/contract';
 import type { StoredCamera } from './camera-store';
 import type { EventBus } from './event-bus';
+import { STREAM_WORKER_ENTRY, streamWorkerExtension } from './stream-worker';
 
 export interface RecordingOptions {
   dataDir: string;
@@ -94,6 +95,7 @@ export class EngineRecording {
       ...(opts.segmentDurationMs !== undefined
         ? { segmentDurationMs: opts.segmentDurationMs }
         : {}),
+      worker: { entry: STREAM_WORKER_ENTRY, extension: streamWorkerExtension },
       onReport: (r) => this.onReport(r),
       onRecorded: (id, stream, endMs) => opts.bus.emit('recording.progress', { id, stream, endMs }),
     });

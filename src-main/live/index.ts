@@ -2,6 +2,15 @@
 // StreamHub, instant start from the cached keyframe group), live HLS (fMP4) and the opt-in H.264
 // transcode. The only module that imports werift; it reaches cameras only through an injected openHub.
 export { LiveService } from './live-service';
+export {
+  RemoteWhepBackend,
+  serveWhep,
+  isWhepWorkerCommand,
+  isWhepWorkerMessage,
+} from './whep-remote';
+export type { WhepWorkerCommand, WhepWorkerMessage, WhepWorkerSide } from './whep-remote';
+export type { WhepBackend, WhepBackendEvents, WhepSettings, WhepViewerStats } from './whep-host';
+export { nativeSrtpLoader } from './native-srtp';
 export type {
   OpenHub,
   LiveServiceOptions,

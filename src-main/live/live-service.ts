@@ -1,13 +1,15 @@
-// LiveService: the live view of every camera stream. WHEP viewers (admission against the caps,
-// codec choice, session lifetime, statistics) and live HLS streams (started on first request,
-// stopped when idle). Reaches cameras only through the injected `openHub`; owns no camera session.
-import { randomBytes, randomInt } from 'node:crypto';
+// LiveService: the live view of every camera stream. WHEP viewers (admission against the caps, ids,
+// session records, statistics; the sessions themselves run in a WhepBackend: the recording worker
+// that owns the stream when the engine provides one, else a WhepHost in this thread) and live HLS
+// streams (started on first request, stopped when idle). Reaches cameras only through the injected
+// `openHub` and backend; owns no camera session.
+import { randomBytes } from 'node:crypto';
 import { NvrError } from '../base';
 import type { Logger } from '../base';
 import type { StreamTrack } from '../camera';
 import type { StreamName } from '../../src-preload/contract';
 import { LiveHlsStream } from './live-hls';
-import { chooseCodec, inspectOffer, restrictOfferToPayloadType } from './offer-sdp';
+import { inspectOffer } from './offer-sdp';
 import { TranscodeHubs } from './transcode';
 import type {
   LiveHlsFile,
@@ -17,12 +19,10 @@ import type {
   WhepAnswer,
   WhepRequest,
 } from './types';
-import { ViewerFeed } from './viewer-feed';
-import { WhepSession } from './whep-session';
+import { WhepHost } from './whep-host';
+import type { WhepBackend, WhepBackendEvents, WhepSettings } from './whep-host';
 import { loadWerift } from './werift-loader';
-import { waitForTrack } from './wait-for-track';
-import { loadSrtpSender } from '../../native';
-import type { SrtpSender } from '../../native';
+import { nativeSrtpLoader } from './native-srtp';
 import type { SessionCloseReason } from './whep-session';
 
 interface ViewerRecord {
@@ -31,11 +31,8 @@ interface ViewerRecord {
   stream: StreamName;
   startedMs: number;
   connectedMs?: number;
-  feed?: ViewerFeed;
-  session?: WhepSession;
   codec?: StreamTrack['codec'];
-  cleanup: Array<() => void>;
-  closing?: Promise<void>;
+  backend: WhepBackend;
 }
 
 interface HlsRecord {
@@ -60,7 +57,9 @@ export class LiveService {
   private readonly logger: Logger;
   private readonly now: () => number;
   private readonly transcoder: TranscodeHubs | undefined;
-  private readonly nativeSrtp: SrtpSender | undefined;
+  /** Viewers of camera streams; viewers of transcoded streams run in `transcodeViewers`. */
+  private readonly cameraViewers: WhepBackend;
+  private readonly transcodeViewers: WhepHost | undefined;
   private closed = false;
 
   constructor(private readonly opts: LiveServiceOptions) {
@@ -69,11 +68,27 @@ export class LiveService {
     this.transcoder = opts.transcode
       ? new TranscodeHubs(opts.openHub, opts.transcode, opts.logger.child({ module: 'transcode' }))
       : undefined;
-    if (opts.nativeSrtp !== false) {
-      const native = loadSrtpSender();
-      this.nativeSrtp = native.sender;
-      if (native.error) this.logger.info({ reason: native.error }, 'native SRTP sender not used');
-    }
+    const settings: WhepSettings = {
+      iceServers: opts.iceServers ?? [],
+      ...(opts.iceBindAddress ? { iceBindAddress: opts.iceBindAddress } : {}),
+      gatherTimeoutMs: opts.gatherTimeoutMs ?? 8000,
+      trackWaitMs: opts.trackWaitMs ?? 5000,
+      sessionTimeoutMs: opts.sessionTimeoutMs,
+      silenceTimeoutMs: opts.silenceTimeoutMs ?? Math.min(8000, opts.sessionTimeoutMs),
+    };
+    const events: WhepBackendEvents = {
+      onConnected: (id) => {
+        const r = this.viewers.get(id);
+        if (r) r.connectedMs ??= this.now();
+      },
+      onClosed: (id, reason) => void this.closeViewer(id, reason, false),
+    };
+    const nativeSrtp = nativeSrtpLoader(opts.nativeSrtp !== false, opts.logger);
+    const host = (openHub: OpenHub) =>
+      new WhepHost({ openHub, settings, nativeSrtp, logger: opts.logger, ...events });
+    this.cameraViewers = opts.whepBackend?.(events, settings) ?? host(opts.openHub);
+    const t = this.transcoder;
+    this.transcodeViewers = t ? host((cameraId, stream) => t.open(cameraId, stream)) : undefined;
     this.watchdog = setInterval(() => this.sweep(), 1000);
     this.watchdog.unref?.();
     if (opts.prewarmWebRtcMs !== undefined) {
@@ -88,87 +103,32 @@ export class LiveService {
   async startWhep(req: WhepRequest): Promise<WhepAnswer> {
     if (this.closed) throw new NvrError('unavailable', 'live view is shutting down');
     this.admit(req.cameraId, req.stream);
-    const offer = inspectOffer(req.offerSdp);
+    inspectOffer(req.offerSdp); // a malformed offer gets its 400 before anything starts
+    const backend = this.backendFor(req);
     const id = randomBytes(12).toString('base64url');
     const record: ViewerRecord = {
       id,
       cameraId: req.cameraId,
       stream: req.stream,
       startedMs: this.now(),
-      cleanup: [],
+      backend,
     };
     this.viewers.set(id, record); // holds the slot while negotiating
     this.notifyViewers(req.cameraId, req.stream);
-    const log = this.logger.child({ camera: req.cameraId, stream: req.stream, viewer: id });
     try {
-      const lease = await this.hubOpener(req)(req.cameraId, req.stream);
-      record.cleanup.push(() => lease.release());
-      const hub = lease.hub;
-      const track = await waitForTrack(hub, this.opts.trackWaitMs ?? 5000);
-      if (!track)
-        throw new NvrError(
-          'unavailable',
-          `camera ${req.cameraId} (${req.stream}) is not streaming`,
-          {
-            cameraId: req.cameraId,
-            stream: req.stream,
-          },
-        );
-      const choice = chooseCodec(offer, track.codec, track.parameterSets.sps);
-      if (!choice) {
-        throw new NvrError(
-          'unsupported_codec',
-          track.codec === 'h265'
-            ? 'the stream is H.265 and the client did not offer H.265: use live HLS or the H.264 transcode'
-            : 'the client offers no H.264 with packetization-mode=1',
-          { cameraId: req.cameraId, stream: req.stream, codec: track.codec },
-        );
-      }
-      record.codec = track.codec;
-      if (this.closed || !this.viewers.has(id)) throw new NvrError('cancelled', 'viewer closed');
-      const offerSdp = restrictOfferToPayloadType(
-        req.offerSdp,
-        offer.videoIndex,
-        choice.payloadType,
+      const started = await backend.start(id, {
+        cameraId: req.cameraId,
+        stream: req.stream,
+        offerSdp: req.offerSdp,
+      });
+      if (this.viewers.get(id) !== record)
+        throw new NvrError('cancelled', 'viewer closed while negotiating');
+      record.codec = started.codec;
+      this.logger.info(
+        { camera: req.cameraId, stream: req.stream, viewer: id, codec: started.codec },
+        'viewer started',
       );
-      const feed = new ViewerFeed({
-        name: `whep:${id}`,
-        codec: track.codec,
-        send: (p) => record.session?.send(p),
-        gop: () => hub.gop,
-        ssrc: randomInt(1, 0xffffffff),
-        initialTimestamp: randomInt(0, 0xffffffff),
-        initialSequence: randomInt(0, 0xffff),
-        onCodecChange: (codec) => {
-          log.info({ codec }, 'stream changed codec; closing viewer');
-          void this.closeViewer(id, 'source-ended');
-        },
-      });
-      record.feed = feed;
-      record.cleanup.push(hub.subscribe(feed));
-      const session = new WhepSession({
-        offerSdp,
-        codec: choice,
-        feed,
-        iceServers: this.opts.iceServers ?? [],
-        ...(this.opts.iceBindAddress ? { iceBindAddress: this.opts.iceBindAddress } : {}),
-        gatherTimeoutMs: this.opts.gatherTimeoutMs ?? 8000,
-        ...(this.nativeSrtp ? { nativeSrtp: this.nativeSrtp } : {}),
-        logger: log,
-        onStateChange: (state) => {
-          if (state === 'connected') {
-            record.connectedMs ??= this.now();
-            log.debug('viewer connected');
-          }
-          if (state === 'failed') void this.closeViewer(id, 'ice-failed');
-          if (state === 'closed') void this.closeViewer(id, 'client-closed');
-        },
-      });
-      record.session = session;
-      const answerSdp = await session.negotiate();
-      if (!this.viewers.has(id)) throw new NvrError('cancelled', 'viewer closed while negotiating');
-      log.info({ codec: track.codec, payloadType: choice.payloadType }, 'viewer started');
-      return { answerSdp, sessionId: id };
+      return { answerSdp: started.answerSdp, sessionId: id };
     } catch (err) {
       await this.closeViewer(id, 'rejected');
       throw err;
@@ -188,21 +148,21 @@ export class LiveService {
     const out: ViewerStats[] = [];
     for (const r of this.viewers.values()) {
       if (cameraId !== undefined && r.cameraId !== cameraId) continue;
-      const s = r.feed?.stats;
+      const s = r.backend.stats(r.id);
       out.push({
         sessionId: r.id,
         kind: 'webrtc',
         cameraId: r.cameraId,
         stream: r.stream,
         ...(r.codec ? { codec: r.codec } : {}),
-        state: r.session?.connected ? 'connected' : 'connecting',
+        state: s?.connected ? 'connected' : 'connecting',
         startedMs: r.startedMs,
         ...(r.connectedMs !== undefined ? { connectedMs: r.connectedMs } : {}),
         bytesSent: s?.bytesSent ?? 0,
         packetsSent: s?.packetsSent ?? 0,
         framesSent: s?.framesSent ?? 0,
         plis: s?.plis ?? 0,
-        nacks: r.session?.nacks ?? 0,
+        nacks: s?.nacks ?? 0,
         stalls: s?.stalls ?? 0,
       });
     }
@@ -286,15 +246,23 @@ export class LiveService {
     clearInterval(this.watchdog);
     clearTimeout(this.prewarm);
     await Promise.all([...this.viewers.keys()].map((id) => this.closeViewer(id, 'shutdown')));
+    await Promise.all([this.cameraViewers.close(), this.transcodeViewers?.close()]);
     for (const h of [...this.hlsStreams.values()]) h.close();
     await this.transcoder?.close();
   }
 
   // -------------------------------------------------------------------------------------------
 
-  private hubOpener(req: { transcode?: 'h264' | undefined }): OpenHub {
-    if (req.transcode !== 'h264') return this.opts.openHub;
+  private backendFor(req: { transcode?: 'h264' | undefined }): WhepBackend {
+    if (req.transcode !== 'h264') return this.cameraViewers;
+    if (!this.transcodeViewers)
+      throw new NvrError('not_implemented', 'the H.264 transcode is not enabled on this engine');
+    return this.transcodeViewers;
+  }
+
+  private hubOpener(transcode: boolean): OpenHub {
     const t = this.transcoder;
+    if (!transcode) return this.opts.openHub;
     if (!t)
       throw new NvrError('not_implemented', 'the H.264 transcode is not enabled on this engine');
     return (cameraId, stream) => t.open(cameraId, stream);
@@ -319,47 +287,36 @@ export class LiveService {
       );
   }
 
-  private closeViewer(id: string, reason: SessionCloseReason): Promise<void> {
+  /** Forgets a viewer and, unless the backend reported its end, ends its session there. */
+  private async closeViewer(
+    id: string,
+    reason: SessionCloseReason,
+    tellBackend = true,
+  ): Promise<void> {
     const record = this.viewers.get(id);
-    if (!record) return Promise.resolve();
-    record.closing ??= (async () => {
-      this.viewers.delete(id);
-      record.feed?.close();
-      for (const c of record.cleanup.splice(0).reverse()) {
-        try {
-          c();
-        } catch (err) {
-          this.logger.warn({ err: String(err) }, 'viewer cleanup failed');
-        }
-      }
-      await record.session?.close();
-      this.logger.info(
-        { camera: record.cameraId, stream: record.stream, viewer: id, reason },
-        'viewer closed',
-      );
-      this.notifyViewers(record.cameraId, record.stream);
-    })();
-    return record.closing;
+    if (!record) return;
+    this.viewers.delete(id);
+    this.logger.info(
+      { camera: record.cameraId, stream: record.stream, viewer: id, reason },
+      'viewer closed',
+    );
+    this.notifyViewers(record.cameraId, record.stream);
+    if (!tellBackend) return;
+    try {
+      await record.backend.stop(id, reason);
+    } catch (err) {
+      this.logger.warn({ err: String(err), viewer: id }, 'viewer close failed');
+    }
   }
 
   private notifyViewers(cameraId: string, stream: StreamName): void {
     this.opts.onViewersChanged?.(cameraId, stream, this.viewerCount(cameraId, stream));
   }
 
-  /** Once a second: viewers that never connected or went silent, idle live HLS streams. */
+  /** Once a second: idle live HLS streams (WHEP backends time their own viewers out). */
   private sweep(): void {
-    const timeoutMs = this.opts.sessionTimeoutMs;
-    const silenceMs = this.opts.silenceTimeoutMs ?? Math.min(8000, timeoutMs);
-    const now = this.now();
-    const mono = performance.now();
-    for (const r of this.viewers.values()) {
-      const s = r.session;
-      if (!s) continue;
-      if (!s.connected && now - r.startedMs > timeoutMs) void this.closeViewer(r.id, 'timeout');
-      else if (s.connected && mono - s.lastRtcpMs > silenceMs)
-        void this.closeViewer(r.id, 'timeout');
-    }
     const idleMs = this.opts.hls?.idleMs ?? 30_000;
+    const now = this.now();
     for (const h of this.hlsStreams.values()) if (now - h.lastRequestMs > idleMs) h.close();
   }
 
@@ -401,10 +358,7 @@ export class LiveService {
       },
     };
     record.ready = (async () => {
-      const lease = await this.hubOpener({ transcode: transcode ? 'h264' : undefined })(
-        cameraId,
-        stream,
-      );
+      const lease = await this.hubOpener(transcode)(cameraId, stream);
       cleanup.push(() => lease.release());
       if (this.hlsStreams.get(key) !== record) {
         lease.release();

@@ -1,6 +1,7 @@
 // RTP payloads of an access unit, computed once and shared by every viewer of a hub: the hub hands
-// the same AccessUnit object to all its consumers, so the payloads are cached per unit (WeakMap) and
-// each viewer only writes its own headers. Parameter sets go in front of keyframes that lack them.
+// the same AccessUnit object to all its consumers one after another, so the last unit's payloads are
+// kept and each viewer only writes its own headers. Parameter sets go in front of keyframes that
+// lack them.
 import type { StreamTrack } from '../camera';
 import type { AccessUnit, VideoCodec } from '../media';
 import { H264Packetizer, H265Packetizer } from '../media/rtp';
@@ -23,19 +24,13 @@ export function withParameterSets(au: AccessUnit, track: StreamTrack): Uint8Arra
   return [...sets, ...au.nalus.filter((n) => !params.has(nalType(track.codec, n)))];
 }
 
-interface Entry {
-  track: StreamTrack;
-  payloads: Buffer[];
-}
-
-const cache = new WeakMap<AccessUnit, Map<string, Entry>>();
 const packetizers = new Map<string, H264Packetizer | H265Packetizer>();
 
 function packetizerFor(codec: VideoCodec, payloadBytes: number): H264Packetizer | H265Packetizer {
   const key = `${codec}:${payloadBytes}`;
   let p = packetizers.get(key);
   if (!p) {
-    // Sequence numbers, SSRC and timestamps of these packets are ignored: only payloads are kept.
+    // Only payloads are taken from it: its sequence numbers, SSRC and timestamps are never used.
     const options = { payloadType: 96, ssrc: 0, mtu: payloadBytes };
     p = codec === 'h264' ? new H264Packetizer(options) : new H265Packetizer(options);
     packetizers.set(key, p);
@@ -43,20 +38,21 @@ function packetizerFor(codec: VideoCodec, payloadBytes: number): H264Packetizer 
   return p;
 }
 
+/**
+ * The last unit's payloads. The hub hands each live unit to all its consumers in one go, so one entry
+ * serves every viewer of it; payloads kept for a whole keyframe group would outlive the young
+ * generation and cost major collections, for the rare replay that can recompute them.
+ */
+let last:
+  { au: AccessUnit; track: StreamTrack; payloadBytes: number; payloads: Buffer[] } | undefined;
+
 /** The RTP payloads of one unit (the last one carries the marker bit), shared across viewers. */
 export function rtpPayloads(au: AccessUnit, track: StreamTrack, payloadBytes: number): Buffer[] {
-  const key = `${track.codec}:${payloadBytes}`;
-  let perUnit = cache.get(au);
-  const hit = perUnit?.get(key);
-  if (hit && hit.track === track) return hit.payloads;
-  const nalus = withParameterSets(au, track);
+  if (last?.au === au && last.track === track && last.payloadBytes === payloadBytes)
+    return last.payloads;
   const payloads = packetizerFor(track.codec, payloadBytes)
-    .packetizeToPackets({ nalus, rtpTimestamp: 0 })
-    .map((p) => Buffer.from(p.payload.buffer, p.payload.byteOffset, p.payload.byteLength));
-  if (!perUnit) {
-    perUnit = new Map();
-    cache.set(au, perUnit);
-  }
-  perUnit.set(key, { track, payloads });
+    .payloadsOf(withParameterSets(au, track))
+    .map((p) => Buffer.from(p.buffer, p.byteOffset, p.byteLength));
+  last = { au, track, payloadBytes, payloads };
   return payloads;
 }

@@ -4,6 +4,7 @@ import type { Logger } from '../base';
 import type { StreamHub } from '../camera';
 import type { VideoCodec } from '../media';
 import type { StreamName } from '../../src-preload/contract';
+import type { WhepBackend, WhepBackendEvents, WhepSettings } from './whep-host';
 import type { IceServer } from './whep-session';
 
 /** Mirrors one camera stream's hub into this thread; the cached keyframe group arrives at once. */
@@ -68,6 +69,11 @@ export interface LiveServiceOptions {
    * NVR_NATIVE_SRTP=0 in the environment also turns it off.
    */
   nativeSrtp?: boolean;
+  /**
+   * Where viewers of camera streams run: the engine passes a backend that runs them in the recording
+   * worker owning the stream (whep-remote). Default: a WhepHost in this thread over `openHub`.
+   */
+  whepBackend?: (events: WhepBackendEvents, settings: WhepSettings) => WhepBackend;
 }
 
 export interface WhepRequest {

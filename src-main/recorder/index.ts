@@ -5,3 +5,9 @@ export type { RecordingServiceOptions } from './recording-service';
 export { StreamRecorder } from './stream-recorder';
 export type { StreamRecorderOptions } from './stream-recorder';
 export type { StreamJob, StreamName, StreamReport, RecorderEvent } from './protocol';
+export { runRecordingWorker } from './worker-thread';
+export type {
+  WorkerExtension,
+  WorkerExtensionContext,
+  WorkerExtensionFactory,
+} from './worker-core';

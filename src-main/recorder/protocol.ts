@@ -69,6 +69,8 @@ export type WorkerCommand =
   /** Mirror a stream's hub into the engine thread (live viewers, snapshots): GOP first, then live. */
   | { type: 'tap.open'; cameraId: string; stream: StreamName }
   | { type: 'tap.close'; cameraId: string; stream: StreamName }
+  /** For the worker's extension (hub consumers the engine hosts next to the recorder); opaque here. */
+  | { type: 'ext'; cameraId: string; stream: StreamName; body: unknown }
   | { type: 'shutdown' };
 
 /**
@@ -128,4 +130,6 @@ export type WorkerMessage =
   | { type: 'events'; events: RecorderEvent[] }
   | { type: 'reports'; reports: StreamReport[] }
   | { type: 'stopped'; cameraId: string; stream: StreamName }
+  /** From the worker's extension; opaque here. */
+  | { type: 'ext'; body: unknown }
   | { type: 'shutdown.done' };

@@ -13,6 +13,8 @@ import { IndexWriter } from './index-writer';
 import { unpackAccessUnit } from './protocol';
 import type { StreamJob, StreamName, StreamReport, WorkerCommand, WorkerMessage } from './protocol';
 import { RecordingWorkerCore } from './worker-core';
+import type { WorkerExtensionFactory } from './worker-core';
+import type { RecordingWorkerData } from './worker-thread';
 
 export interface RecordingServiceOptions {
   dataDir: string;
@@ -28,6 +30,11 @@ export interface RecordingServiceOptions {
   onReport?: (report: StreamReport) => void;
   /** Called after each index flush with the streams whose recorded range grew. */
   onRecorded?: (cameraId: string, stream: StreamName, endMs: number) => void;
+  /**
+   * Hub consumers to host next to the recorder (see WorkerExtension): the module worker threads run
+   * (it calls runRecordingWorker with `extension`) and the factory itself for the in-thread slot.
+   */
+  worker?: { entry: URL; extension: WorkerExtensionFactory };
 }
 
 interface WorkerSlot {
@@ -38,20 +45,28 @@ interface WorkerSlot {
 
 const key = (cameraId: string, stream: StreamName) => `${cameraId}/${stream}`;
 
+/** The recording worker without extensions: the bundle's sibling file, or the TypeScript source. */
+const DEFAULT_ENTRY = new URL(
+  import.meta.url.endsWith('.ts') ? './worker-main.ts' : './recorder-worker.js',
+  import.meta.url,
+);
+
 /**
- * Starts a recording worker: the bundle's sibling file, or (tests, `tsx`) the TypeScript source with
- * tsx's loader registered inside the worker first (Node 20 does not pass `--import` hooks to workers).
+ * Starts a recording worker on `entry`: a bundle, or (tests, `tsx`) TypeScript source with tsx's
+ * loader registered inside the worker first (Node 20 does not pass `--import` hooks to workers).
  */
-function spawnWorker(options: {
-  name: string;
-  workerData: unknown;
-  resourceLimits?: { maxYoungGenerationSizeMb?: number };
-}): Worker {
-  if (!import.meta.url.endsWith('.ts'))
-    return new Worker(new URL('./recorder-worker.js', import.meta.url), options);
+function spawnWorker(
+  entryUrl: URL,
+  options: {
+    name: string;
+    workerData: RecordingWorkerData;
+    resourceLimits?: { maxYoungGenerationSizeMb?: number };
+  },
+): Worker {
+  if (!entryUrl.pathname.endsWith('.ts')) return new Worker(entryUrl, options);
   const tsxDir = path.dirname(createRequire(import.meta.url).resolve('tsx/package.json'));
   const tsxApi = pathToFileURL(path.join(tsxDir, 'dist/esm/api/index.mjs')).href;
-  const entry = new URL('./worker-main.ts', import.meta.url).href;
+  const entry = entryUrl.href;
   const code = `import(${JSON.stringify(tsxApi)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); });`;
   return new Worker(code, { ...options, eval: true });
 }
@@ -72,6 +87,7 @@ export class RecordingService {
   private readonly flushTimer: ReturnType<typeof setInterval>;
   private readonly lastNotified = new Map<string, number>();
   private stopped = false;
+  private extensionListener: ((body: unknown) => void) | undefined;
 
   constructor(private readonly opts: RecordingServiceOptions) {
     this.writer = new IndexWriter(opts.index, opts.logger);
@@ -153,6 +169,22 @@ export class RecordingService {
     };
   }
 
+  /** Sends a message to the extension in the worker running a stream; not_found when none does. */
+  sendExtension(cameraId: string, stream: StreamName, body: unknown): void {
+    const slot = this.assigned.get(key(cameraId, stream));
+    if (!slot)
+      throw new NvrError('not_found', `stream ${stream} of camera ${cameraId} is not running`, {
+        cameraId,
+        stream,
+      });
+    slot.send({ type: 'ext', cameraId, stream, body });
+  }
+
+  /** Receives the workers' extension messages (one listener; a later call replaces it). */
+  onExtensionMessage(listener: (body: unknown) => void): void {
+    this.extensionListener = listener;
+  }
+
   report(cameraId: string, stream: StreamName): StreamReport | undefined {
     return this.reports.get(key(cameraId, stream));
   }
@@ -202,6 +234,9 @@ export class RecordingService {
       case 'events':
         this.writer.apply(msg.events);
         return;
+      case 'ext':
+        this.extensionListener?.(msg.body);
+        return;
       case 'reports':
         for (const r of msg.reports) {
           const k = key(r.cameraId, r.stream);
@@ -246,6 +281,8 @@ export class RecordingService {
     const core = new RecordingWorkerCore({
       dataDir: this.opts.dataDir,
       clock: this.opts.clock,
+      ...(this.opts.worker ? { extension: this.opts.worker.extension } : {}),
+      logLevel: this.opts.logger.level,
       post: (m) => {
         if (m.type === 'shutdown.done') done?.();
         else this.onMessage(m);
@@ -266,9 +303,15 @@ export class RecordingService {
   }
 
   private workerSlot(i: number): WorkerSlot {
-    const worker = spawnWorker({
+    const worker = spawnWorker(this.opts.worker?.entry ?? DEFAULT_ENTRY, {
       name: `recorder-${i}`,
-      workerData: { dataDir: this.opts.dataDir, segmentDurationMs: this.opts.segmentDurationMs },
+      workerData: {
+        dataDir: this.opts.dataDir,
+        ...(this.opts.segmentDurationMs !== undefined
+          ? { segmentDurationMs: this.opts.segmentDurationMs }
+          : {}),
+        logLevel: this.opts.logger.level,
+      },
       // Video bytes live outside the JS heap (typed arrays); a small young generation keeps the
       // worker's memory near its working set instead of growing to V8's default semi-spaces.
       resourceLimits: { maxYoungGenerationSizeMb: 8 },

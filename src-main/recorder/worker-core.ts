@@ -1,6 +1,7 @@
 // RecordingWorkerCore: what runs inside a recording worker thread. Per camera stream it owns the
 // camera session, its StreamHub and the StreamRecorder (the hub's first consumer), syncs files once
 // a second, and reports events and stats as plain messages. No SQLite here (the engine thread owns it).
+import { NvrError } from '../base';
 import type { Clock } from '../base';
 import {
   RtspCameraSession,
@@ -13,6 +14,30 @@ import { StreamRecorder } from './stream-recorder';
 import { packAccessUnit } from './protocol';
 import type { StreamJob, StreamName, StreamReport, WorkerCommand, WorkerMessage } from './protocol';
 
+/**
+ * Hub consumers that run next to the recorder in the worker that owns the streams (the engine adds
+ * its live viewers this way, so their packets leave from the thread that receives them). The
+ * recorder knows nothing of them beyond this interface and forwards their messages unread.
+ */
+export interface WorkerExtension {
+  /** A command from the engine thread's side of the extension. */
+  handle(body: unknown): void;
+  /** A stream stopped (removed, reconfigured, shut down): consumers of its hub end. */
+  streamStopped(cameraId: string, stream: StreamName): void;
+  close(): Promise<void>;
+}
+
+export interface WorkerExtensionContext {
+  /** The hub of a stream running in this worker; rejects with not_found for any other. */
+  openHub(cameraId: string, stream: StreamName): Promise<{ hub: StreamHub; release(): void }>;
+  /** Sends a message to the engine thread's side of the extension. */
+  post(body: unknown): void;
+  /** The engine's log level, for the extension's own logger. */
+  logLevel: string;
+}
+
+export type WorkerExtensionFactory = (ctx: WorkerExtensionContext) => WorkerExtension;
+
 export interface WorkerCoreOptions {
   dataDir: string;
   clock: Clock;
@@ -21,6 +46,9 @@ export interface WorkerCoreOptions {
   segmentDurationMs?: number;
   /** How often files are synced and stats reported. Default 1 s. */
   tickMs?: number;
+  extension?: WorkerExtensionFactory;
+  /** Passed to the extension. Default 'info'. */
+  logLevel?: string;
 }
 
 interface StreamWork {
@@ -40,10 +68,24 @@ const key = (cameraId: string, stream: StreamName) => `${cameraId}/${stream}`;
 export class RecordingWorkerCore {
   private readonly streams = new Map<string, StreamWork>();
   private readonly timer: ReturnType<typeof setInterval>;
+  private readonly extension: WorkerExtension | undefined;
 
   constructor(private readonly opts: WorkerCoreOptions) {
     this.timer = setInterval(() => this.tick(), opts.tickMs ?? 1000);
     this.timer.unref?.();
+    this.extension = opts.extension?.({
+      openHub: async (cameraId, stream) => {
+        const work = this.streams.get(key(cameraId, stream));
+        if (!work)
+          throw new NvrError('not_found', `stream ${stream} of camera ${cameraId} is not running`, {
+            cameraId,
+            stream,
+          });
+        return { hub: work.hub, release: () => undefined };
+      },
+      post: (body) => opts.post({ type: 'ext', body }),
+      logLevel: opts.logLevel ?? 'info',
+    });
   }
 
   handle(cmd: WorkerCommand): void {
@@ -65,6 +107,9 @@ export class RecordingWorkerCore {
         if (work) work.closeTap = undefined;
         return;
       }
+      case 'ext':
+        this.extension?.handle(cmd.body);
+        return;
       case 'shutdown':
         void this.shutdown().then(() => this.opts.post({ type: 'shutdown.done' }));
         return;
@@ -73,6 +118,7 @@ export class RecordingWorkerCore {
 
   async shutdown(): Promise<void> {
     clearInterval(this.timer);
+    await this.extension?.close();
     await Promise.all(
       [...this.streams.values()].map((w) => this.stop(w.job.cameraId, w.job.stream)),
     );
@@ -161,6 +207,7 @@ export class RecordingWorkerCore {
     const work = this.streams.get(key(cameraId, stream));
     if (!work) return;
     this.streams.delete(key(cameraId, stream));
+    this.extension?.streamStopped(cameraId, stream);
     work.closeTap?.();
     await work.session.stop();
     work.session.removeAllListeners();

@@ -61,7 +61,7 @@ class VideoPacketizer {
 
   /** Packetizes one access unit into RTP packet objects (marker on the last). */
   packetizeToPackets(au: PacketizerInput): RtpPacket[] {
-    const payloads = this.payloads(au.nalus.filter((n) => n.length >= this.format.nalHeaderSize));
+    const payloads = this.payloadsOf(au.nalus);
     const timestamp = au.rtpTimestamp >>> 0;
     return payloads.map((payload, i) => {
       const packet: RtpPacket = {
@@ -81,7 +81,12 @@ class VideoPacketizer {
     });
   }
 
-  private payloads(nalus: Uint8Array[]): Uint8Array[] {
+  /**
+   * The RTP payloads of one access unit's NAL units, in order (the caller writes the headers and sets
+   * the marker on the last); no sequence numbers are used.
+   */
+  payloadsOf(units: readonly Uint8Array[]): Uint8Array[] {
+    const nalus = units.filter((n) => n.length >= this.format.nalHeaderSize);
     const out: Uint8Array[] = [];
     let group: Uint8Array[] = [];
     let groupBytes = this.format.aggregateHeaderBytes;

@@ -75,24 +75,33 @@ function buildAggregate(header: Uint8Array, nalus: Uint8Array[]): Uint8Array {
   return out;
 }
 
+/**
+ * FU fragments of one NAL unit, as views into one buffer (one allocation per NAL unit instead of one
+ * per packet: fewer backing stores for the garbage collector to track).
+ */
 function buildFragments(
   header: Uint8Array,
   body: Uint8Array,
   maxPayloadBytes: number,
   fuType: number,
 ): Uint8Array[] {
-  const chunk = maxPayloadBytes - header.length - 1;
+  const prefix = header.length + 1;
+  const chunk = maxPayloadBytes - prefix;
+  const count = Math.ceil(body.length / chunk);
+  const all = new Uint8Array(body.length + count * prefix);
   const out: Uint8Array[] = [];
+  let at = 0;
   for (let offset = 0; offset < body.length; offset += chunk) {
-    const part = body.subarray(offset, Math.min(offset + chunk, body.length));
-    const payload = new Uint8Array(header.length + 1 + part.length);
-    payload.set(header, 0);
+    const end = Math.min(offset + chunk, body.length);
+    all.set(header, at);
     let fu = fuType;
     if (offset === 0) fu |= 0x80;
-    if (offset + chunk >= body.length) fu |= 0x40;
-    payload[header.length] = fu;
-    payload.set(part, header.length + 1);
-    out.push(payload);
+    if (end === body.length) fu |= 0x40;
+    all[at + header.length] = fu;
+    all.set(body.subarray(offset, end), at + prefix);
+    const size = prefix + end - offset;
+    out.push(all.subarray(at, at + size));
+    at += size;
   }
   return out;
 }
