@@ -9,6 +9,8 @@ import { createLogger, systemClock } from '../base';
 import { RtspServer } from '../camera';
 import { RecordingIndex } from '../storage';
 import { RecordingService } from './recording-service';
+import type { RecordingServiceOptions } from './recording-service';
+import { echoExtension } from './fixtures/echo-extension';
 import type { StreamReport } from './protocol';
 
 const demo = path.resolve(__dirname, '../../resources/demo');
@@ -17,7 +19,7 @@ afterEach(async () => {
   while (cleanups.length) await cleanups.pop()!();
 });
 
-async function setup(workers: number) {
+async function setup(workers: number, extra: Partial<RecordingServiceOptions> = {}) {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'nvr-recsvc-'));
   cleanups.push(() => fs.rmSync(dataDir, { recursive: true, force: true }));
   const server = new RtspServer();
@@ -36,6 +38,7 @@ async function setup(workers: number) {
     workers,
     segmentDurationMs: 2000,
     onReport: (r) => reports.push(r),
+    ...extra,
   });
   return { dataDir, index, service, port, reports, server };
 }
@@ -154,5 +157,38 @@ describe.each([0, 1])('RecordingService with %i worker thread(s)', (workers) => 
     release();
     await expect(service.openHub('nope', 'main')).rejects.toMatchObject({ kind: 'not_found' });
     await service.close();
+  });
+
+  it("hosts an extension next to the recorder: commands reach the stream's worker, messages come back", async () => {
+    const entry = new URL('./fixtures/echo-extension-worker.ts', import.meta.url);
+    const { service, port, reports } = await setup(workers, {
+      worker: { entry, extension: echoExtension },
+    });
+    const got: unknown[] = [];
+    service.onExtensionMessage((body) => got.push(body));
+    service.start({
+      cameraId: 'door',
+      stream: 'sub',
+      url: `rtsp://127.0.0.1:${port}/door/sub`,
+      transport: 'tcp',
+      record: false,
+    });
+    await waitFor(() => reports.some((r) => r.cameraId === 'door' && r.framesReceived > 20));
+    // The extension sees the worker's own hub, with its cached group.
+    service.sendExtension('door', 'sub', { cameraId: 'door', stream: 'sub' });
+    await waitFor(() => got.length === 1);
+    expect(got[0]).toMatchObject({ cameraId: 'door', codec: 'h264' });
+    expect((got[0] as { gopFrames: number }).gopFrames).toBeGreaterThan(0);
+    // A stream this worker does not run is not_found there; one no worker runs, here.
+    service.sendExtension('door', 'sub', { cameraId: 'door', stream: 'main' });
+    await waitFor(() => got.length === 2);
+    expect(got[1]).toMatchObject({ error: 'not_found' });
+    expect(() => service.sendExtension('nope', 'main', {})).toThrow(/not running/);
+    // Stopping the stream tells the extension; shutting down closes it.
+    service.stop('door', 'sub');
+    await waitFor(() => got.length === 3);
+    expect(got[2]).toEqual({ stopped: 'door/sub' });
+    await service.close();
+    expect(got).toContainEqual({ closed: true });
   });
 });
