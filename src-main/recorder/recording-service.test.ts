@@ -10,7 +10,7 @@ import { RtspServer } from '../camera';
 import { RecordingIndex } from '../storage';
 import { RecordingService } from './recording-service';
 import type { RecordingServiceOptions } from './recording-service';
-import { echoExtension } from './fixtures/echo-extension';
+import { echoExtension } from './fixtures';
 import type { StreamReport } from './protocol';
 
 const demo = path.resolve(__dirname, '../../resources/demo');
