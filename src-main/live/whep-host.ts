@@ -11,7 +11,7 @@ import type { VideoCodec } from '../media';
 import type { StreamName } from '../../src-preload/contract';
 import type { SrtpSender } from '../../native';
 import { chooseCodec, inspectOffer, restrictOfferToPayloadType } from './offer-sdp';
-import type { OpenHub } from './types';
+import type { OpenHub, ViewerStats } from './types';
 import { ViewerFeed } from './viewer-feed';
 import { waitForTrack } from './wait-for-track';
 import { WhepSession } from './whep-session';
@@ -43,15 +43,10 @@ export interface WhepStarted {
 }
 
 /** What a viewer has been sent; `connected` once its DTLS is up. */
-export interface WhepViewerStats {
-  connected: boolean;
-  bytesSent: number;
-  packetsSent: number;
-  framesSent: number;
-  plis: number;
-  nacks: number;
-  stalls: number;
-}
+export type WhepViewerStats = Pick<
+  ViewerStats,
+  'bytesSent' | 'packetsSent' | 'framesSent' | 'plis' | 'nacks' | 'stalls'
+> & { connected: boolean };
 
 /** What LiveService drives: a host in this thread, or one in a recording worker (whep-remote). */
 export interface WhepBackend {

@@ -71,6 +71,18 @@ describe('WHEP viewers in a remote host', () => {
     return { service, worker, toWorker, closed };
   }
 
+  async function connect(service: LiveService) {
+    const client = await createWhepClient();
+    clients.push(client);
+    const answer = await service.startWhep({
+      cameraId: 'cam',
+      stream: 'main',
+      offerSdp: client.offerSdp,
+    });
+    await client.applyAnswer(answer.answerSdp);
+    return { client, answer };
+  }
+
   beforeAll(async () => {
     cam = await startCameraHub('door-sub.h264');
     await cam.ready;
@@ -85,14 +97,7 @@ describe('WHEP viewers in a remote host', () => {
 
   it('plays through the remote host, reports its figures, and ends on DELETE', async () => {
     const { service, closed } = remoteService();
-    const client = await createWhepClient();
-    clients.push(client);
-    const answer = await service.startWhep({
-      cameraId: 'cam',
-      stream: 'main',
-      offerSdp: client.offerSdp,
-    });
-    await client.applyAnswer(answer.answerSdp);
+    const { client, answer } = await connect(service);
     await client.waitFor((p) => p.some((x) => h264PayloadNalTypes(x.payload).includes(5)), 5000);
 
     await waitUntil(() => (service.viewerStats('cam')[0]?.bytesSent ?? 0) > 0, 3000);
@@ -111,14 +116,7 @@ describe('WHEP viewers in a remote host', () => {
 
   it('a stream that stops in its worker ends its viewers there and here', async () => {
     const { service, worker, closed } = remoteService();
-    const client = await createWhepClient();
-    clients.push(client);
-    const answer = await service.startWhep({
-      cameraId: 'cam',
-      stream: 'main',
-      offerSdp: client.offerSdp,
-    });
-    await client.applyAnswer(answer.answerSdp);
+    const { client, answer } = await connect(service);
     await client.waitForPackets(5, 5000);
     worker.streamStopped('cam', 'main');
     await waitUntil(() => service.viewerCount('cam', 'main') === 0, 3000);

@@ -43,6 +43,19 @@ async function setup(workers: number, extra: Partial<RecordingServiceOptions> = 
   return { dataDir, index, service, port, reports, server };
 }
 
+/** Starts door/sub without recording and waits until it streams. */
+async function streamingDoorSub<T extends Awaited<ReturnType<typeof setup>>>(s: T): Promise<T> {
+  s.service.start({
+    cameraId: 'door',
+    stream: 'sub',
+    url: `rtsp://127.0.0.1:${s.port}/door/sub`,
+    transport: 'tcp',
+    record: false,
+  });
+  await waitFor(() => s.reports.some((r) => r.cameraId === 'door' && r.framesReceived > 20));
+  return s;
+}
+
 async function waitFor(check: () => boolean, timeoutMs = 15_000): Promise<void> {
   const start = Date.now();
   while (!check()) {
@@ -135,15 +148,7 @@ describe.each([0, 1])('RecordingService with %i worker thread(s)', (workers) => 
   });
 
   it('mirrors a stream hub into this thread with the cached keyframe group first', async () => {
-    const { service, port, reports } = await setup(workers);
-    service.start({
-      cameraId: 'door',
-      stream: 'sub',
-      url: `rtsp://127.0.0.1:${port}/door/sub`,
-      transport: 'tcp',
-      record: false,
-    });
-    await waitFor(() => reports.some((r) => r.cameraId === 'door' && r.framesReceived > 20));
+    const { service } = await streamingDoorSub(await setup(workers));
     const { hub, release } = await service.openHub('door', 'sub');
     expect(hub.track).toMatchObject({ codec: 'h264', width: 640, height: 360 });
     expect(hub.gop.length).toBeGreaterThan(0);
@@ -161,19 +166,11 @@ describe.each([0, 1])('RecordingService with %i worker thread(s)', (workers) => 
 
   it("hosts an extension next to the recorder: commands reach the stream's worker, messages come back", async () => {
     const entry = new URL('./fixtures/echo-extension-worker.ts', import.meta.url);
-    const { service, port, reports } = await setup(workers, {
-      worker: { entry, extension: echoExtension },
-    });
+    const { service } = await streamingDoorSub(
+      await setup(workers, { worker: { entry, extension: echoExtension } }),
+    );
     const got: unknown[] = [];
     service.onExtensionMessage((body) => got.push(body));
-    service.start({
-      cameraId: 'door',
-      stream: 'sub',
-      url: `rtsp://127.0.0.1:${port}/door/sub`,
-      transport: 'tcp',
-      record: false,
-    });
-    await waitFor(() => reports.some((r) => r.cameraId === 'door' && r.framesReceived > 20));
     // The extension sees the worker's own hub, with its cached group.
     service.sendExtension('door', 'sub', { cameraId: 'door', stream: 'sub' });
     await waitFor(() => got.length === 1);
