@@ -47,6 +47,10 @@ interface HlsRecord {
   close: () => void;
 }
 
+function throwTranscodeDisabled(): never {
+  throw new NvrError('not_implemented', 'the H.264 transcode is not enabled on this engine');
+}
+
 const HLS_FILE = /^(?:live\.m3u8|init-(\d{1,9})\.mp4|seg-(\d{1,12})\.m4s)$/;
 
 export class LiveService {
@@ -87,8 +91,7 @@ export class LiveService {
     const host = (openHub: OpenHub) =>
       new WhepHost({ openHub, settings, nativeSrtp, logger: opts.logger, ...events });
     this.cameraViewers = opts.whepBackend?.(events, settings) ?? host(opts.openHub);
-    const t = this.transcoder;
-    this.transcodeViewers = t ? host((cameraId, stream) => t.open(cameraId, stream)) : undefined;
+    this.transcodeViewers = this.transcoder ? host(this.hubOpener(true)) : undefined;
     this.watchdog = setInterval(() => this.sweep(), 1000);
     this.watchdog.unref?.();
     if (opts.prewarmWebRtcMs !== undefined) {
@@ -255,16 +258,13 @@ export class LiveService {
 
   private backendFor(req: { transcode?: 'h264' | undefined }): WhepBackend {
     if (req.transcode !== 'h264') return this.cameraViewers;
-    if (!this.transcodeViewers)
-      throw new NvrError('not_implemented', 'the H.264 transcode is not enabled on this engine');
-    return this.transcodeViewers;
+    return this.transcodeViewers ?? throwTranscodeDisabled();
   }
 
   private hubOpener(transcode: boolean): OpenHub {
     const t = this.transcoder;
     if (!transcode) return this.opts.openHub;
-    if (!t)
-      throw new NvrError('not_implemented', 'the H.264 transcode is not enabled on this engine');
+    if (!t) return throwTranscodeDisabled();
     return (cameraId, stream) => t.open(cameraId, stream);
   }
 

@@ -6,7 +6,7 @@ import { NvrError, createLogger } from '../base';
 import { LiveService } from './live-service';
 import { startCameraHub } from './testing';
 import type { CameraHub } from './testing';
-import { createWhepClient, h264PayloadNalTypes } from './testing';
+import { connectViewer, createWhepClient, h264PayloadNalTypes } from './testing';
 import type { WhepTestClient } from './testing';
 import { RemoteWhepBackend, serveWhep } from './whep-remote';
 import type { WhepWorkerCommand, WhepWorkerMessage, WhepWorkerSide } from './whep-remote';
@@ -71,18 +71,6 @@ describe('WHEP viewers in a remote host', () => {
     return { service, worker, toWorker, closed };
   }
 
-  async function connect(service: LiveService) {
-    const client = await createWhepClient();
-    clients.push(client);
-    const answer = await service.startWhep({
-      cameraId: 'cam',
-      stream: 'main',
-      offerSdp: client.offerSdp,
-    });
-    await client.applyAnswer(answer.answerSdp);
-    return { client, answer };
-  }
-
   beforeAll(async () => {
     cam = await startCameraHub('door-sub.h264');
     await cam.ready;
@@ -97,7 +85,7 @@ describe('WHEP viewers in a remote host', () => {
 
   it('plays through the remote host, reports its figures, and ends on DELETE', async () => {
     const { service, closed } = remoteService();
-    const { client, answer } = await connect(service);
+    const { client, sessionId } = await connectViewer(service, clients);
     await client.waitFor((p) => p.some((x) => h264PayloadNalTypes(x.payload).includes(5)), 5000);
 
     await waitUntil(() => (service.viewerStats('cam')[0]?.bytesSent ?? 0) > 0, 3000);
@@ -106,7 +94,7 @@ describe('WHEP viewers in a remote host', () => {
     expect(stats!.packetsSent).toBeGreaterThan(0);
     expect(service.viewerCount('cam', 'main')).toBe(1);
 
-    await service.stopWhep(answer.sessionId);
+    await service.stopWhep(sessionId);
     expect(service.viewerCount('cam', 'main')).toBe(0);
     await waitUntil(() => closed.includes('deleted'), 3000);
     const received = client.packets.length;
@@ -116,12 +104,12 @@ describe('WHEP viewers in a remote host', () => {
 
   it('a stream that stops in its worker ends its viewers there and here', async () => {
     const { service, worker, closed } = remoteService();
-    const { client, answer } = await connect(service);
+    const { client, sessionId } = await connectViewer(service, clients);
     await client.waitForPackets(5, 5000);
     worker.streamStopped('cam', 'main');
     await waitUntil(() => service.viewerCount('cam', 'main') === 0, 3000);
     expect(closed).toEqual(['source-ended']);
-    await expect(service.stopWhep(answer.sessionId)).rejects.toMatchObject({ kind: 'not_found' });
+    await expect(service.stopWhep(sessionId)).rejects.toMatchObject({ kind: 'not_found' });
   });
 
   it('errors cross with their kind, and a failed start keeps no viewer', async () => {

@@ -65,19 +65,24 @@ export function serveWhep(opts: {
   const prewarm =
     opts.prewarmMs !== undefined ? setTimeout(() => void loadWerift(), opts.prewarmMs) : undefined;
   prewarm?.unref?.();
-  const timer = setInterval(() => {
-    if (host && host.size > 0) post({ type: 'whep.stats', viewers: host.allStats() });
-  }, opts.statsIntervalMs ?? 1000);
-  timer.unref?.();
-  const hostFor = (settings: WhepSettings) =>
-    (host ??= new WhepHost({
+  let timer: ReturnType<typeof setInterval> | undefined;
+  const hostFor = (settings: WhepSettings): WhepHost => {
+    if (host) return host;
+    const made = new WhepHost({
       openHub: opts.openHub,
       settings,
       nativeSrtp: opts.nativeSrtp,
       logger: opts.logger,
       onConnected: (id) => post({ type: 'whep.connected', id }),
       onClosed: (id, reason) => post({ type: 'whep.closed', id, reason }),
-    }));
+    });
+    // A worker that never had a viewer keeps no timer.
+    timer = setInterval(() => {
+      if (made.size > 0) post({ type: 'whep.stats', viewers: made.allStats() });
+    }, opts.statsIntervalMs ?? 1000);
+    timer.unref?.();
+    return (host = made);
+  };
   return {
     handle(cmd) {
       if (cmd.type === 'whep.stop') {

@@ -6,7 +6,7 @@ import { LiveService } from './live-service';
 import type { LiveServiceOptions } from './types';
 import { startCameraHub } from './testing';
 import type { CameraHub } from './testing';
-import { createWhepClient, h264PayloadNalTypes } from './testing';
+import { connectViewer, createWhepClient, h264PayloadNalTypes } from './testing';
 import type { ReceivedPacket, WhepTestClient } from './testing';
 
 const logger = createLogger({ level: 'silent' });
@@ -64,20 +64,7 @@ describe('LiveService WHEP (H.264 demo camera)', () => {
       ...overrides,
     });
 
-  const connect = async (
-    service = live,
-  ): Promise<{ client: WhepTestClient; sessionId: string; answeredAt: number }> => {
-    const client = await createWhepClient();
-    clients.push(client);
-    const answer = await service.startWhep({
-      cameraId: 'cam',
-      stream: 'main',
-      offerSdp: client.offerSdp,
-    });
-    const answeredAt = performance.now();
-    await client.applyAnswer(answer.answerSdp);
-    return { client, sessionId: answer.sessionId, answeredAt };
-  };
+  const connect = (service = live) => connectViewer(service, clients);
 
   beforeAll(async () => {
     cam = await startCameraHub('door-sub.h264');

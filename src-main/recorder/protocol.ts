@@ -1,11 +1,20 @@
 // What a recording worker reports to the engine thread, and what the engine asks of it. Plain data
 // (structured-clone safe): the same messages flow over a worker's port or a direct call in-thread.
+import { NvrError } from '../base';
 import type { ErrorKind } from '../base';
 import type { StreamTrack } from '../camera';
 import type { AccessUnit } from '../media';
 import type { FragmentRecord } from '../storage';
 
 export type StreamName = 'main' | 'sub';
+
+/** A stream asked of a worker (or of the service) that runs nowhere there. */
+export function streamNotRunning(cameraId: string, stream: StreamName): NvrError {
+  return new NvrError('not_found', `stream ${stream} of camera ${cameraId} is not running`, {
+    cameraId,
+    stream,
+  });
+}
 
 /** Everything a worker needs to record one camera stream. */
 export interface StreamJob {

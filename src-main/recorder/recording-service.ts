@@ -6,11 +6,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { NvrError, type Clock, type Logger } from '../base';
+import type { Clock, Logger } from '../base';
 import { StreamHub } from '../camera';
 import type { RecordingIndex } from '../storage';
 import { IndexWriter } from './index-writer';
-import { unpackAccessUnit } from './protocol';
+import { streamNotRunning, unpackAccessUnit } from './protocol';
 import type { StreamJob, StreamName, StreamReport, WorkerCommand, WorkerMessage } from './protocol';
 import { RecordingWorkerCore } from './worker-core';
 import type { WorkerExtensionFactory } from './worker-core';
@@ -139,11 +139,7 @@ export class RecordingService {
   ): Promise<{ hub: StreamHub; release: () => void }> {
     const k = key(cameraId, stream);
     const slot = this.assigned.get(k);
-    if (!slot)
-      throw new NvrError('not_found', `stream ${stream} of camera ${cameraId} is not running`, {
-        cameraId,
-        stream,
-      });
+    if (!slot) throw streamNotRunning(cameraId, stream);
     let mirror = this.mirrors.get(k);
     if (!mirror) {
       let markReady!: () => void;
@@ -172,11 +168,7 @@ export class RecordingService {
   /** Sends a message to the extension in the worker running a stream; not_found when none does. */
   sendExtension(cameraId: string, stream: StreamName, body: unknown): void {
     const slot = this.assigned.get(key(cameraId, stream));
-    if (!slot)
-      throw new NvrError('not_found', `stream ${stream} of camera ${cameraId} is not running`, {
-        cameraId,
-        stream,
-      });
+    if (!slot) throw streamNotRunning(cameraId, stream);
     slot.send({ type: 'ext', cameraId, stream, body });
   }
 

@@ -1,7 +1,6 @@
 // RecordingWorkerCore: what runs inside a recording worker thread. Per camera stream it owns the
 // camera session, its StreamHub and the StreamRecorder (the hub's first consumer), syncs files once
 // a second, and reports events and stats as plain messages. No SQLite here (the engine thread owns it).
-import { NvrError } from '../base';
 import type { Clock } from '../base';
 import {
   RtspCameraSession,
@@ -11,7 +10,7 @@ import {
   type StreamTrack,
 } from '../camera';
 import { StreamRecorder } from './stream-recorder';
-import { packAccessUnit } from './protocol';
+import { packAccessUnit, streamNotRunning } from './protocol';
 import type { StreamJob, StreamName, StreamReport, WorkerCommand, WorkerMessage } from './protocol';
 
 /**
@@ -76,11 +75,7 @@ export class RecordingWorkerCore {
     this.extension = opts.extension?.({
       openHub: async (cameraId, stream) => {
         const work = this.streams.get(key(cameraId, stream));
-        if (!work)
-          throw new NvrError('not_found', `stream ${stream} of camera ${cameraId} is not running`, {
-            cameraId,
-            stream,
-          });
+        if (!work) throw streamNotRunning(cameraId, stream);
         return { hub: work.hub, release: () => undefined };
       },
       post: (body) => opts.post({ type: 'ext', body }),

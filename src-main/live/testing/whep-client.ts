@@ -8,6 +8,7 @@ import {
   useAbsSendTime,
   useSdesMid,
 } from 'werift';
+import type { LiveService } from '../live-service';
 import type { RTCRtpTransceiver, RtpPacket } from 'werift';
 
 export interface ReceivedPacket {
@@ -173,4 +174,24 @@ export function h264PayloadNalTypes(payload: Buffer): number[] {
   }
   if (t === 28) return payload[1]! & 0x80 ? [payload[1]! & 0x1f] : [];
   return [t];
+}
+
+/**
+ * A new client as a WHEP viewer of cam/main through `service` (pushed to `clients` for the test's
+ * cleanup); `answeredAt` is when the answer arrived (performance.now()).
+ */
+export async function connectViewer(
+  service: Pick<LiveService, 'startWhep'>,
+  clients: WhepTestClient[],
+): Promise<{ client: WhepTestClient; sessionId: string; answeredAt: number }> {
+  const client = await createWhepClient();
+  clients.push(client);
+  const answer = await service.startWhep({
+    cameraId: 'cam',
+    stream: 'main',
+    offerSdp: client.offerSdp,
+  });
+  const answeredAt = performance.now();
+  await client.applyAnswer(answer.answerSdp);
+  return { client, sessionId: answer.sessionId, answeredAt };
 }
