@@ -85,6 +85,27 @@ describe.each(['h264', 'h265'] as const)('%s packetize -> depacketize', (codec) 
     );
   });
 
+  it('round trips Buffer-backed packets (as UDP delivers them) with fragmentation (property)', () => {
+    // Buffer#slice is a view, Uint8Array#slice a copy: reassembling a fragmented NAL unit from a
+    // Buffer once corrupted the H.265 NAL header (the layer id byte became the first byte).
+    fc.assert(
+      fc.property(
+        arbStream(codec, { maxSliceBytes: 200, maxUnits: 6 }),
+        options(codec, 0, 40),
+        (aus, o) => {
+          const p = packetizer(codec, o);
+          const wire = aus.flatMap((au) => p.packetize(au)).map((b) => Buffer.from(b));
+          const copies = wire.map((b) => Buffer.from(b));
+          const packets = parseAll(wire);
+          expect(run(codec, packets).units.map(summary)).toEqual(aus.map(summary));
+          // The depacketizer reads its input; it never writes into the packets it was given.
+          expect(wire).toEqual(copies);
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+
   it('numbers packets continuously across units and wraps at 65536', () => {
     const p = packetizer(codec, { mtu: 100, aggregate: false, initialSequence: 65534 });
     const big = nal(

@@ -4,6 +4,13 @@
 import { H264NalType, isH264Keyframe } from '../h264';
 import { H265NalType, isH265Keyframe } from '../h265';
 
+/** A fresh copy of bytes[start..], whatever the input's class (Buffer#slice is a view). */
+function copyFrom(bytes: Uint8Array, start: number): Uint8Array {
+  const out = new Uint8Array(bytes.length - start);
+  out.set(bytes.subarray(start));
+  return out;
+}
+
 /** One piece of an RTP payload: a whole NAL unit, or a fragment of one (FU-A / FU). */
 export type PayloadItem =
   | { kind: 'nal'; nal: Uint8Array }
@@ -144,7 +151,9 @@ export const H264_FORMAT: PayloadFormat = {
       const nalType = fu & 0x1f;
       if (!isH264Nal(nalType)) return null;
       if (start) {
-        const data = payload.slice(1);
+        // An explicit copy: the payload may be a Node Buffer (UDP), whose slice() is a view, and
+        // writing the reconstructed header into a view would corrupt the packet.
+        const data = copyFrom(payload, 1);
         data[0] = (payload[0]! & 0xe0) | nalType;
         return [{ kind: 'fragment', start, end: (fu & 0x40) !== 0, nalType, data }];
       }
@@ -204,7 +213,9 @@ export const H265_FORMAT: PayloadFormat = {
       const nalType = fu & 0x3f;
       if (nalType > 47) return null;
       if (start) {
-        const data = payload.slice(1);
+        // An explicit copy (see H.264 above): with a view, data[0] = … would overwrite payload[1]
+        // before data[1] reads it (the layer id bug of UDP H.265 recordings).
+        const data = copyFrom(payload, 1);
         data[0] = (payload[0]! & 0x81) | (nalType << 1);
         data[1] = payload[1]!;
         return [{ kind: 'fragment', start, end: (fu & 0x40) !== 0, nalType, data }];
