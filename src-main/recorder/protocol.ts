@@ -70,6 +70,10 @@ export interface StreamReport {
   reconnects: number;
   /** Wall clock (ms) since which the stream has been streaming without a break; absent while not streaming. */
   streamingSinceMs?: number;
+  /** Times the worker running this stream died and was restarted (set by the engine thread). */
+  workerRestarts?: number;
+  /** The latest of those deaths: when (wall clock, ms) and why. */
+  workerCrash?: { atMs: number; reason: string };
 }
 
 export type WorkerCommand =
