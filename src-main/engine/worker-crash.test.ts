@@ -88,6 +88,14 @@ describe('engine: a recording worker that dies mid-recording', () => {
       expect((await status()).streams.sub?.webrtcViewers).toBe(1);
       expect((await post(second.offerSdp)).status).toBe(503); // the cap of 1 is taken
       await waitFor(() => progressOf('main') >= 3); // the main stream records
+      // Live HLS of the sub stream runs on the engine thread's mirror of the worker's hub.
+      const lastHlsSegment = async () => {
+        const res = await fetch(`${url}/api/cameras/${cameraId}/hls/live.m3u8?stream=sub`);
+        const all = [...(await res.text()).matchAll(/seg-(\d+)\.m4s/g)].map((m) => Number(m[1]));
+        return Math.max(-1, ...all);
+      };
+      const hlsBefore = await lastHlsSegment();
+      expect(hlsBefore).toBeGreaterThanOrEqual(0);
 
       const crashedAtMs = Date.now();
       fs.writeFileSync(path.join(dir, TRIGGER), '');
@@ -113,6 +121,9 @@ describe('engine: a recording worker that dies mid-recording', () => {
       await waitFor(async () => (await status()).streams.main?.state === 'streaming');
       await waitFor(() => progressOf('main') >= progressAtCrash + 2);
       const backAfterMs = Date.now() - crashedAtMs;
+      // Live HLS follows the new worker: new segments after the crash.
+      const hlsAtRestart = await lastHlsSegment();
+      await waitFor(async () => (await lastHlsSegment()) > Math.max(hlsBefore, hlsAtRestart));
       let again: Response | undefined;
       await waitFor(async () => (again = await post(third.offerSdp)).status === 201);
       await third.applyAnswer(await again!.text());
