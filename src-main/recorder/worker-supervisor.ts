@@ -83,8 +83,6 @@ export class SupervisedWorker {
   private readonly backoff: Backoff;
   private readonly stableMs: number;
   private crashesInRow = 0;
-  /** Restarts so far (for tests and logs). */
-  restarts = 0;
 
   constructor(private readonly o: SupervisedWorkerOptions) {
     const r = o.restart ?? {};
@@ -168,7 +166,6 @@ export class SupervisedWorker {
     this.restartTimer = setTimeout(() => {
       this.restartTimer = undefined;
       if (this.stopping) return;
-      this.restarts++;
       this.launch();
       this.o.onRestart();
     }, restartInMs);
