@@ -16,6 +16,14 @@ export function streamNotRunning(cameraId: string, stream: StreamName): NvrError
   });
 }
 
+/** A stream whose worker died and waits for its restart. */
+export function workerRestarting(cameraId: string, stream: StreamName): NvrError {
+  return new NvrError('unavailable', `the worker of camera ${cameraId} (${stream}) is restarting`, {
+    cameraId,
+    stream,
+  });
+}
+
 /** Everything a worker needs to record one camera stream. */
 export interface StreamJob {
   cameraId: string;

@@ -4,13 +4,12 @@
 // that dies is restarted (worker-supervisor.ts); before its streams record again their open segments
 // are recovered the way start-up recovery does it (storage's recoverStreams).
 import os from 'node:os';
-import { NvrError } from '../base';
 import type { Clock, Logger } from '../base';
 import { StreamHub } from '../camera';
 import { recoverStreams } from '../storage';
 import type { RecordingIndex } from '../storage';
 import { IndexWriter } from './index-writer';
-import { streamNotRunning, unpackAccessUnit } from './protocol';
+import { streamNotRunning, unpackAccessUnit, workerRestarting } from './protocol';
 import type { StreamJob, StreamName, StreamReport, WorkerCommand, WorkerMessage } from './protocol';
 import { RecordingWorkerCore } from './worker-core';
 import type { WorkerExtensionFactory } from './worker-core';
@@ -171,15 +170,7 @@ export class RecordingService {
   sendExtension(cameraId: string, stream: StreamName, body: unknown): void {
     const slot = this.assigned.get(key(cameraId, stream));
     if (!slot) throw streamNotRunning(cameraId, stream);
-    if (!slot.running())
-      throw new NvrError(
-        'unavailable',
-        `the worker of camera ${cameraId} (${stream}) is restarting`,
-        {
-          cameraId,
-          stream,
-        },
-      );
+    if (!slot.running()) throw workerRestarting(cameraId, stream);
     slot.send({ type: 'ext', cameraId, stream, body });
   }
 
