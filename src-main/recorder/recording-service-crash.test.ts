@@ -158,7 +158,7 @@ describe('RecordingService when a recording worker dies', () => {
       expect(fs.statSync(f).size).toBe(g.sizeBytes);
       expect(decodeErrors(f)).toBe('');
     }
-  });
+  }, 90_000);
 
   it('restarts a worker that keeps dying with a growing, bounded delay instead of a hot loop', async () => {
     const entry = new URL('./fixtures/dying-worker.ts', import.meta.url);
@@ -191,5 +191,5 @@ describe('RecordingService when a recording worker dies', () => {
     await s.service.close();
     const after = s.crashes.length;
     expect(after).toBeGreaterThanOrEqual(5);
-  });
+  }, 90_000);
 });
