@@ -314,6 +314,8 @@ export class RecordingService {
   private workerSlot(i: number): WorkerSlot {
     const name = `recorder-${i}`;
     const streams = new Set<string>();
+    /** Streams asked to stop whose files the worker has not closed yet (a crash leaves them open). */
+    const stopping = new Set<string>();
     const worker: SupervisedWorker = new SupervisedWorker({
       name,
       spawn: () =>
@@ -330,8 +332,15 @@ export class RecordingService {
           // worker's memory near its working set instead of growing to V8's default semi-spaces.
           resourceLimits: { maxYoungGenerationSizeMb: 8 },
         }),
-      onMessage: (m) => this.onMessage(m),
-      onCrash: (crash) => this.onWorkerCrashed(streams, crash),
+      onMessage: (m) => {
+        if (m.type === 'stopped') stopping.delete(key(m.cameraId, m.stream));
+        this.onMessage(m);
+      },
+      onCrash: (crash) => {
+        const closing = [...stopping];
+        stopping.clear();
+        this.onWorkerCrashed(streams, closing, crash);
+      },
       onRestart: () => this.onWorkerRestarted(streams, worker),
       logger: this.opts.logger,
       nowMs: () => this.opts.clock.nowMs(),
@@ -340,22 +349,32 @@ export class RecordingService {
     return {
       streams,
       running: () => worker.running,
-      send: (cmd) => worker.send(cmd),
+      send: (cmd) => {
+        if (cmd.type === 'stop' && worker.running) stopping.add(key(cmd.cameraId, cmd.stream));
+        worker.send(cmd);
+      },
       stop: () => worker.stop(),
     };
   }
 
   /**
-   * A worker died: every message it sent has been applied. Its streams' open segments are recovered
+   * A worker died: every message it sent has been applied. Its streams' open segments (and those of
+   * streams it was still stopping) are recovered
    * from their files as start-up recovery does it (cut after the last whole fragment, closed), their
    * status says so, their mirrors break the run, and the listeners (live view) end what it hosted.
    */
-  private onWorkerCrashed(streams: ReadonlySet<string>, crash: WorkerCrash): void {
+  private onWorkerCrashed(
+    streams: ReadonlySet<string>,
+    closing: readonly string[],
+    crash: WorkerCrash,
+  ): void {
     const keys = new Set(streams);
     const refs = [...keys].map(ref);
-    this.writer.abandonStreams(keys);
+    // Streams it was stopping died with their files open too: recovered, not restarted.
+    const recovered = new Set([...keys, ...closing]);
+    this.writer.abandonStreams(recovered);
     try {
-      const report = recoverStreams({ index: this.opts.index, streams: refs });
+      const report = recoverStreams({ index: this.opts.index, streams: [...recovered].map(ref) });
       this.opts.logger.warn(
         { ...report, worker: crash.worker },
         "crashed worker's streams recovered",
