@@ -137,6 +137,8 @@ describe('RecordingService when a recording worker dies', () => {
 
     // Back and recording, in a new segment; the mirror follows the new worker's hub.
     const seenAtCrash = seen.length;
+    await waitFor(() => s.service.report('door', 'sub')?.state === 'streaming');
+    const streamingAfterMs = Date.now() - crashedAtMs;
     await waitFor(() => segments().length >= 2 && segments()[1]!.fragments.length >= 2);
     const backAfterMs = Date.now() - crashedAtMs;
     await waitFor(() => seen.length > seenAtCrash + 20);
@@ -146,7 +148,7 @@ describe('RecordingService when a recording worker dies', () => {
       workerRestarts: 1,
     });
     console.log(
-      `worker crash: recording again (2 fragments indexed) ${backAfterMs} ms after the crash`,
+      `worker crash: streaming again after ${streamingAfterMs} ms, 2 fragments indexed after ${backAfterMs} ms`,
     );
 
     await s.service.close();
