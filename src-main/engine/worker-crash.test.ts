@@ -8,7 +8,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { nullLogger } from '../base';
+import { createLogger } from '../base';
 import { createWhepClient, h264PayloadNalTypes } from '../live/testing';
 import { scanFragments } from '../media/fmp4';
 import { RecordingIndex } from '../storage';
@@ -32,13 +32,14 @@ describe('engine: a recording worker that dies mid-recording', () => {
   let dir: string;
   let cameraId: string;
   const events: NvrEvent[] = [];
+  const logs: Record<string, unknown>[] = [];
 
   beforeAll(async () => {
     dir = await mkdtemp(path.join(os.tmpdir(), 'nvr-crash-'));
     engine = createEngine(
       { host: '127.0.0.1', port: 0, demo: true, logLevel: 'silent', dataDir: dir },
       {
-        logger: nullLogger(),
+        logger: createLogger({ level: 'info', sink: (line) => logs.push(JSON.parse(line)) }),
         statsIntervalMs: 0,
         live: { maxViewersPerStream: 1, ffmpegPath: false },
         recording: {
@@ -102,6 +103,17 @@ describe('engine: a recording worker that dies mid-recording', () => {
       // The viewer ends at once with the worker: its record is gone and it no longer counts.
       await waitFor(async () => (await status()).streams.sub?.webrtcViewers === 0);
       expect((await fetch(`${url}${location}`, { method: 'DELETE' })).status).toBe(404);
+      const sessionId = location.split('/').at(-1);
+      expect(logs).toContainEqual(
+        expect.objectContaining({
+          msg: 'viewer closed',
+          viewer: sessionId,
+          reason: 'worker-crashed',
+        }),
+      );
+      expect(logs).toContainEqual(
+        expect.objectContaining({ msg: 'recording worker died; restarting it', restartInMs: 0 }),
+      );
       const crashed = await status();
       expect(crashed.streams.main?.workerRestarts).toBe(1);
       expect(crashed.streams.main?.workerCrash?.reason).toMatch(
