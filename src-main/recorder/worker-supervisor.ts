@@ -163,11 +163,26 @@ export class SupervisedWorker {
     } catch (e) {
       this.o.logger.error({ err: String(e), worker: this.o.name }, 'worker crash handling failed');
     }
+    this.scheduleRestart(restartInMs);
+  }
+
+  private scheduleRestart(delayMs: number): void {
     this.restartTimer = setTimeout(() => {
       this.restartTimer = undefined;
       if (this.stopping) return;
-      this.launch();
+      try {
+        this.launch();
+      } catch (e) {
+        // The thread could not even be created (resources): try again later, never in a hot loop.
+        const retryInMs = this.backoff.nextDelayMs();
+        this.o.logger.error(
+          { err: String(e), worker: this.o.name, retryInMs },
+          'recording worker could not be restarted',
+        );
+        this.scheduleRestart(retryInMs);
+        return;
+      }
       this.o.onRestart();
-    }, restartInMs);
+    }, delayMs);
   }
 }
