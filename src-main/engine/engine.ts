@@ -128,6 +128,7 @@ export function createEngine(config: EngineConfig, deps: EngineDeps = {}): Engin
         workers: {
           send: (id, stream, body) => recording.service.sendExtension(id, stream, body),
           onMessage: (listener) => recording.service.onExtensionMessage(listener),
+          onStreamsLost: (listener) => void recording.service.onWorkerCrash(listener),
         },
         host: config.host,
         logger: logger.child({ module: 'live' }),

@@ -65,6 +65,8 @@ export function createEngineLive(opts: {
   workers?: {
     send(cameraId: string, stream: StreamName, body: unknown): void;
     onMessage(listener: (body: unknown) => void): void;
+    /** Tells of streams whose worker died: their viewers end ('worker-crashed'). */
+    onStreamsLost?(listener: (streams: { cameraId: string; stream: StreamName }[]) => void): void;
   };
   /** The HTTP bind address: a loopback-only engine keeps ICE on loopback too. */
   host: string;
@@ -84,6 +86,9 @@ export function createEngineLive(opts: {
             const remote = new RemoteWhepBackend({ send: workers.send, events, settings });
             workers.onMessage((body) => {
               if (isWhepWorkerMessage(body)) remote.handle(body);
+            });
+            workers.onStreamsLost?.((streams) => {
+              for (const s of streams) remote.streamLost(s.cameraId, s.stream, 'worker-crashed');
             });
             return remote;
           },

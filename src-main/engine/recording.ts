@@ -3,7 +3,13 @@
 // restarts only that camera), runs retention, and turns worker reports into API status and events.
 import fs from 'node:fs';
 import type { Clock, Logger } from '../base';
-import { RecordingService, type StreamJob, type StreamName, type StreamReport } from '../recorder';
+import {
+  RecordingService,
+  type RestartPolicy,
+  type StreamJob,
+  type StreamName,
+  type StreamReport,
+} from '../recorder';
 import { RecordingIndex, RetentionManager, recover } from '../storage';
 import type { CameraConfig, CameraStatus, StreamStatus } from '../../src-preload/contract';
 import type { StoredCamera } from './camera-store';
@@ -23,6 +29,10 @@ export interface RecordingOptions {
   /** Keep at least this much free on the recordings volume, bytes. Default 1 GiB. */
   minFreeBytes?: number;
   retentionIntervalMs?: number;
+  /** How a recording worker that keeps dying is restarted (the first restart is immediate). */
+  workerRestart?: RestartPolicy;
+  /** The recording workers' entry module; default stream-worker (tests add a crash hook to it). */
+  workerEntry?: URL;
 }
 
 const STREAMS: readonly StreamName[] = ['main', 'sub'];
@@ -68,6 +78,10 @@ function toStreamStatus(r: StreamReport, nowMs: number): StreamStatus {
     ...(r.streamingSinceMs !== undefined && r.state === 'streaming'
       ? { uptimeMs: Math.max(0, Math.round(nowMs - r.streamingSinceMs)) }
       : {}),
+    ...(r.workerRestarts !== undefined ? { workerRestarts: r.workerRestarts } : {}),
+    ...(r.workerCrash
+      ? { workerCrash: { atMs: Math.round(r.workerCrash.atMs), reason: r.workerCrash.reason } }
+      : {}),
     ...(r.error ? { error: r.error } : {}),
   };
 }
@@ -95,7 +109,8 @@ export class EngineRecording {
       ...(opts.segmentDurationMs !== undefined
         ? { segmentDurationMs: opts.segmentDurationMs }
         : {}),
-      worker: { entry: STREAM_WORKER_ENTRY, extension: streamWorkerExtension },
+      worker: { entry: opts.workerEntry ?? STREAM_WORKER_ENTRY, extension: streamWorkerExtension },
+      ...(opts.workerRestart ? { restart: opts.workerRestart } : {}),
       onReport: (r) => this.onReport(r),
       onRecorded: (id, stream, endMs) => opts.bus.emit('recording.progress', { id, stream, endMs }),
     });

@@ -31,10 +31,14 @@ describe('WHEP viewers in a remote host', () => {
   function remoteService(opts: { openHub?: OpenHub; dropCommands?: boolean } = {}) {
     const toWorker: WhepWorkerCommand[] = [];
     const closed: string[] = [];
+    /** Reasons LiveService was told its viewers ended with (from the worker, or for a dead one). */
+    const ended: string[] = [];
     let remote: RemoteWhepBackend | undefined;
+    let dead = false; // a worker that died sends nothing more
     const worker: WhepWorkerSide = serveWhep({
       openHub: opts.openHub ?? cam.openHub,
       post: (m: WhepWorkerMessage) => {
+        if (dead) return;
         if (m.type === 'whep.closed') closed.push(m.reason);
         const copy = structuredClone(m);
         setImmediate(() => remote?.handle(copy));
@@ -62,13 +66,27 @@ describe('WHEP viewers in a remote host', () => {
             const copy = structuredClone(cmd);
             setImmediate(() => worker.handle(copy));
           },
-          events,
+          events: {
+            ...events,
+            onClosed: (id, reason) => {
+              ended.push(reason);
+              events.onClosed(id, reason);
+            },
+          },
           settings,
           answerTimeoutMs: 500,
         })),
     });
     closeAfter.push(service, worker);
-    return { service, worker, toWorker, closed };
+    return {
+      service,
+      worker,
+      toWorker,
+      closed,
+      ended,
+      remote: () => remote!,
+      die: () => void (dead = true),
+    };
   }
 
   beforeAll(async () => {
@@ -137,5 +155,33 @@ describe('WHEP viewers in a remote host', () => {
     ).rejects.toMatchObject({ kind: 'unavailable' });
     expect(service.viewerCount('cam', 'main')).toBe(0);
     expect(toWorker.map((c) => c.type)).toEqual(['whep.start', 'whep.stop']);
+  });
+
+  it('a worker that died: its viewers end here as worker-crashed, a start in flight fails, the caps free', async () => {
+    const { service, die, ended, remote } = remoteService();
+    const { client, sessionId } = await connectViewer(service, clients);
+    await client.waitForPackets(5, 5000);
+    die();
+    const pending = await createWhepClient();
+    clients.push(pending);
+    const { service: quiet, remote: quietRemote } = remoteService({ dropCommands: true });
+    const inFlight = quiet.startWhep({
+      cameraId: 'cam',
+      stream: 'main',
+      offerSdp: pending.offerSdp,
+    });
+    remote().streamLost('cam', 'main', 'worker-crashed');
+    quietRemote().streamLost('cam', 'main', 'worker-crashed');
+    expect(ended).toEqual(['worker-crashed']);
+    expect(service.viewerCount('cam', 'main')).toBe(0);
+    await expect(service.stopWhep(sessionId)).rejects.toMatchObject({ kind: 'not_found' });
+    await expect(inFlight).rejects.toMatchObject({
+      kind: 'unavailable',
+      message: 'the stream worker died',
+    });
+    expect(quiet.viewerCount('cam', 'main')).toBe(0);
+    // Another stream's viewers are not touched.
+    remote().streamLost('cam', 'sub', 'worker-crashed');
+    expect(ended).toEqual(['worker-crashed']);
   });
 });

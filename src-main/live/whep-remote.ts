@@ -188,6 +188,19 @@ export class RemoteWhepBackend implements WhepBackend {
     return this.viewers.get(id)?.stats;
   }
 
+  /**
+   * The worker hosting a stream's viewers died: they end at once with `reason` (a start it never
+   * answered fails `unavailable`), so they stop counting against the caps and their records go.
+   */
+  streamLost(cameraId: string, stream: StreamName, reason: SessionCloseReason): void {
+    for (const [id, v] of [...this.viewers]) {
+      if (v.cameraId !== cameraId || v.stream !== stream) continue;
+      this.viewers.delete(id);
+      this.settle(id, new NvrError('unavailable', 'the stream worker died', { cameraId, stream }));
+      this.opts.events.onClosed(id, reason);
+    }
+  }
+
   handle(msg: WhepWorkerMessage): void {
     switch (msg.type) {
       case 'whep.started':

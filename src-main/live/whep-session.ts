@@ -21,7 +21,15 @@ export interface IceServer {
 }
 
 export type SessionCloseReason =
-  'deleted' | 'rejected' | 'ice-failed' | 'client-closed' | 'timeout' | 'source-ended' | 'shutdown';
+  | 'deleted'
+  | 'rejected'
+  | 'ice-failed'
+  | 'client-closed'
+  | 'timeout'
+  | 'source-ended'
+  | 'shutdown'
+  /** The recording worker hosting the viewer died (its sockets went with it). */
+  | 'worker-crashed';
 
 export interface WhepSessionOptions {
   offerSdp: string;

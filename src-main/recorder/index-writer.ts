@@ -12,7 +12,7 @@ function isDatabaseError(e: unknown): boolean {
 }
 
 export class IndexWriter {
-  private readonly runs = new Map<string, number>();
+  private readonly runs = new Map<string, { id: number; streamKey: string }>();
   private readonly segments = new Map<
     string,
     { id: number; streamKey: string; path: string; fragments: number }
@@ -66,22 +66,34 @@ export class IndexWriter {
     this.retryBacklog();
     for (const { id } of this.segments.values()) this.index.closeSegment(id, endMs);
     this.segments.clear();
-    for (const runId of this.runs.values()) {
-      this.index.closeRun(runId, endMs ?? Date.now());
+    for (const { id } of this.runs.values()) {
+      this.index.closeRun(id, endMs ?? Date.now());
     }
     this.runs.clear();
+  }
+
+  /**
+   * Forgets the open runs and segments of streams whose worker died (their rows are closed from the
+   * files by storage's recoverStreams); events the database could not take yet are retried first.
+   */
+  abandonStreams(streamKeys: ReadonlySet<string>): void {
+    this.retryBacklog();
+    for (const [token, seg] of this.segments)
+      if (streamKeys.has(seg.streamKey)) this.segments.delete(token);
+    for (const [token, run] of this.runs)
+      if (streamKeys.has(run.streamKey)) this.runs.delete(token);
   }
 
   private applyOne(e: RecorderEvent): void {
     switch (e.type) {
       case 'run.start':
-        this.runs.set(
-          e.runToken,
-          this.index.createRun({ cameraId: e.cameraId, stream: e.stream, startMs: e.startMs }),
-        );
+        this.runs.set(e.runToken, {
+          id: this.index.createRun({ cameraId: e.cameraId, stream: e.stream, startMs: e.startMs }),
+          streamKey: `${e.cameraId}/${e.stream}`,
+        });
         return;
       case 'segment.open': {
-        let runId = this.runs.get(e.runToken);
+        let runId = this.runs.get(e.runToken)?.id;
         if (runId === undefined) {
           // Its run.start failed (a full disk fails SQLite too): open the run here instead.
           runId = this.index.createRun({
@@ -89,7 +101,7 @@ export class IndexWriter {
             stream: e.stream,
             startMs: e.startMs,
           });
-          this.runs.set(e.runToken, runId);
+          this.runs.set(e.runToken, { id: runId, streamKey: `${e.cameraId}/${e.stream}` });
         }
         const id = this.index.openSegment({
           runId,
@@ -123,10 +135,10 @@ export class IndexWriter {
         return;
       }
       case 'run.end': {
-        const id = this.runs.get(e.runToken);
-        if (id === undefined) return;
+        const run = this.runs.get(e.runToken);
+        if (run === undefined) return;
         this.runs.delete(e.runToken);
-        this.index.closeRun(id, e.endMs);
+        this.index.closeRun(run.id, e.endMs);
         return;
       }
       case 'recorder.error':

@@ -16,6 +16,14 @@ export function streamNotRunning(cameraId: string, stream: StreamName): NvrError
   });
 }
 
+/** A stream whose worker died and waits for its restart. */
+export function workerRestarting(cameraId: string, stream: StreamName): NvrError {
+  return new NvrError('unavailable', `the worker of camera ${cameraId} (${stream}) is restarting`, {
+    cameraId,
+    stream,
+  });
+}
+
 /** Everything a worker needs to record one camera stream. */
 export interface StreamJob {
   cameraId: string;
@@ -70,6 +78,10 @@ export interface StreamReport {
   reconnects: number;
   /** Wall clock (ms) since which the stream has been streaming without a break; absent while not streaming. */
   streamingSinceMs?: number;
+  /** Times the worker running this stream died and was restarted (set by the engine thread). */
+  workerRestarts?: number;
+  /** The latest of those deaths: when (wall clock, ms) and why. */
+  workerCrash?: { atMs: number; reason: string };
 }
 
 export type WorkerCommand =

@@ -1,20 +1,20 @@
 // RecordingService: the engine-thread side of recording. Spreads camera streams over worker threads
 // (or runs them in this thread when `workers` is 0), applies their events to the index, flushes the
-// index once a second, and keeps the latest state and stats of every stream for the API.
-import { createRequire } from 'node:module';
+// index once a second, and keeps the latest state and stats of every stream for the API. A worker
+// that dies is restarted (worker-supervisor.ts); before its streams record again their open segments
+// are recovered the way start-up recovery does it (storage's recoverStreams).
 import os from 'node:os';
-import path from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
 import type { Clock, Logger } from '../base';
 import { StreamHub } from '../camera';
+import { recoverStreams } from '../storage';
 import type { RecordingIndex } from '../storage';
 import { IndexWriter } from './index-writer';
-import { streamNotRunning, unpackAccessUnit } from './protocol';
+import { streamNotRunning, unpackAccessUnit, workerRestarting } from './protocol';
 import type { StreamJob, StreamName, StreamReport, WorkerCommand, WorkerMessage } from './protocol';
 import { RecordingWorkerCore } from './worker-core';
 import type { WorkerExtensionFactory } from './worker-core';
-import type { RecordingWorkerData } from './worker-thread';
+import { SupervisedWorker, spawnWorker } from './worker-supervisor';
+import type { RestartPolicy, WorkerCrash } from './worker-supervisor';
 
 export interface RecordingServiceOptions {
   dataDir: string;
@@ -35,41 +35,35 @@ export interface RecordingServiceOptions {
    * (it calls runRecordingWorker with `extension`) and the factory itself for the in-thread slot.
    */
   worker?: { entry: URL; extension: WorkerExtensionFactory };
+  /** How a worker thread that keeps dying is restarted (the first restart is immediate). */
+  restart?: RestartPolicy;
 }
+
+/** Told when a worker died: the streams it ran (restarted with it) and why. */
+export type WorkerCrashListener = (
+  streams: { cameraId: string; stream: StreamName }[],
+  crash: WorkerCrash,
+) => void;
 
 interface WorkerSlot {
   send(cmd: WorkerCommand): void;
   streams: Set<string>;
+  /** False while a crashed worker waits for its restart. */
+  running(): boolean;
   stop(): Promise<void>;
 }
 
 const key = (cameraId: string, stream: StreamName) => `${cameraId}/${stream}`;
+const ref = (k: string) => {
+  const [cameraId, stream] = k.split('/') as [string, StreamName];
+  return { cameraId, stream };
+};
 
 /** The recording worker without extensions: the bundle's sibling file, or the TypeScript source. */
 const DEFAULT_ENTRY = new URL(
   import.meta.url.endsWith('.ts') ? './worker-main.ts' : './recorder-worker.js',
   import.meta.url,
 );
-
-/**
- * Starts a recording worker on `entry`: a bundle, or (tests, `tsx`) TypeScript source with tsx's
- * loader registered inside the worker first (Node 20 does not pass `--import` hooks to workers).
- */
-function spawnWorker(
-  entryUrl: URL,
-  options: {
-    name: string;
-    workerData: RecordingWorkerData;
-    resourceLimits?: { maxYoungGenerationSizeMb?: number };
-  },
-): Worker {
-  if (!entryUrl.pathname.endsWith('.ts')) return new Worker(entryUrl, options);
-  const tsxDir = path.dirname(createRequire(import.meta.url).resolve('tsx/package.json'));
-  const tsxApi = pathToFileURL(path.join(tsxDir, 'dist/esm/api/index.mjs')).href;
-  const entry = entryUrl.href;
-  const code = `import(${JSON.stringify(tsxApi)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); });`;
-  return new Worker(code, { ...options, eval: true });
-}
 
 interface Mirror {
   hub: StreamHub;
@@ -88,6 +82,10 @@ export class RecordingService {
   private readonly lastNotified = new Map<string, number>();
   private stopped = false;
   private extensionListener: ((body: unknown) => void) | undefined;
+  private readonly jobs = new Map<string, StreamJob>();
+  /** Worker deaths per stream, kept across the worker's restarts for the status. */
+  private readonly crashes = new Map<string, { count: number; atMs: number; reason: string }>();
+  private readonly crashListeners = new Set<WorkerCrashListener>();
 
   constructor(private readonly opts: RecordingServiceOptions) {
     this.writer = new IndexWriter(opts.index, opts.logger);
@@ -100,6 +98,7 @@ export class RecordingService {
     const slot = this.pickSlot();
     slot.streams.add(k);
     this.assigned.set(k, slot);
+    this.jobs.set(k, job);
     this.reports.set(k, {
       cameraId: job.cameraId,
       stream: job.stream,
@@ -117,6 +116,8 @@ export class RecordingService {
     const slot = this.assigned.get(k);
     if (!slot) return;
     this.assigned.delete(k);
+    this.jobs.delete(k);
+    this.crashes.delete(k);
     slot.streams.delete(k);
     this.reports.delete(k);
     const mirror = this.mirrors.get(k);
@@ -169,7 +170,14 @@ export class RecordingService {
   sendExtension(cameraId: string, stream: StreamName, body: unknown): void {
     const slot = this.assigned.get(key(cameraId, stream));
     if (!slot) throw streamNotRunning(cameraId, stream);
+    if (!slot.running()) throw workerRestarting(cameraId, stream);
     slot.send({ type: 'ext', cameraId, stream, body });
+  }
+
+  /** Tells `listener` of every worker that died (live view ends the viewers it hosted). */
+  onWorkerCrash(listener: WorkerCrashListener): () => void {
+    this.crashListeners.add(listener);
+    return () => this.crashListeners.delete(listener);
   }
 
   /** Receives the workers' extension messages (one listener; a later call replaces it). */
@@ -233,8 +241,16 @@ export class RecordingService {
         for (const r of msg.reports) {
           const k = key(r.cameraId, r.stream);
           if (!this.assigned.has(k)) continue;
-          this.reports.set(k, r);
-          this.opts.onReport?.(r);
+          const crash = this.crashes.get(k);
+          const merged: StreamReport = crash
+            ? {
+                ...r,
+                workerRestarts: crash.count,
+                workerCrash: { atMs: crash.atMs, reason: crash.reason },
+              }
+            : r;
+          this.reports.set(k, merged);
+          this.opts.onReport?.(merged);
         }
         return;
       default:
@@ -285,6 +301,7 @@ export class RecordingService {
     });
     return {
       streams: new Set(),
+      running: () => true,
       send: (cmd) => core.handle(cmd),
       stop: () =>
         new Promise<void>((resolve) => {
@@ -295,44 +312,111 @@ export class RecordingService {
   }
 
   private workerSlot(i: number): WorkerSlot {
-    const worker = spawnWorker(this.opts.worker?.entry ?? DEFAULT_ENTRY, {
-      name: `recorder-${i}`,
-      workerData: {
-        dataDir: this.opts.dataDir,
-        ...(this.opts.segmentDurationMs !== undefined
-          ? { segmentDurationMs: this.opts.segmentDurationMs }
-          : {}),
-        logLevel: this.opts.logger.level,
+    const name = `recorder-${i}`;
+    const streams = new Set<string>();
+    /** Streams asked to stop whose files the worker has not closed yet (a crash leaves them open). */
+    const stopping = new Set<string>();
+    const worker: SupervisedWorker = new SupervisedWorker({
+      name,
+      spawn: () =>
+        spawnWorker(this.opts.worker?.entry ?? DEFAULT_ENTRY, {
+          name,
+          workerData: {
+            dataDir: this.opts.dataDir,
+            ...(this.opts.segmentDurationMs !== undefined
+              ? { segmentDurationMs: this.opts.segmentDurationMs }
+              : {}),
+            logLevel: this.opts.logger.level,
+          },
+          // Video bytes live outside the JS heap (typed arrays); a small young generation keeps the
+          // worker's memory near its working set instead of growing to V8's default semi-spaces.
+          resourceLimits: { maxYoungGenerationSizeMb: 8 },
+        }),
+      onMessage: (m) => {
+        if (m.type === 'stopped') stopping.delete(key(m.cameraId, m.stream));
+        this.onMessage(m);
       },
-      // Video bytes live outside the JS heap (typed arrays); a small young generation keeps the
-      // worker's memory near its working set instead of growing to V8's default semi-spaces.
-      resourceLimits: { maxYoungGenerationSizeMb: 8 },
-    });
-    let exited = false;
-    worker.on('message', (m: WorkerMessage) => this.onMessage(m));
-    worker.on('error', (e) =>
-      this.opts.logger.error({ err: String(e), worker: i }, 'recording worker failed'),
-    );
-    worker.on('exit', () => {
-      exited = true;
+      onCrash: (crash) => {
+        const closing = [...stopping];
+        stopping.clear();
+        this.onWorkerCrashed(streams, closing, crash);
+      },
+      onRestart: () => this.onWorkerRestarted(streams, worker),
+      logger: this.opts.logger,
+      nowMs: () => this.opts.clock.nowMs(),
+      ...(this.opts.restart ? { restart: this.opts.restart } : {}),
     });
     return {
-      streams: new Set(),
-      send: (cmd) => worker.postMessage(cmd),
-      stop: async () => {
-        if (exited) return;
-        await new Promise<void>((resolve) => {
-          const onMessage = (m: WorkerMessage) => {
-            if (m.type !== 'shutdown.done') return;
-            worker.off('message', onMessage);
-            resolve();
-          };
-          worker.on('message', onMessage);
-          worker.once('exit', () => resolve());
-          worker.postMessage({ type: 'shutdown' } satisfies WorkerCommand);
-        });
-        await worker.terminate();
+      streams,
+      running: () => worker.running,
+      send: (cmd) => {
+        if (cmd.type === 'stop' && worker.running) stopping.add(key(cmd.cameraId, cmd.stream));
+        worker.send(cmd);
       },
+      stop: () => worker.stop(),
     };
+  }
+
+  /**
+   * A worker died: every message it sent has been applied. Its streams' open segments (and those of
+   * streams it was still stopping) are recovered
+   * from their files as start-up recovery does it (cut after the last whole fragment, closed), their
+   * status says so, their mirrors break the run, and the listeners (live view) end what it hosted.
+   */
+  private onWorkerCrashed(
+    streams: ReadonlySet<string>,
+    closing: readonly string[],
+    crash: WorkerCrash,
+  ): void {
+    const keys = new Set(streams);
+    const refs = [...keys].map(ref);
+    // Streams it was stopping died with their files open too: recovered, not restarted.
+    const recovered = new Set([...keys, ...closing]);
+    this.writer.abandonStreams(recovered);
+    try {
+      const report = recoverStreams({ index: this.opts.index, streams: [...recovered].map(ref) });
+      this.opts.logger.warn(
+        { ...report, worker: crash.worker },
+        "crashed worker's streams recovered",
+      );
+    } catch (e) {
+      // The files stay on disk; start-up recovery closes them at the next start.
+      this.opts.logger.error({ err: String(e), worker: crash.worker }, 'crash recovery failed');
+    }
+    const atMs = this.opts.clock.nowMs();
+    for (const k of keys) {
+      const count = (this.crashes.get(k)?.count ?? 0) + 1;
+      this.crashes.set(k, { count, atMs, reason: crash.reason });
+      const last = this.reports.get(k);
+      if (last) {
+        const { streamingSinceMs: _since, ...rest } = last;
+        const r: StreamReport = {
+          ...rest,
+          state: 'reconnecting',
+          error: { kind: 'internal', message: `recording worker crashed: ${crash.reason}` },
+          workerRestarts: count,
+          workerCrash: { atMs, reason: crash.reason },
+        };
+        this.reports.set(k, r);
+        this.opts.onReport?.(r);
+      }
+      this.mirrors.get(k)?.hub.breakRun();
+    }
+    for (const listener of this.crashListeners) {
+      try {
+        listener(refs, crash);
+      } catch (e) {
+        this.opts.logger.error({ err: String(e) }, 'worker crash listener failed');
+      }
+    }
+  }
+
+  /** The replacement worker runs: its streams start again, and their mirrors tap it. */
+  private onWorkerRestarted(streams: ReadonlySet<string>, worker: SupervisedWorker): void {
+    for (const k of streams) {
+      const job = this.jobs.get(k);
+      if (job) worker.send({ type: 'start', job });
+      if (this.mirrors.has(k)) worker.send({ type: 'tap.open', ...ref(k) });
+    }
   }
 }

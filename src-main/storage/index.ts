@@ -27,10 +27,15 @@ export {
 export type { FragmentRecord } from './fragment-index';
 export { RetentionManager, DAY_MS } from './retention';
 export type { RetentionOptions, RetentionReport, FreeSpace } from './retention';
-export { recover } from './recovery';
+export { recover, recoverStreams } from './recovery';
 export { deleteSegments, discardSegment } from './segment-deleter';
 export type { DeletableSegment } from './segment-deleter';
-export type { RecoverOptions, RecoveryReport, FragmentScan } from './recovery';
+export type {
+  RecoverOptions,
+  RecoverStreamsOptions,
+  RecoveryReport,
+  FragmentScan,
+} from './recovery';
 export { segmentRelativePath, parseSegmentPath, RECORDINGS_DIR } from './paths';
 export { SCHEMA_VERSION } from './schema';
 export {

@@ -284,6 +284,22 @@ export class RecordingIndex {
     this.openSegments.delete(segmentId);
   }
 
+  /**
+   * Writes the queued fragments of the open segments of `streamIds`, then stops treating them as
+   * written (their writer died; recoverStreams closes them from their files). Returns their ids.
+   */
+  abandonOpenSegments(streamIds: readonly number[]): number[] {
+    const ids = new Set(streamIds);
+    this.flush();
+    const abandoned: number[] = [];
+    for (const [id, s] of this.openSegments) {
+      if (!ids.has(s.streamId)) continue;
+      this.openSegments.delete(id);
+      abandoned.push(id);
+    }
+    return abandoned;
+  }
+
   /** Forgets an open segment whose row was deleted (segment-deleter's discardSegment). */
   forgetOpenSegment(segmentId: number): void {
     this.openSegments.delete(segmentId);

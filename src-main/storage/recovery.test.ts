@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { scanFragments } from '../media/fmp4';
 import { segmentRelativePath } from './paths';
 import { RecordingIndex } from './recording-index';
-import { recover } from './recovery';
+import { recover, recoverStreams } from './recovery';
 import {
   makeFragment,
   makeInit,
@@ -210,5 +210,61 @@ describe('recover', () => {
 
   it("refuses a dataDir other than the index's", () => {
     expect(() => recover({ index, dataDir: '/somewhere/else' })).toThrow(/dataDir/);
+  });
+
+  it("recoverStreams closes the dead writer's streams only; the others keep recording", () => {
+    const open = (cameraId: string) => {
+      const runId = index.createRun({ cameraId, stream: 'main', startMs: T0 });
+      const { writer, records } = writeSegmentFile(tmp.dir, cameraId, 'main', T0, 3);
+      const id = index.openSegment({
+        runId,
+        cameraId,
+        stream: 'main',
+        startMs: T0,
+        path: writer.relativePath,
+        initSize: writer.initSize,
+        codec: 'h264',
+      });
+      return { runId, writer, records, id };
+    };
+    const dead = open('dead');
+    const alive = open('alive');
+    // The dead writer reported two fragments (queued, not flushed yet) and wrote half of a fourth.
+    index.appendFragments(dead.id, dead.records.slice(0, 2));
+    const whole = dead.writer.sizeBytes;
+    const partial = makeFragment(4, dead.records[2]!.startPts90k + 90_000);
+    fs.appendFileSync(dead.writer.path, partial.subarray(0, 100));
+    // The dead writer also opened a file whose row never made it (its message died with it).
+    const orphan = writeSegmentFile(tmp.dir, 'dead', 'main', T0 + 3000, 2, {
+      firstPts90k: 900_000 + 3 * 90_000,
+    });
+
+    const report = recoverStreams({ index, streams: [{ cameraId: 'dead', stream: 'main' }] });
+    expect(report).toEqual({
+      ...noChange,
+      openSegmentsClosed: 1,
+      bytesTruncated: 100,
+      orphanFilesIndexed: 1,
+      runsClosed: 1,
+    });
+    expect(fs.statSync(dead.writer.path).size).toBe(whole);
+    expect(index.getSegment(dead.id)).toMatchObject({ open: false, sizeBytes: whole });
+    expect(index.getSegment(dead.id)!.fragments).toEqual(dead.records);
+    expect(index.db.prepare('SELECT end_ms FROM runs WHERE id = ?').pluck().get(dead.runId)).toBe(
+      T0 + 3000,
+    );
+    const segs = index.querySegments({ cameraId: 'dead', stream: 'main', fromMs: 0, toMs: 1e15 });
+    expect(segs.map((s) => s.path)).toEqual([dead.writer.relativePath, orphan.writer.relativePath]);
+    expect(segs[1]!.fragments).toEqual(orphan.records);
+
+    // The live stream is untouched: still open, still written, its run still open.
+    expect(index.isWriting(alive.id)).toBe(true);
+    index.appendFragments(alive.id, alive.records);
+    index.closeSegment(alive.id);
+    expect(index.getSegment(alive.id)!.fragments).toEqual(alive.records);
+    expect(
+      index.db.prepare('SELECT end_ms FROM runs WHERE id = ?').pluck().get(alive.runId),
+    ).toBeNull();
+    for (const w of [dead.writer, alive.writer, orphan.writer]) w.close();
   });
 });

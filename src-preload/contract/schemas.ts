@@ -224,6 +224,10 @@ export const StreamStatusSchema = z.object({
   reconnects: z.number().int().optional(),
   /** Time the stream has been streaming without interruption (since its current run began). */
   uptimeMs: z.number().int().optional(),
+  /** Times the recording worker running this stream died and was restarted. */
+  workerRestarts: z.number().int().optional(),
+  /** The latest of those deaths: when (ms since epoch) and why. */
+  workerCrash: z.object({ atMs: z.number().int(), reason: z.string() }).optional(),
   /** Live viewers (WebRTC + live HLS) of this stream. */
   viewers: z.number().int().optional(),
   /** WebRTC (WHEP) sessions of this stream, connecting or connected. */
