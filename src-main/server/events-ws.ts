@@ -1,9 +1,12 @@
 // `GET /api/events`: a WebSocket that pushes the event map (contract events.ts) as JSON `{ type, payload }`.
 // One subscription per socket, released on close; a client that cannot keep up loses events, never the engine.
+// Each event is cut to the receiver's camera scope first (camera-scope.ts): a viewer limited to some
+// cameras never hears of the others, and camera configs carry no credentials.
 import websocket from '@fastify/websocket';
 import type { FastifyInstance } from 'fastify';
 import { NVR_EVENTS_PATH } from '../../src-preload/contract';
 import type { NvrApi } from '../../src-preload/contract';
+import { scopeEvent } from './camera-scope';
 
 /** Above this many queued bytes a socket skips events (stats are periodic; the next one catches up). */
 const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
@@ -14,9 +17,12 @@ export async function registerEvents(
 ): Promise<void> {
   await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
   app.get(NVR_EVENTS_PATH, { websocket: true }, (socket, req) => {
+    // The auth hook has run for the upgrade: the principal is fixed for the socket's life.
+    const principal = req.principal;
     const unsubscribe = api.subscribe((event) => {
       if (socket.readyState !== socket.OPEN || socket.bufferedAmount > MAX_BUFFERED_BYTES) return;
-      socket.send(JSON.stringify(event));
+      const scoped = scopeEvent(event, principal);
+      if (scoped) socket.send(JSON.stringify(scoped));
     });
     socket.on('close', unsubscribe);
     socket.on('error', (err) => req.log.debug({ err }, 'events socket error'));
