@@ -117,9 +117,11 @@ export function cameraIdTaken(store: CameraStore, id: string): boolean {
 function urlCredentials(
   url: string,
 ): { url: string; username?: string; password?: string } | undefined {
-  const m = /^(rtsps?:\/\/)([^/@?#]*)@(.*)$/is.exec(url);
-  if (!m) return undefined;
-  const userinfo = m[2]!;
+  // The authority ends at the first / ? #; its credentials end at its last @.
+  const m = /^(rtsps?:\/\/)([^/?#]*)(.*)$/is.exec(url);
+  const at = m ? m[2]!.lastIndexOf('@') : -1;
+  if (!m || at < 0) return undefined;
+  const userinfo = m[2]!.slice(0, at);
   const colon = userinfo.indexOf(':');
   const decode = (v: string) => {
     try {
@@ -131,7 +133,7 @@ function urlCredentials(
   const username = decode(colon < 0 ? userinfo : userinfo.slice(0, colon));
   const password = colon < 0 ? undefined : decode(userinfo.slice(colon + 1));
   return {
-    url: m[1]! + m[3]!,
+    url: m[1]! + m[2]!.slice(at + 1) + m[3]!,
     ...(username !== '' ? { username } : {}),
     ...(password !== undefined && password !== '' ? { password } : {}),
   };

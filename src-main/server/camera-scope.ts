@@ -18,7 +18,10 @@ export function cameraAllowed(p: Pick<Principal, 'cameras'>, cameraId: string): 
 
 /** An RTSP URL without `user:pass@` (credentials are write-only; the engine splits them out on save). */
 export function stripUrlCredentials(url: string): string {
-  return url.replace(/^(rtsps?:\/\/)[^/@?#]*@/i, '$1');
+  const m = /^(rtsps?:\/\/)([^/?#]*)(.*)$/is.exec(url);
+  if (!m) return url;
+  const at = m[2]!.lastIndexOf('@');
+  return at < 0 ? url : m[1]! + m[2]!.slice(at + 1) + m[3]!;
 }
 
 /** A camera as any client may see it: URLs without embedded credentials (no password field exists). */
