@@ -88,7 +88,7 @@ async function until(what: () => boolean, label: string): Promise<void> {
   const deadline = Date.now() + 20_000;
   while (!what()) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${label}`);
-    await new Promise((r) => setImmediate(r));
+    await new Promise((r) => setTimeout(r, 20));
   }
 }
 
@@ -312,6 +312,11 @@ describe('password changes', () => {
     const apiToken = ((await tokenRes.json()) as { token: string }).token;
     expect((await call('GET', '/api/cameras', apiToken)).status).toBe(200);
 
+    const socketB = await eventsSocket(b);
+    const closedB = new Promise<number>((resolve) =>
+      socketB.ws.once('close', (code) => resolve(code)),
+    );
+
     const NEW_PW = 'viewer-password-2';
     const wrong = await call('POST', '/api/auth/password', a, {
       currentPassword: 'not-the-password',
@@ -326,6 +331,20 @@ describe('password changes', () => {
     expect((await call('GET', '/api/auth/whoami', a)).status).toBe(200);
     for (const gone of [b, apiToken, viewerToken])
       expect((await call('GET', '/api/cameras', gone)).status).toBe(401);
+    // The events socket of a revoked session is closed as soon as events flow (within a second).
+    let closedCode: number | undefined;
+    void closedB.then((code) => (closedCode = code));
+    const heartbeat = setInterval(
+      () =>
+        engine.events.emit('camera.state', { id: 'yard', status: { state: 'idle', streams: {} } }),
+      100,
+    );
+    try {
+      await until(() => closedCode !== undefined, 'the revoked socket to close');
+    } finally {
+      clearInterval(heartbeat);
+    }
+    expect(closedCode).toBe(4401);
     const old = await fetch(`${base}/api/auth/login`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },

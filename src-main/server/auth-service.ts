@@ -318,6 +318,19 @@ export class AuthService {
     };
   }
 
+  /**
+   * The principal behind a token as it stands now (role and cameras re-read), or undefined once the
+   * token was revoked (password change, logout, user deleted) or expired. Long-lived sockets use it.
+   */
+  refresh(p: Principal): Principal | undefined {
+    const token = this.store.getToken(p.tokenHash);
+    if (!token || (token.expiresMs !== null && token.expiresMs <= this.nowMs())) return undefined;
+    const user = this.store.getUser(token.userId);
+    if (!user) return undefined;
+    const role: AuthRole = token.kind === 'api' ? 'viewer' : user.role;
+    return { ...p, role, cameras: role === 'admin' ? null : user.cameras };
+  }
+
   logout(p: Principal, address: string): void {
     this.store.deleteTokenByHash(p.tokenHash);
     this.audit(p.username, 'logout', address);

@@ -122,7 +122,11 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
     secure: options.tls !== undefined,
     ...(options.tls?.fingerprint ? { tlsFingerprint: options.tls.fingerprint } : {}),
   });
-  await registerEvents(app, options.api);
+  await registerEvents(
+    app,
+    options.api,
+    auth.service ? { refresh: (p) => auth.service!.refresh(p) } : {},
+  );
   // Users, tokens and first run go to this server's own auth service (the one its hook checks); the
   // routes validate every input first, so the handlers get parsed input as they expect.
   const api: NvrApi = auth.service
