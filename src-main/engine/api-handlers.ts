@@ -15,7 +15,14 @@ import type {
 } from '../../src-preload/contract';
 import { AUTH_METHOD_NAMES } from '../server';
 import type { AuthHandlers } from '../server';
-import { applyCameraPatch, cameraIdFromName, toApiCamera } from './camera-store';
+import {
+  applyCameraPatch,
+  cameraIdFromName,
+  cameraIdTaken,
+  patchWithUrlCredentials,
+  splitUrlCredentials,
+  toApiCamera,
+} from './camera-store';
 import type { CameraStore, StoredCamera } from './camera-store';
 import type { EventBus } from './event-bus';
 import { CpuMeter, EventLoopDelayMeter, cpuFigures, diskUsage, memoryFigures } from './system-info';
@@ -113,9 +120,11 @@ export function createHandlers(deps: HandlerDeps): NvrHandlers {
 
     listCameras: async () => store.list().map(toApiCamera),
     getCamera: async ({ id }) => toApiCamera(mustGet(id)),
-    addCamera: async (config) => {
+    addCamera: async (input) => {
       const nowMs = clock.nowMs();
-      const id = cameraIdFromName(config.name, (candidate) => store.get(candidate) !== undefined);
+      // Ids are never reused: a deleted camera's recordings must not show up under a new one.
+      const id = cameraIdFromName(input.name, (candidate) => cameraIdTaken(store, candidate));
+      const config = splitUrlCredentials(input);
       const stored: StoredCamera = { id, config, createdMs: nowMs, updatedMs: nowMs };
       store.insert(stored);
       deps.onCameraChanged?.(stored);
@@ -128,7 +137,9 @@ export function createHandlers(deps: HandlerDeps): NvrHandlers {
       const current = mustGet(id);
       const next: StoredCamera = {
         ...current,
-        config: applyCameraPatch(current.config, patch),
+        config: splitUrlCredentials(
+          applyCameraPatch(current.config, patchWithUrlCredentials(patch)),
+        ),
         updatedMs: clock.nowMs(),
       };
       store.update(next);

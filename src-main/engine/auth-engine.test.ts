@@ -184,6 +184,20 @@ describe('engine auth', () => {
       api.createFirstAdmin({ username: 'second', password: 'second-admin-pw1' }),
     ).rejects.toMatchObject({ kind: 'conflict', status: 409 });
 
+    // A viewer's scope names existing cameras only.
+    await expect(
+      api.addUser({
+        username: 'guard',
+        password: 'guard-password-1',
+        role: 'viewer',
+        cameras: ['yard'],
+      }),
+    ).rejects.toMatchObject({ kind: 'bad_request', status: 400, field: 'cameras' });
+    // (straight to the engine: the HTTP audit log below counts user changes only)
+    await engine.api.addCamera({
+      name: 'Yard',
+      streams: { main: { url: 'rtsp://127.0.0.1:1/ch1' } },
+    });
     const viewer = await api.addUser({
       username: 'guard',
       password: 'guard-password-1',

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { CameraInputSchema } from '../../src-preload/contract';
-import { MemoryCameraStore, applyCameraPatch, cameraIdFromName, toApiCamera } from './camera-store';
+import {
+  MemoryCameraStore,
+  applyCameraPatch,
+  cameraIdFromName,
+  patchWithUrlCredentials,
+  splitUrlCredentials,
+  toApiCamera,
+} from './camera-store';
 
 const config = CameraInputSchema.parse({
   name: 'Door',
@@ -71,5 +78,51 @@ describe('camera store', () => {
     expect(store.delete('door')).toBe(true);
     expect(store.delete('door')).toBe(false);
     expect(store.list()).toEqual([]);
+  });
+});
+
+describe('credentials in camera URLs', () => {
+  const base = {
+    name: 'Door',
+    enabled: true,
+    transport: 'auto' as const,
+    recording: { mode: 'continuous' as const, retentionDays: 30, recordSub: true },
+  };
+  it('moves user:pass@ out of the URLs into the fields, decoded; set fields stay', () => {
+    const c = splitUrlCredentials({
+      ...base,
+      streams: {
+        main: { url: 'rtsp://ad%40min:p%3Ass@10.0.0.5:554/ch1?x=a@b' },
+        sub: { url: 'rtsp://other:pw2@10.0.0.5/ch2' },
+      },
+    });
+    expect(c.streams).toEqual({
+      main: { url: 'rtsp://10.0.0.5:554/ch1?x=a@b' },
+      sub: { url: 'rtsp://10.0.0.5/ch2' },
+    });
+    expect(c).toMatchObject({ username: 'ad@min', password: 'p:ss' });
+    const kept = splitUrlCredentials({
+      ...base,
+      username: 'admin',
+      password: 'field',
+      streams: { main: { url: 'rtsp://u:p@[::1]:8554/a' } },
+    });
+    expect(kept).toMatchObject({ username: 'admin', password: 'field' });
+    expect(kept.streams.main.url).toBe('rtsp://[::1]:8554/a');
+  });
+  it('leaves URLs without credentials as they are (same object)', () => {
+    const c = { ...base, streams: { main: { url: 'rtsp://10.0.0.5/ch1?user=a@b' } } };
+    expect(splitUrlCredentials(c)).toBe(c);
+  });
+  it('lets credentials typed into a patched URL replace the stored ones', () => {
+    expect(
+      patchWithUrlCredentials({ streams: { main: { url: 'rtsp://new:secret@10.0.0.5/ch1' } } }),
+    ).toMatchObject({ username: 'new', password: 'secret' });
+    expect(
+      patchWithUrlCredentials({
+        streams: { main: { url: 'rtsp://new:secret@10.0.0.5/ch1' } },
+        password: null,
+      }),
+    ).toMatchObject({ username: 'new', password: null });
   });
 });

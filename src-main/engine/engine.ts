@@ -16,7 +16,7 @@ import {
 import type { AuthStore, HttpServer, ResourceHandlers } from '../server';
 import type { NvrApi, NvrHandlers } from '../../src-preload/contract';
 import { bindApi, createHandlers } from './api-handlers';
-import { MemoryCameraStore } from './camera-store';
+import { MemoryCameraStore, migrateUrlCredentials } from './camera-store';
 import type { CameraStore, StoredCamera } from './camera-store';
 import type { ViewStore } from './views';
 import { EngineRecording } from './recording';
@@ -145,12 +145,16 @@ export function createEngine(config: EngineConfig, deps: EngineDeps = {}): Engin
   const store: CameraStore =
     deps.cameraStore ??
     (recording ? (recording.index.cameras as CameraStore) : new MemoryCameraStore());
+  // Cameras saved by older versions may carry credentials in their URLs: move them to the sealed fields.
+  const migrated = migrateUrlCredentials(store);
+  if (migrated > 0) logger.info({ cameras: migrated }, 'moved credentials out of camera URLs');
 
   const authMode = authModeOf(config);
   const auth = new AuthService({
     store: deps.authStore ?? (recording ? recording.index.auth : new MemoryAuthStore()),
     nowMs: () => clock.nowMs(),
     ...(config.sessionTtlMs ? { sessionTtlMs: config.sessionTtlMs } : {}),
+    cameraExists: (id) => store.get(id) !== undefined,
   });
 
   let server: HttpServer | undefined;
@@ -255,7 +259,7 @@ export function createEngine(config: EngineConfig, deps: EngineDeps = {}): Engin
     if (state !== 'new') throw new Error(`engine cannot start from state ${state}`);
     state = 'starting';
     try {
-      await mkdir(config.dataDir, { recursive: true });
+      await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
       const generatedAdminPassword = await ensureAdmin();
       const tls = config.tlsCertFile
         ? await loadTlsFiles(config.tlsCertFile, config.tlsKeyFile ?? '')

@@ -96,7 +96,7 @@ export class EngineRecording {
   private readonly lastState = new Map<string, string>();
 
   constructor(private readonly opts: RecordingOptions) {
-    fs.mkdirSync(opts.dataDir, { recursive: true });
+    fs.mkdirSync(opts.dataDir, { recursive: true, mode: 0o700 });
     this.index = RecordingIndex.open({ dataDir: opts.dataDir, clock: opts.clock });
     const report = recover({ index: this.index, dataDir: opts.dataDir });
     opts.logger.info({ ...report }, 'start-up recovery done');

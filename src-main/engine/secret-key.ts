@@ -34,7 +34,7 @@ export function takeKeyFromEnv(env: Record<string, string | undefined>): Buffer 
 /** Reads (or creates, 0600) the 32-byte key file in the data folder. */
 export function loadOrCreateKey(dataDir: string): Buffer {
   const file = path.join(dataDir, SECRET_KEY_FILE);
-  mkdirSync(dataDir, { recursive: true });
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   try {
     writeFileSync(file, randomBytes(32), { mode: 0o600, flag: 'wx' });
   } catch (err) {

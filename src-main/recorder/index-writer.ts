@@ -1,6 +1,7 @@
 // IndexWriter: applies the recorders' events (runs, segments, fragments) to the SQLite index on the
 // engine thread. Fragment rows are queued by the index and written by flush(), which the owner calls
 // once a second for every stream at once (DESIGN §4). Owns the token → row id maps; does no file I/O.
+import { LogLimiter } from '../base';
 import type { Logger } from '../base';
 import { discardSegment, type RecordingIndex } from '../storage';
 import type { RecorderEvent } from './protocol';
@@ -20,11 +21,16 @@ export class IndexWriter {
   private readonly backlog: RecorderEvent[] = [];
   /** Latest recorded end per `cameraId/stream`, for progress events. */
   readonly recordedEndMs = new Map<string, number>();
+  /** Repeated warnings of one camera stream (a camera with broken timestamps) are rate-limited. */
+  private readonly log: LogLimiter;
 
   constructor(
     private readonly index: RecordingIndex,
-    private readonly logger: Logger,
-  ) {}
+    logger: Logger,
+    nowMs: () => number = () => performance.now(),
+  ) {
+    this.log = new LogLimiter(logger, { perWindow: 5, windowMs: 60_000, nowMs });
+  }
 
   apply(events: readonly RecorderEvent[]): void {
     for (const e of events) {
@@ -57,7 +63,8 @@ export class IndexWriter {
         return;
       }
       // A bad event must not stop the others (the file is still on disk; recovery re-indexes it).
-      this.logger.error({ err: String(err), event: e.type }, 'index update failed');
+      const key = 'cameraId' in e ? `${e.cameraId}/${e.stream}/index` : `index/${e.type}`;
+      this.log.log('error', key, { err: String(err), event: e.type }, 'index update failed');
     }
   }
 
@@ -142,7 +149,12 @@ export class IndexWriter {
         return;
       }
       case 'recorder.error':
-        this.logger.warn({ cameraId: e.cameraId, stream: e.stream, kind: e.kind }, e.message);
+        this.log.log(
+          'warn',
+          `${e.cameraId}/${e.stream}/${e.kind}`,
+          { cameraId: e.cameraId, stream: e.stream, kind: e.kind },
+          e.message,
+        );
         return;
     }
   }

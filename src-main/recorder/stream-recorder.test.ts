@@ -5,7 +5,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { FakeClock } from '../base';
+import { FakeClock, createLogger, memorySink } from '../base';
+import { RecordingIndex } from '../storage';
 import type { AccessUnit } from '../media';
 import { H264NalType, h264NalType, parseH264Sps } from '../media/h264';
 import { splitAnnexB } from '../media/nal';
@@ -13,6 +14,7 @@ import { scanFragments } from '../media/fmp4';
 import type { StreamTrack } from '../camera';
 import { StreamRecorder } from './stream-recorder';
 import type { RecorderEvent } from './protocol';
+import { IndexWriter } from './index-writer';
 
 let units: AccessUnit[] = [];
 let track: StreamTrack;
@@ -217,5 +219,60 @@ describe('StreamRecorder', () => {
     expect(
       lastOpen?.type === 'segment.open' && fs.existsSync(path.join(dataDir, lastOpen.path)),
     ).toBe(true);
+  });
+
+  it('keeps whole segments when timestamps jump on every frame: runs, files and log lines bounded', () => {
+    // Two minutes at 15 fps of a camera whose RTP timestamps jump by 0..444 s on every frame.
+    const FRAMES = 1800;
+    const mem = memorySink();
+    const dataDir = tmp();
+    const index = RecordingIndex.open({ dataDir });
+    const writer = new IndexWriter(index, createLogger({ level: 'info', sink: mem.sink }));
+    const { dataDir: recDir, events } = record(60_000, (rec, clock) => {
+      for (let i = 0; i < FRAMES; i++) {
+        const u = units[i % units.length]!;
+        const jump90k = ((i * 7919) % 13) * 37 * 90_000;
+        rec.push({ ...u, pts90k: 1_000_000 + i * 6000 + jump90k }, track);
+        clock.advance(1000 / 15);
+      }
+      expect(rec.reanchors).toBeGreaterThan(FRAMES / 2);
+    });
+    const count = (type: string) => events.filter((e) => e.type === type).length;
+    // At most 3 jump runs a minute (plus the first run); segments are cut by length, not by jumps.
+    expect(count('run.start')).toBeLessThanOrEqual(1 + 3 * 2);
+    expect(count('segment.open')).toBeLessThanOrEqual(count('run.start') + 2);
+    const frames = events.reduce(
+      (n, e) => n + (e.type === 'fragment' ? e.fragment.sampleCount : 0),
+      0,
+    );
+    expect(frames).toBeGreaterThanOrEqual(FRAMES - 15 * count('run.start'));
+    // Media time stays on the receive clock: the recorded span is the two minutes, in order.
+    const opens = events.filter((e) => e.type === 'segment.open');
+    const starts = opens.map((e) => (e.type === 'segment.open' ? e.startMs : 0));
+    expect([...starts].sort((a, b) => a - b)).toEqual(starts);
+    const lastEnd = events.filter((e) => e.type === 'fragment').at(-1);
+    const spanMs = (lastEnd?.type === 'fragment' ? lastEnd.endMs : 0) - starts[0]!;
+    expect(Math.abs(spanMs - (FRAMES * 1000) / 15)).toBeLessThan(3000);
+    for (const open of opens) {
+      if (open.type !== 'segment.open') continue;
+      const errors = execFileSync(
+        'ffmpeg',
+        ['-v', 'error', '-i', path.join(recDir, open.path), '-f', 'null', '-'],
+        { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] },
+      );
+      expect(errors).toBe('');
+    }
+
+    // A warning the camera repeats on every frame reaches the log a few times a minute.
+    const warnings: RecorderEvent[] = Array.from({ length: FRAMES }, () => ({
+      type: 'recorder.error',
+      cameraId: 'cam1',
+      stream: 'main',
+      kind: 'malformed',
+      message: 'timestamps out of order',
+    }));
+    writer.apply(warnings);
+    expect(mem.lines.length).toBeLessThanOrEqual(5);
+    index.close();
   });
 });

@@ -1,6 +1,10 @@
 // StreamRecorder: the hub consumer that writes one camera stream to fMP4 segment files (DESIGN §4)
 // and reports runs, segments and fragments as events for the index. Cuts a segment at the first
 // keyframe past the segment length, on new parameter sets, and on run breaks. Never blocks the hub.
+// Timestamp jumps (media time leaving the receive clock by more than maxDriftMs) start a new run a few
+// times a minute at most; beyond that the jump is re-anchored in place: media time continues from the
+// last unit by the receive-clock step, so a camera whose timestamps jump on every frame still gets
+// whole segments instead of one run and one file per frame.
 import type { Clock } from '../base';
 import { NvrError, isNvrError } from '../base';
 import type { AccessUnit } from '../media';
@@ -26,6 +30,10 @@ export interface StreamRecorderOptions {
   maxDriftMs?: number;
   /** After a disk error, wait this long before trying to open a segment again. Default 5 s. */
   diskRetryMs?: number;
+  /** Timestamp jumps that may start a new run per minute; later ones are re-anchored. Default 3. */
+  maxJumpRunsPerMinute?: number;
+  /** A receive gap longer than this is a real gap: it always starts a new run. Default 10 s. */
+  maxBridgeMs?: number;
 }
 
 interface OpenSegment {
@@ -53,6 +61,15 @@ export class StreamRecorder implements HubConsumer {
   private run: Run | undefined;
   private segment: OpenSegment | undefined;
   private diskFailedAtMs: number | undefined;
+  /** Added to the camera's timestamps since the last re-anchored jump (0 until one). */
+  private ptsOffset90k = 0;
+  /** The last unit's (offset) time and its receive time, while a run is open. */
+  private lastPts90k = 0;
+  private lastReceivedMs: number | undefined;
+  /** Monotonic times of the runs timestamp jumps started in the last minute. */
+  private jumpRunsMs: number[] = [];
+  /** Jumps handled in place (no new run). */
+  reanchors = 0;
   framesWritten = 0;
   bytesWritten = 0;
   /** The last write error, until a segment opens again (shown in the stream's status). */
@@ -88,8 +105,47 @@ export class StreamRecorder implements HubConsumer {
     this.endRun();
   }
 
-  private write(au: AccessUnit, track: StreamTrack): void {
-    if (this.run && this.driftMs(au) > (this.opts.maxDriftMs ?? 2000)) this.endRun();
+  private write(input: AccessUnit, track: StreamTrack): void {
+    const au = this.handleJump(input);
+    this.writeUnit(au, track);
+    if (this.run) this.noteUnit(au);
+  }
+
+  private noteUnit(au: AccessUnit): void {
+    this.lastPts90k = au.pts90k;
+    this.lastReceivedMs = this.opts.clock.nowMs();
+  }
+
+  /** The unit on this run's media time: a jump ends the run, or (over budget) is re-anchored. */
+  private handleJump(input: AccessUnit): AccessUnit {
+    const au = this.withOffset(input);
+    if (!this.run || this.driftMs(au) <= (this.opts.maxDriftMs ?? 2000)) return au;
+    const nowMs = this.opts.clock.nowMs();
+    const monoMs = this.opts.clock.monotonicMs();
+    const gapMs = this.lastReceivedMs === undefined ? Infinity : nowMs - this.lastReceivedMs;
+    this.jumpRunsMs = this.jumpRunsMs.filter((t) => monoMs - t < 60_000);
+    const budget = this.opts.maxJumpRunsPerMinute ?? 3;
+    if (gapMs > (this.opts.maxBridgeMs ?? 10_000) || this.jumpRunsMs.length < budget) {
+      this.jumpRunsMs.push(monoMs);
+      this.endRun();
+      return au;
+    }
+    // Re-anchor: this unit follows the last one by the receive-clock step (at least one tick).
+    this.ptsOffset90k = this.lastPts90k + Math.max(1, Math.round(gapMs * 90)) - input.pts90k;
+    this.reanchors++;
+    return this.withOffset(input);
+  }
+
+  private withOffset(au: AccessUnit): AccessUnit {
+    if (this.ptsOffset90k === 0) return au;
+    return {
+      ...au,
+      pts90k: au.pts90k + this.ptsOffset90k,
+      ...(au.dts90k !== undefined ? { dts90k: au.dts90k + this.ptsOffset90k } : {}),
+    };
+  }
+
+  private writeUnit(au: AccessUnit, track: StreamTrack): void {
     const seg = this.segment;
     if (seg) {
       const cut =
@@ -216,6 +272,8 @@ export class StreamRecorder implements HubConsumer {
     const run = this.run;
     if (!run) return;
     this.run = undefined;
+    this.ptsOffset90k = 0;
+    this.lastReceivedMs = undefined;
     this.opts.emit({ type: 'run.end', runToken: run.token, endMs: run.endMs });
   }
 

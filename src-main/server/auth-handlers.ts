@@ -34,11 +34,13 @@ export function createAuthHandlers(service: AuthService): AuthHandlers {
       return service.createUser({ ...input, cameras: input.cameras ?? null }, actor, address);
     },
     updateUser: async ({ id, patch }) => {
-      const { actor, address } = who();
+      const { actor, address, principal } = who();
       const clean = Object.fromEntries(
         Object.entries(patch).filter(([, v]) => v !== undefined),
       ) as typeof patch;
-      return service.updateUser(id, clean, actor, address);
+      // Changing one's own password keeps this session; every other token of the user is revoked.
+      const keep = principal?.userId === id ? principal.tokenHash : undefined;
+      return service.updateUser(id, clean, actor, address, keep);
     },
     deleteUser: async ({ id }) => {
       const { actor, address } = who();

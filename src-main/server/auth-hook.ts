@@ -10,6 +10,7 @@ import { SEGMENT_FILE_ROUTE } from './playback-routes';
 import { httpError } from './http-errors';
 import { AUTH_METHOD_NAMES } from './auth-handlers';
 import type { HttpError } from './http-errors';
+import { cameraAllowed, scopeResult } from './camera-scope';
 
 export type AuthMode = 'required' | 'loopback-open';
 export const SESSION_COOKIE = 'nvr_session';
@@ -64,6 +65,10 @@ function send(reply: FastifyReply, e: HttpError): FastifyReply {
   return reply.code(e.status).send(e.body);
 }
 
+function isUpgrade(req: FastifyRequest): boolean {
+  return String(req.headers.upgrade ?? '').toLowerCase() === 'websocket';
+}
+
 /** The origin this request was addressed to (`https://host:port`). */
 function ownOrigin(req: FastifyRequest): string {
   return `${req.protocol}://${req.headers.host ?? ''}`;
@@ -81,10 +86,6 @@ function requestOrigin(req: FastifyRequest): string | undefined {
     }
   }
   return undefined;
-}
-
-function cameraAllowed(p: Principal, cameraId: string): boolean {
-  return p.cameras === null || p.cameras.includes(cameraId);
 }
 
 export function registerAuth(app: FastifyInstance, opts: AuthHttpOptions): void {
@@ -108,6 +109,15 @@ export function registerAuth(app: FastifyInstance, opts: AuthHttpOptions): void 
           .header('access-control-max-age', '600')
           .send();
       }
+    }
+
+    // Every WebSocket upgrade, in every mode, comes from our own origin or a configured one (a page
+    // elsewhere must not read events); clients that send no Origin (not browsers) are fine. `null`
+    // (sandboxed frames, file: pages) is another origin too.
+    if (isUpgrade(req)) {
+      const o = req.headers.origin;
+      if (o !== undefined && o !== ownOrigin(req) && !cors.has(o))
+        return send(reply, httpError('forbidden', 'WebSocket from another origin refused'));
     }
 
     const pattern = req.routeOptions.url;
@@ -240,16 +250,9 @@ export function registerAuth(app: FastifyInstance, opts: AuthHttpOptions): void 
     });
   });
 
-  // Lists are filtered to the caller's cameras.
-  app.addHook('preSerialization', async (req, _reply, payload: unknown) => {
-    const p = req.principal;
-    if (!p || p.cameras === null || !Array.isArray(payload)) return payload;
-    if (req.contractMethod === 'listCameras')
-      return payload.filter((c: { id?: string }) => cameraAllowed(p, String(c.id)));
-    if (req.contractMethod === 'listExports')
-      return payload.filter((j: { request?: { cameraIds?: string[] } }) =>
-        (j.request?.cameraIds ?? []).every((c) => cameraAllowed(p, c)),
-      );
-    return payload;
-  });
+  // Results are cut to the caller's cameras (lists, system figures, saved views) and camera configs
+  // never carry credentials (camera-scope.ts).
+  app.addHook('preSerialization', async (req, _reply, payload: unknown) =>
+    scopeResult(req.contractMethod, payload, req.principal),
+  );
 }

@@ -42,6 +42,8 @@ export const VIEWER_METHODS: ReadonlySet<NvrMethodName> = new Set<NvrMethodName>
 export const AUTH_LOGIN_PATH = '/api/auth/login';
 export const AUTH_LOGOUT_PATH = '/api/auth/logout';
 export const AUTH_WHOAMI_PATH = '/api/auth/whoami';
+/** POST: a signed-in user (viewers too) changes their own password, the current one required. */
+export const AUTH_PASSWORD_PATH = '/api/auth/password';
 export const LOGIN_PAGE_PATH = '/login';
 export const LOGIN_SCRIPT_PATH = '/login.js';
 
@@ -73,6 +75,7 @@ const VIEWER_ROUTES = new Set([
   routeKey('GET', NVR_EVENTS_PATH),
   routeKey('GET', AUTH_WHOAMI_PATH),
   routeKey('POST', AUTH_LOGOUT_PATH),
+  routeKey('POST', AUTH_PASSWORD_PATH),
 ]);
 
 /**

@@ -9,6 +9,7 @@ import { SESSION_COOKIE } from './auth-hook';
 import {
   AUTH_LOGIN_PATH,
   AUTH_LOGOUT_PATH,
+  AUTH_PASSWORD_PATH,
   AUTH_WHOAMI_PATH,
   LOGIN_PAGE_PATH,
   LOGIN_SCRIPT_PATH,
@@ -27,6 +28,10 @@ export interface AuthRoutesOptions {
 
 const LOGIN_BODY_LIMIT_BYTES = 4096;
 const LoginSchema = z.strictObject({ username: UsernameSchema, password: UserPasswordSchema });
+const PasswordChangeSchema = z.strictObject({
+  currentPassword: UserPasswordSchema,
+  newPassword: UserPasswordSchema,
+});
 const AuditQuerySchema = z.object({ limit: z.coerce.number().int().min(1).max(1000).default(100) });
 
 function parse<T>(schema: z.ZodType<T>, value: unknown, reply: FastifyReply): T | undefined {
@@ -104,6 +109,35 @@ export function registerAuthRoutes(app: FastifyInstance, opts: AuthRoutesOptions
       .header('set-cookie', cookie('', 0, opts.secure))
       .code(204)
       .send();
+  });
+
+  // Any signed-in user changes their own password; the other sessions and tokens end, this one stays.
+  app.post(AUTH_PASSWORD_PATH, { bodyLimit: LOGIN_BODY_LIMIT_BYTES }, async (req, reply) => {
+    const body = parse(PasswordChangeSchema, req.body, reply);
+    if (!body) return reply;
+    const p = req.principal;
+    if (!p) {
+      const e = httpError('bad_request', 'no user to change the password of (loopback-open)');
+      return reply.code(e.status).send(e.body);
+    }
+    const r = await service.changeOwnPassword(p, body.currentPassword, body.newPassword, addr(req));
+    if (!r.ok && r.reason === 'rate_limited') {
+      const e = httpError(
+        'unavailable',
+        'too many wrong passwords: try again later',
+        undefined,
+        429,
+      );
+      return reply
+        .code(429)
+        .header('retry-after', String(Math.ceil((r.retryAfterMs ?? 1000) / 1000)))
+        .send(e.body);
+    }
+    if (!r.ok) {
+      const e = httpError('forbidden', 'the current password is wrong', 'currentPassword');
+      return reply.code(e.status).send(e.body);
+    }
+    return reply.code(204).send();
   });
 
   // Users, API tokens and first run are contract methods (auth-handlers.ts), on IPC too.

@@ -51,6 +51,8 @@ export interface AuthStore {
   listTokens(kind: 'session' | 'api'): AuthToken[];
   deleteToken(id: string): boolean;
   deleteTokenByHash(hash: string): boolean;
+  /** Deletes every session and API token of a user but `exceptHash`; how many went. */
+  deleteUserTokens(userId: number, exceptHash?: string): number;
   deleteExpiredTokens(nowMs: number): number;
   appendAudit(e: AuditEntry): void;
   listAudit(limit: number): (AuditEntry & { id: number })[];
@@ -75,6 +77,8 @@ export interface AuthServiceOptions {
   freeFailures?: number;
   /** Longest backoff; 15 min by default. */
   maxBackoffMs?: number;
+  /** Whether a camera id names an existing camera (viewer scopes may name only those). */
+  cameraExists?: (id: string) => boolean;
 }
 
 export type LoginResult =
@@ -120,6 +124,9 @@ export class AuthService {
   private readonly maxBackoffMs: number;
   /** Per address: consecutive failures and the time before which logins are refused. */
   private readonly failures = new Map<string, { count: number; untilMs: number }>();
+  /** Per user: consecutive wrong current passwords on a password change (a stolen token must not guess). */
+  private readonly changeFailures = new Map<number, { count: number; untilMs: number }>();
+  private readonly cameraExists: ((id: string) => boolean) | undefined;
 
   constructor(opts: AuthServiceOptions) {
     this.store = opts.store;
@@ -127,6 +134,18 @@ export class AuthService {
     this.sessionTtlMs = opts.sessionTtlMs ?? 12 * 3600_000;
     this.freeFailures = opts.freeFailures ?? 5;
     this.maxBackoffMs = opts.maxBackoffMs ?? 15 * 60_000;
+    this.cameraExists = opts.cameraExists;
+  }
+
+  /** A viewer's scope names existing cameras only (400 naming the first unknown one). */
+  private checkCameras(cameras: string[] | null | undefined): void {
+    if (!cameras || !this.cameraExists) return;
+    const unknown = cameras.find((id) => !this.cameraExists!(id));
+    if (unknown !== undefined)
+      throw new NvrError('bad_request', `cameras: no camera ${unknown}`, {
+        field: 'cameras',
+        camera: unknown,
+      });
   }
 
   hasAdmin(): boolean {
@@ -147,6 +166,7 @@ export class AuthService {
         field: 'username',
       });
     checkPassword(input.password);
+    if (input.role !== 'admin') this.checkCameras(input.cameras);
     if (this.store.getUserByName(input.username))
       throw new NvrError('conflict', `user ${input.username} exists`, { field: 'username' });
     const user = this.store.insertUser({
@@ -165,11 +185,14 @@ export class AuthService {
     patch: { password?: string; role?: AuthRole; cameras?: string[] | null },
     actor: string | null,
     address: string | null,
+    /** The caller's own token when they change their own password: it stays, every other one goes. */
+    keepTokenHash?: string,
   ): Promise<PublicUser> {
     const user = this.store.getUser(id);
     if (!user) throw new NvrError('not_found', `no user ${id}`, { field: 'id' });
     if (patch.role === 'viewer' && user.role === 'admin' && this.store.countAdmins() <= 1)
       throw new NvrError('conflict', 'the last admin cannot be demoted', { field: 'role' });
+    if ((patch.role ?? user.role) !== 'admin') this.checkCameras(patch.cameras);
     const next = { ...user };
     if (patch.password !== undefined) {
       checkPassword(patch.password);
@@ -179,11 +202,46 @@ export class AuthService {
     if (patch.cameras !== undefined) next.cameras = patch.cameras;
     if (next.role === 'admin') next.cameras = null;
     this.store.updateUser(next);
+    // A new password ends every other session and API token of the user (a thief's included).
+    const revoked =
+      patch.password !== undefined ? this.store.deleteUserTokens(user.id, keepTokenHash) : 0;
     this.audit(actor, 'user.update', address, {
       username: user.username,
       fields: Object.keys(patch),
+      ...(revoked > 0 ? { revokedTokens: revoked } : {}),
     });
     return publicUser(next);
+  }
+
+  /**
+   * A signed-in user (viewers too) changes their own password: the current one is required, and
+   * repeated wrong ones back off per user like logins. Keeps the caller's token, revokes the others.
+   */
+  async changeOwnPassword(
+    p: Principal,
+    currentPassword: string,
+    newPassword: string,
+    address: string,
+  ): Promise<
+    { ok: true } | { ok: false; reason: 'bad_credentials' | 'rate_limited'; retryAfterMs?: number }
+  > {
+    const user = this.store.getUser(p.userId);
+    if (!user) return { ok: false, reason: 'bad_credentials' };
+    const now = this.nowMs();
+    const f = this.changeFailures.get(user.id);
+    if (f && f.untilMs > now)
+      return { ok: false, reason: 'rate_limited', retryAfterMs: f.untilMs - now };
+    if (!(await verifyPassword(currentPassword, user.passwordHash))) {
+      const count = (f?.count ?? 0) + 1;
+      const over = count - this.freeFailures;
+      const backoffMs = over > 0 ? Math.min(this.maxBackoffMs, 1000 * 2 ** (over - 1)) : 0;
+      this.changeFailures.set(user.id, { count, untilMs: this.nowMs() + backoffMs });
+      this.audit(user.username, 'password.change_failed', address, { failures: count });
+      return { ok: false, reason: 'bad_credentials' };
+    }
+    this.changeFailures.delete(user.id);
+    await this.updateUser(user.id, { password: newPassword }, user.username, address, p.tokenHash);
+    return { ok: true };
   }
 
   deleteUser(id: number, actor: string | null, address: string | null): void {
@@ -258,6 +316,19 @@ export class AuthService {
       via: token.kind === 'api' ? 'api-token' : 'session',
       tokenHash: hash,
     };
+  }
+
+  /**
+   * The principal behind a token as it stands now (role and cameras re-read), or undefined once the
+   * token was revoked (password change, logout, user deleted) or expired. Long-lived sockets use it.
+   */
+  refresh(p: Principal): Principal | undefined {
+    const token = this.store.getToken(p.tokenHash);
+    if (!token || (token.expiresMs !== null && token.expiresMs <= this.nowMs())) return undefined;
+    const user = this.store.getUser(token.userId);
+    if (!user) return undefined;
+    const role: AuthRole = token.kind === 'api' ? 'viewer' : user.role;
+    return { ...p, role, cameras: role === 'admin' ? null : user.cameras };
   }
 
   logout(p: Principal, address: string): void {
@@ -357,6 +428,12 @@ export class MemoryAuthStore implements AuthStore {
   }
   deleteTokenByHash(hash: string): boolean {
     return this.tokens.delete(hash);
+  }
+  deleteUserTokens(userId: number, exceptHash?: string): number {
+    let n = 0;
+    for (const [h, t] of this.tokens)
+      if (t.userId === userId && h !== exceptHash) n += this.tokens.delete(h) ? 1 : 0;
+    return n;
   }
   deleteExpiredTokens(nowMs: number): number {
     let n = 0;

@@ -56,6 +56,9 @@ export function formatBaseUrl(
   return `${scheme}://${host.includes(':') ? `[${host}]` : host}:${port}`;
 }
 
+/** Default framing policy of every response (an embed route sets its own). */
+export const FRAME_POLICY = "frame-ancestors 'none'";
+
 /** True when a bind address is reachable only from this machine. */
 function isLoopbackBind(host: string): boolean {
   return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
@@ -88,6 +91,10 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
   app.addHook('onRequest', async (_req, reply) => {
     reply.header('x-content-type-options', 'nosniff');
     reply.header('referrer-policy', 'no-referrer');
+    // No page may frame the UI or the API (clickjacking the login-free loopback admin). A route that
+    // is meant to be embedded replaces `content-security-policy` and removes `x-frame-options` itself.
+    reply.header('content-security-policy', FRAME_POLICY);
+    reply.header('x-frame-options', 'DENY');
   });
   app.addHook('onResponse', async (req, reply) => {
     req.log.debug(
@@ -115,7 +122,11 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
     secure: options.tls !== undefined,
     ...(options.tls?.fingerprint ? { tlsFingerprint: options.tls.fingerprint } : {}),
   });
-  await registerEvents(app, options.api);
+  await registerEvents(
+    app,
+    options.api,
+    auth.service ? { refresh: (p) => auth.service!.refresh(p) } : {},
+  );
   // Users, tokens and first run go to this server's own auth service (the one its hook checks); the
   // routes validate every input first, so the handlers get parsed input as they expect.
   const api: NvrApi = auth.service

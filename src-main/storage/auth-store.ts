@@ -94,6 +94,7 @@ export class SqliteAuthStore {
       ),
       deleteUser: db.prepare('DELETE FROM users WHERE id = ?'),
       deleteUserTokens: db.prepare('DELETE FROM auth_tokens WHERE user_id = ?'),
+      deleteUserTokensExcept: db.prepare('DELETE FROM auth_tokens WHERE user_id = ? AND hash != ?'),
       insertToken: db.prepare(
         'INSERT INTO auth_tokens (hash, id, user_id, kind, name, created_ms, expires_ms) VALUES (?, ?, ?, ?, ?, ?, ?)',
       ),
@@ -167,6 +168,10 @@ export class SqliteAuthStore {
   }
   deleteTokenByHash(hash: string): boolean {
     return this.s.deleteTokenHash.run(hash).changes > 0;
+  }
+  /** Every token of a user but `exceptHash` (a password change keeps the caller's own). */
+  deleteUserTokens(userId: number, exceptHash?: string): number {
+    return this.s.deleteUserTokensExcept.run(userId, exceptHash ?? '').changes;
   }
   deleteExpiredTokens(nowMs: number): number {
     return this.s.deleteExpired.run(nowMs).changes;

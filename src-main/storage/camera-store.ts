@@ -38,6 +38,12 @@ function prepare(db: Database.Database) {
       'UPDATE cameras SET config = ?, created_ms = ?, updated_ms = ? WHERE id = ?',
     ),
     delete: db.prepare('DELETE FROM cameras WHERE id = ?'),
+    retire: db.prepare('INSERT OR IGNORE INTO retired_camera_ids (id, retired_ms) VALUES (?, ?)'),
+    used: db
+      .prepare<[string, string], number>(
+        'SELECT 1 FROM cameras WHERE id = ? UNION ALL SELECT 1 FROM retired_camera_ids WHERE id = ?',
+      )
+      .pluck(),
   };
 }
 
@@ -52,9 +58,24 @@ const SEALED_PREFIX = 'enc:v1:';
 export class SqliteCameraStore<C = unknown> {
   private readonly stmt: ReturnType<typeof prepare>;
   private cipher: SecretCipher | undefined;
+  private readonly db: Database.Database;
 
   constructor(db: Database.Database) {
+    this.db = db;
     this.stmt = prepare(db);
+  }
+
+  /**
+   * Runs a write with SQLite's secure_delete on: the bytes of the replaced row (a password before it
+   * was sealed, a URL with credentials) are zeroed in the file instead of left in free space.
+   */
+  private scrubbing<T>(fn: () => T): T {
+    this.db.pragma('secure_delete = ON');
+    try {
+      return fn();
+    } finally {
+      this.db.pragma('secure_delete = OFF');
+    }
   }
 
   /** Seals camera passwords from now on, and re-seals any stored in clear. */
@@ -110,12 +131,28 @@ export class SqliteCameraStore<C = unknown> {
   /** Replaces an existing camera; NvrError('not_found') when there is none. */
   update(camera: StoredCameraRecord<C>): void {
     const json = this.seal(camera.config);
-    if (this.stmt.update.run(json, camera.createdMs, camera.updatedMs, camera.id).changes === 0)
-      throw new NvrError('not_found', 'no such camera', { cameraId: camera.id });
+    const changes = this.scrubbing(
+      () => this.stmt.update.run(json, camera.createdMs, camera.updatedMs, camera.id).changes,
+    );
+    if (changes === 0) throw new NvrError('not_found', 'no such camera', { cameraId: camera.id });
   }
 
-  /** True when a camera was removed. Its recordings stay until retention removes them. */
+  /**
+   * True when a camera was removed. Its recordings stay until retention removes them, and its id is
+   * retired (idUsed stays true) so a new camera never inherits them.
+   */
   delete(id: string): boolean {
-    return this.stmt.delete.run(id).changes > 0;
+    return this.scrubbing(() =>
+      this.db.transaction(() => {
+        if (this.stmt.delete.run(id).changes === 0) return false;
+        this.stmt.retire.run(id, Date.now());
+        return true;
+      })(),
+    );
+  }
+
+  /** True when a camera has this id now or had it before being deleted. */
+  idUsed(id: string): boolean {
+    return this.stmt.used.get(id, id) !== undefined;
   }
 }

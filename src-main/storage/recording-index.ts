@@ -90,13 +90,17 @@ export class RecordingIndex {
     const dbPath = opts.dbPath ?? path.join(opts.dataDir, 'index.db');
     let db: Database.Database;
     try {
-      fs.mkdirSync(path.dirname(dbPath), { recursive: true });
+      fs.mkdirSync(path.dirname(dbPath), { recursive: true, mode: 0o700 });
+      restrictDbFiles(dbPath);
+      // The data folder (the default layout) is the owner's only, whichever version created it.
+      if (opts.dbPath === undefined) fs.chmodSync(opts.dataDir, 0o700);
       db = new Database(dbPath);
     } catch (e) {
       throw new NvrError('disk', 'cannot open the recording index', { path: dbPath }, { cause: e });
     }
     try {
       migrate(db);
+      restrictDbFiles(dbPath); // -wal and -shm exist now (SQLite gives them the database's mode)
     } catch (e) {
       db.close();
       throw e;
@@ -489,5 +493,21 @@ export class RecordingIndex {
   /** @internal True while this process writes the segment. */
   isWriting(segmentId: number): boolean {
     return this.openSegments.has(segmentId);
+  }
+}
+
+/**
+ * The index holds users, token hashes and camera configs: only the owner may read it. Creates the
+ * database file 0600 before SQLite opens it (its -wal and -shm files take the same mode) and tightens
+ * files an older version left readable.
+ */
+function restrictDbFiles(dbPath: string): void {
+  fs.closeSync(fs.openSync(dbPath, 'a', 0o600));
+  for (const file of [dbPath, `${dbPath}-wal`, `${dbPath}-shm`]) {
+    try {
+      fs.chmodSync(file, 0o600);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+    }
   }
 }

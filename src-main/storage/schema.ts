@@ -144,6 +144,14 @@ const MIGRATIONS: readonly string[] = [
     updated_ms INTEGER NOT NULL
   ) STRICT;
   `,
+  `
+  -- Ids of deleted cameras (src-main/storage/camera-store.ts): never given to a new camera, so the
+  -- recordings a deleted camera left behind never show up under another one. Seeded from the streams
+  -- of cameras deleted before this table existed.
+  CREATE TABLE retired_camera_ids (id TEXT PRIMARY KEY, retired_ms INTEGER NOT NULL) STRICT;
+  INSERT OR IGNORE INTO retired_camera_ids (id, retired_ms)
+    SELECT DISTINCT camera_id, 0 FROM streams WHERE camera_id NOT IN (SELECT id FROM cameras);
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
