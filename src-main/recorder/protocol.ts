@@ -2,7 +2,7 @@
 // (structured-clone safe): the same messages flow over a worker's port or a direct call in-thread.
 import { NvrError } from '../base';
 import type { ErrorKind } from '../base';
-import type { StreamTrack } from '../camera';
+import type { DecodeTotals, StreamHealth, StreamTrack, TransportFallback } from '../camera';
 import type { AccessUnit } from '../media';
 import type { FragmentRecord } from '../storage';
 
@@ -70,6 +70,12 @@ export interface StreamReport {
   reconnects: number;
   /** Wall clock (ms) since which the stream has been streaming without a break; absent while not streaming. */
   streamingSinceMs?: number;
+  /** What a decoder would see, since the stream started. */
+  decode?: DecodeTotals;
+  /** Decode health over the last window; absent before any RTP arrived. */
+  health?: StreamHealth;
+  transport?: 'tcp' | 'udp';
+  transportFallback?: TransportFallback;
 }
 
 export type WorkerCommand =
