@@ -180,7 +180,6 @@ export class RtspCameraSession extends EventEmitter<RtspCameraSessionEvents> {
     if (this.stateValue !== 'idle') return;
     this.setState('connecting', undefined);
     this.health.reset();
-    this.armHealthTimer();
     void this.connectOnce();
   }
 
@@ -238,6 +237,8 @@ export class RtspCameraSession extends EventEmitter<RtspCameraSessionEvents> {
         this.preferTcp = true;
       this.emit('track', track);
       this.armWatchdog(generation);
+      // Health is sampled from the first connection on, until the session stops.
+      if (this.healthTimer === undefined) this.armHealthTimer();
       // Streaming starts with the first access unit; 'connecting' until then.
     } catch (e) {
       if (generation !== this.generation) return;
