@@ -28,7 +28,11 @@ async function lossyCamera(faults: RtpFaults | undefined): Promise<string> {
   return `rtsp://127.0.0.1:${port}/door/main`;
 }
 
-function engine(url: string, transport: CameraConfig['transport']) {
+let shared: { rec: EngineRecording; dataDir: string } | undefined;
+
+/** One engine (one recording worker) for every cell: far cheaper than one each on a loaded machine. */
+function sharedEngine(): { rec: EngineRecording; dataDir: string } {
+  if (shared) return shared;
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'nvr-health-'));
   const logger = createLogger({ level: 'error' });
   const rec = new EngineRecording({
@@ -42,20 +46,28 @@ function engine(url: string, transport: CameraConfig['transport']) {
   });
   cleanups.push(() => fs.rmSync(dataDir, { recursive: true, force: true }));
   cleanups.push(() => rec.close());
+  shared = { rec, dataDir };
+  return shared;
+}
+
+/** Adds camera `id` recording `url`; returns its main stream's status getter. */
+function engine(id: string, url: string, transport: CameraConfig['transport']) {
+  const { rec, dataDir } = sharedEngine();
   rec.apply({
-    id: 'door',
+    id,
     createdMs: 0,
     updatedMs: 0,
     config: {
-      name: 'Door',
+      name: id,
       enabled: true,
       transport,
       streams: { main: { url } },
       recording: { mode: 'continuous', retentionDays: 30, recordSub: false },
     },
   });
-  const main = (): StreamStatus | undefined => rec.status('door').streams.main;
-  return { rec, dataDir, main };
+  const main = (): StreamStatus | undefined => rec.status(id).streams.main;
+  const segments = (afterMs = 0) => closedSegments(rec, id, afterMs);
+  return { dataDir, main, segments };
 }
 
 /** Polls until `check` holds (every 50 ms, up to `timeoutMs`); returns when it did, ms since the call. */
@@ -75,9 +87,13 @@ function decodeErrors(file: string): string {
   return `${r.stdout}${r.stderr}`.trim();
 }
 
-function closedSegments(rec: EngineRecording, afterMs = 0): { path: string; startMs: number }[] {
+function closedSegments(
+  rec: EngineRecording,
+  cameraId: string,
+  afterMs: number,
+): { path: string; startMs: number }[] {
   return rec.index
-    .querySegments({ cameraId: 'door', stream: 'main', fromMs: 0, toMs: Date.now() + 1e6 })
+    .querySegments({ cameraId, stream: 'main', fromMs: 0, toMs: Date.now() + 1e6 })
     .filter((s) => !s.open && s.startMs >= afterMs);
 }
 
@@ -85,7 +101,7 @@ describe('decode health in the camera status', () => {
   // The cells run at once (each has its own server and engine) to keep CI time down.
   it(
     'reports 2 % UDP loss degraded within 10 s, falls back to TCP on auto, a clean stream ok, missing keyframes broken',
-    { timeout: 120_000 },
+    { timeout: 150_000 },
     async () => {
       const [lossy, lossyAuto, clean, noKeyframes] = await Promise.all([
         lossyCamera({ udpDropRtpPercent: 2 }),
@@ -95,8 +111,8 @@ describe('decode health in the camera status', () => {
       ]);
 
       const udpCell = async () => {
-        const { main } = engine(lossy, 'udp');
-        await waitFor('streaming', () => main()?.state === 'streaming', 20_000);
+        const { main } = engine('lossy-udp', lossy, 'udp');
+        await waitFor('streaming', () => main()?.state === 'streaming', 40_000);
         const toDegradedMs = await waitFor(
           'degraded',
           () => main()?.health?.verdict === 'degraded',
@@ -118,8 +134,8 @@ describe('decode health in the camera status', () => {
       };
 
       const autoCell = async () => {
-        const { rec, dataDir, main } = engine(lossyAuto, 'auto');
-        await waitFor('streaming', () => main()?.state === 'streaming', 20_000);
+        const { dataDir, main, segments } = engine('lossy-auto', lossyAuto, 'auto');
+        await waitFor('streaming', () => main()?.state === 'streaming', 40_000);
         expect(main()!.transport).toBe('udp'); // auto tries UDP first
         const toFallbackMs = await waitFor(
           'the fallback to TCP',
@@ -137,16 +153,16 @@ describe('decode health in the camera status', () => {
         expect(main()!.transport).toBe('tcp');
         // Files recorded over TCP decode clean (and so do the ones over UDP: the depacketizer never
         // writes a broken frame, it only loses them).
-        await waitFor('segments over TCP', () => closedSegments(rec, fb.atMs).length >= 2, 20_000);
-        const files = closedSegments(rec);
+        await waitFor('segments over TCP', () => segments(fb.atMs).length >= 2, 20_000);
+        const files = segments();
         for (const seg of files) expect(decodeErrors(path.join(dataDir, seg.path))).toBe('');
         expect(main()!.transportFallback!.atMs).toBe(fb.atMs); // stays on TCP, no second switch
         return { toFallbackMs, segments: files.length };
       };
 
       const cleanCell = async () => {
-        const { rec, dataDir, main } = engine(clean, 'udp');
-        await waitFor('streaming', () => main()?.state === 'streaming', 20_000);
+        const { dataDir, main, segments } = engine('clean-udp', clean, 'udp');
+        await waitFor('streaming', () => main()?.state === 'streaming', 40_000);
         let worst = 'ok';
         await waitFor(
           'a full window',
@@ -169,17 +185,17 @@ describe('decode health in the camera status', () => {
           framesLostToGaps: 0,
           framesUndecodable: 0,
         });
-        const files = closedSegments(rec);
+        const files = segments();
         expect(files.length).toBeGreaterThan(0);
         for (const seg of files) expect(decodeErrors(path.join(dataDir, seg.path))).toBe('');
       };
 
       const brokenCell = async () => {
-        const { main } = engine(noKeyframes, 'tcp');
+        const { main } = engine('no-keyframes', noKeyframes, 'tcp');
         const toBrokenMs = await waitFor(
           'broken',
           () => main()?.health?.verdict === 'broken',
-          45_000,
+          60_000,
         );
         const s = main()!;
         expect(s.health!.reason).toMatch(/^no decodable keyframe for 3\d s/);
@@ -190,9 +206,14 @@ describe('decode health in the camera status', () => {
         return { toBrokenMs };
       };
 
-      const [udp, auto] = await Promise.all([udpCell(), autoCell(), cleanCell(), brokenCell()]);
+      const [udp, auto, , broken] = await Promise.all([
+        udpCell(),
+        autoCell(),
+        cleanCell(),
+        brokenCell(),
+      ]);
       console.log(
-        `health: 2 % UDP loss degraded ${udp.toDegradedMs} ms after streaming began (${udp.packetsLostPercent} % packets, "${udp.reason}"); auto fell back to TCP after ${auto.toFallbackMs} ms; ${auto.segments} segments decode clean`,
+        `health: 2 % UDP loss degraded ${udp.toDegradedMs} ms after streaming began (${udp.packetsLostPercent} % packets, "${udp.reason}"); auto fell back to TCP after ${auto.toFallbackMs} ms; ${auto.segments} segments decode clean; no keyframes: broken after ${broken.toBrokenMs} ms`,
       );
       expect(udp.toDegradedMs).toBeLessThan(10_000);
     },
