@@ -128,6 +128,19 @@ describe('StreamHealthMonitor', () => {
     expect(h.reason).toBe('no decodable keyframe for 31 s (packets arrive, none decodes)');
   });
 
+  it('a GOP longer than 30 s whose frames decode is not broken', () => {
+    const clock = new FakeClock();
+    const m = new StreamHealthMonitor(clock);
+    const c = counters({ transport: 'tcp', keyframesEmitted: 1 });
+    for (let s = 0; s < 45; s++) {
+      clock.ms += 1000;
+      c.rtpPackets += 50;
+      c.framesEmitted += 25;
+      m.sample({}, c);
+    }
+    expect(m.evaluate({ mode: 'tcp', fellBackToTcp: false }).verdict).toBe('ok');
+  });
+
   it('is not broken when the camera sends nothing (that is the session state’s business)', () => {
     const clock = new FakeClock();
     const m = new StreamHealthMonitor(clock);

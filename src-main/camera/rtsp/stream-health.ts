@@ -52,7 +52,7 @@ export interface HealthThresholds {
   /** Degraded when this share of RTP packets never arrived. */
   degradedPacketsLostShare: number;
   minLossEvents: number;
-  /** Broken when packets arrive but no decodable keyframe came for this long. */
+  /** Broken when packets arrive but no decodable keyframe came for this long (and no frame in the window). */
   brokenNoKeyframeMs: number;
   /** `auto` leaves UDP when more than this share of its packets is lost in the window. */
   fallbackPacketsLostShare: number;
@@ -214,7 +214,8 @@ export class StreamHealthMonitor {
       packetsLostPercent: Math.round(packetShare * 1000) / 10,
       sinceKeyframeMs: Math.round(sinceKeyframeMs),
     };
-    if (sinceKeyframeMs >= this.t.brokenNoKeyframeMs && d.rtpPackets > 0) {
+    // Packets arrive, nothing decodes (a camera with a GOP over 30 s still emits its P-frames).
+    if (sinceKeyframeMs >= this.t.brokenNoKeyframeMs && d.rtpPackets > 0 && d.framesEmitted === 0) {
       const s = Math.floor(sinceKeyframeMs / 1000);
       const why = this.totalsValue.keyframesEmitted === 0 ? 'packets arrive, none decodes' : '';
       return {
