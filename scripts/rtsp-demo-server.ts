@@ -1,5 +1,6 @@
 // Serves the demo clips (resources/demo) over RTSP for manual checks and benchmarks:
 //   npx tsx scripts/rtsp-demo-server.ts [--port 8554] [--host 127.0.0.1] [--user u --password p [--scheme any|basic|digest]]
+//     [--drop-rtp-percent 2] [--drop-keyframes]   (trouble for decode health: UDP loss, keyframes that never arrive)
 // Each <scene>-<main|sub>.<h264|h265> file is served at rtsp://HOST:PORT/<scene>/<main|sub>; any other path accepts publishers.
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
@@ -15,17 +16,26 @@ const { values } = parseArgs({
     user: { type: 'string' },
     password: { type: 'string' },
     scheme: { type: 'string', default: 'any' },
+    'drop-rtp-percent': { type: 'string' },
+    'drop-keyframes': { type: 'boolean' },
   },
 });
 
 const dir =
   values.dir ?? path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../resources/demo');
 const scheme = values.scheme as 'any' | 'basic' | 'digest';
-const server = new RtspServer(
-  values.user !== undefined
+const faults = {
+  ...(values['drop-rtp-percent'] !== undefined
+    ? { udpDropRtpPercent: Number(values['drop-rtp-percent']) }
+    : {}),
+  ...(values['drop-keyframes'] ? { dropKeyframes: true } : {}),
+};
+const server = new RtspServer({
+  ...(values.user !== undefined
     ? { auth: { users: [{ username: values.user, password: values.password ?? '' }], scheme } }
-    : {},
-);
+    : {}),
+  ...(Object.keys(faults).length > 0 ? { faults } : {}),
+});
 const urls: string[] = [];
 for (const name of readdirSync(dir).sort()) {
   const m = /^(.+)-(main|sub)\.(h264|h265)$/.exec(name);

@@ -11,7 +11,13 @@ import {
   type StreamReport,
 } from '../recorder';
 import { RecordingIndex, RetentionManager, recover } from '../storage';
-import type { CameraConfig, CameraStatus, StreamStatus } from '../../src-preload/contract';
+import type {
+  CameraConfig,
+  CameraStatus,
+  StreamDecodeStats,
+  StreamStatus,
+} from '../../src-preload/contract';
+import type { DecodeTotals } from '../camera';
 import type { StoredCamera } from './camera-store';
 import type { EventBus } from './event-bus';
 import { STREAM_WORKER_ENTRY, streamWorkerExtension } from './stream-worker';
@@ -83,6 +89,24 @@ function toStreamStatus(r: StreamReport, nowMs: number): StreamStatus {
       ? { workerCrash: { atMs: Math.round(r.workerCrash.atMs), reason: r.workerCrash.reason } }
       : {}),
     ...(r.error ? { error: r.error } : {}),
+    ...(r.decode ? { decode: toDecodeStats(r.decode) } : {}),
+    ...(r.health ? { health: r.health } : {}),
+    ...(r.transport ? { transport: r.transport } : {}),
+    ...(r.transportFallback ? { transportFallback: r.transportFallback } : {}),
+  };
+}
+
+function toDecodeStats(d: DecodeTotals): StreamDecodeStats {
+  return {
+    rtpPackets: d.rtpPackets,
+    packetsLost: d.packetsLost,
+    packetsLate: d.packetsLate,
+    nalusDropped: d.nalusDropped,
+    framesLostToGaps: d.framesLostToGaps,
+    framesLostToLate: d.framesLostToLate,
+    framesUndecodable: d.framesUndecodable,
+    framesBeforeKeyframe: d.framesBeforeKeyframe,
+    keyframes: d.keyframesEmitted,
   };
 }
 
@@ -94,6 +118,9 @@ export class EngineRecording {
   private readonly jobs = new Map<string, StreamJob>();
   private readonly retentionDays = new Map<string, number>();
   private readonly lastState = new Map<string, string>();
+  /** Per stream: the last health verdict and transport fallback logged. */
+  private readonly lastHealth = new Map<string, string>();
+  private readonly loggedFallbackMs = new Map<string, number>();
 
   constructor(private readonly opts: RecordingOptions) {
     fs.mkdirSync(opts.dataDir, { recursive: true, mode: 0o700 });
@@ -179,6 +206,24 @@ export class EngineRecording {
     }
   }
 
+  /** Logs health verdict changes and the `auto` transport fallback, once each. */
+  private logHealth(k: string, r: StreamReport): void {
+    const log = { camera: r.cameraId, stream: r.stream };
+    if (r.transportFallback && this.loggedFallbackMs.get(k) !== r.transportFallback.atMs) {
+      this.loggedFallbackMs.set(k, r.transportFallback.atMs);
+      this.opts.logger.warn(
+        { ...log, reason: r.transportFallback.reason },
+        'transport auto: UDP loses packets, switched to TCP for this session',
+      );
+    }
+    const verdict = r.health?.verdict ?? 'ok';
+    if ((this.lastHealth.get(k) ?? 'ok') === verdict) return;
+    this.lastHealth.set(k, verdict);
+    const fields = { ...log, verdict, reason: r.health?.reason };
+    if (verdict === 'ok') this.opts.logger.info(fields, 'stream decodes clean again');
+    else this.opts.logger.warn(fields, `stream ${verdict}`);
+  }
+
   async close(): Promise<void> {
     clearInterval(this.retentionTimer);
     await this.service.close();
@@ -188,6 +233,7 @@ export class EngineRecording {
 
   private onReport(r: StreamReport): void {
     const k = `${r.cameraId}/${r.stream}`;
+    this.logHealth(k, r);
     const stateKey = `${r.state}:${r.error?.kind ?? ''}`;
     const status = this.status(r.cameraId);
     if (this.lastState.get(k) !== stateKey) {

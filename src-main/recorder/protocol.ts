@@ -2,7 +2,7 @@
 // (structured-clone safe): the same messages flow over a worker's port or a direct call in-thread.
 import { NvrError } from '../base';
 import type { ErrorKind } from '../base';
-import type { StreamTrack } from '../camera';
+import type { DecodeTotals, StreamHealth, StreamTrack, TransportFallback } from '../camera';
 import type { AccessUnit } from '../media';
 import type { FragmentRecord } from '../storage';
 
@@ -82,6 +82,12 @@ export interface StreamReport {
   workerRestarts?: number;
   /** The latest of those deaths: when (wall clock, ms) and why. */
   workerCrash?: { atMs: number; reason: string };
+  /** What a decoder would see, since the stream started. */
+  decode?: DecodeTotals;
+  /** Decode health over the last window; absent before any RTP arrived. */
+  health?: StreamHealth;
+  transport?: 'tcp' | 'udp';
+  transportFallback?: TransportFallback;
 }
 
 export type WorkerCommand =

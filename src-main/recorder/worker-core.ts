@@ -219,7 +219,14 @@ export class RecordingWorkerCore {
     const reports = works.map((w): StreamReport => {
       const stats = w.session.getStats();
       const track = w.session.track;
-      const error = w.session.error ?? w.recorder?.lastError;
+      const health = w.session.getHealth();
+      const fallback = w.session.transportFallback;
+      // A broken stream is a camera error (more telling than the watchdog's "no video").
+      const healthError =
+        health?.verdict === 'broken'
+          ? { kind: 'malformed' as const, message: `Nothing decodable: ${health.reason}` }
+          : undefined;
+      const error = healthError ?? w.session.error ?? w.recorder?.lastError;
       return {
         cameraId: w.job.cameraId,
         stream: w.job.stream,
@@ -236,6 +243,10 @@ export class RecordingWorkerCore {
         bytesWritten: w.recorder?.bytesWritten ?? 0,
         reconnects: stats.reconnects,
         ...(w.streamingSinceMs !== undefined ? { streamingSinceMs: w.streamingSinceMs } : {}),
+        decode: w.session.getDecodeTotals(),
+        ...(health ? { health } : {}),
+        ...(track ? { transport: track.transport } : {}),
+        ...(fallback ? { transportFallback: fallback } : {}),
       };
     });
     this.opts.post({ type: 'reports', reports });

@@ -3,6 +3,7 @@
 export * from './errors';
 export * from './schemas';
 export * from './view-schemas';
+export * from './health-schemas';
 export * from './auth-schemas';
 export * from './events';
 export * from './api';

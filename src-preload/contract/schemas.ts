@@ -1,6 +1,11 @@
 // DTO schemas of the NvrApi (DESIGN §7) and their inferred types. The engine validates every IPC and
 // HTTP input with these; field names follow DESIGN §7 exactly (extend, never rename). Only zod here.
 import { z } from 'zod';
+import {
+  StreamDecodeStatsSchema,
+  StreamHealthSchema,
+  TransportFallbackSchema,
+} from './health-schemas';
 import { ErrorKindSchema } from './errors';
 
 // ---------------------------------------------------------------------------------------------
@@ -237,6 +242,12 @@ export const StreamStatusSchema = z.object({
   /** Per viewer statistics (bytes, packets, picture-loss requests). */
   liveViewers: z.array(LiveViewerSchema).optional(),
   error: StatusErrorSchema.optional(),
+  /** What a decoder would see (see health-schemas.ts). */
+  decode: StreamDecodeStatsSchema.optional(),
+  health: StreamHealthSchema.optional(),
+  /** Transport of the current connection. */
+  transport: z.enum(['tcp', 'udp']).optional(),
+  transportFallback: TransportFallbackSchema.optional(),
 });
 export type StreamStatus = z.infer<typeof StreamStatusSchema>;
 

@@ -47,7 +47,8 @@ export {
   userLabel,
 } from './session-store';
 export type { SessionIdentity, SessionState, SessionStore } from './session-store';
-export { describeStatus, streamFacts, formatBitrate, reasonOf } from './status-words';
+export { describeStatus, healthWords, streamFacts, formatBitrate, reasonOf } from './status-words';
+export type { HealthWords } from './status-words';
 export type { StatusTone, StatusWords } from './status-words';
 
 /** The app's store instances (one window = one set). Tests create their own with the factories. */

@@ -83,6 +83,35 @@ export function describeStatus(status: CameraStatus | undefined, enabled = true)
   }
 }
 
+export interface HealthWords {
+  /** Degraded is a warning, broken an error. */
+  tone: 'warn' | 'bad';
+  /** Short: 'degraded', 'no picture'. */
+  label: string;
+  /** The engine's reason, naming the stream: "Main stream: 3 % of frames lost over UDP, try TCP". */
+  hint: string;
+}
+
+const STREAM_LABEL = { main: 'Main stream', sub: 'Sub stream' } as const;
+
+/**
+ * What a decoder sees of the camera's streams, when it is not fine: the worst verdict over main and
+ * sub (main first on a tie), or null when every stream decodes clean or none reports health yet.
+ */
+export function healthWords(status: CameraStatus | undefined): HealthWords | null {
+  if (!status) return null;
+  let worst: HealthWords | null = null;
+  for (const k of ['main', 'sub'] as const) {
+    const h = status.streams[k]?.health;
+    if (!h || h.verdict === 'ok') continue;
+    const tone = h.verdict === 'broken' ? 'bad' : 'warn';
+    if (worst && (worst.tone === 'bad' || tone === 'warn')) continue;
+    const hint = `${STREAM_LABEL[k]}: ${h.reason ?? h.verdict}`;
+    worst = { tone, label: tone === 'bad' ? 'no picture' : 'degraded', hint };
+  }
+  return worst;
+}
+
 /** "25 fps · 1.1 Mb/s · 1280×720" for the stream a tile shows; empty when nothing is measured yet. */
 export function streamFacts(stream: StreamStatus | undefined): string[] {
   if (!stream) return [];

@@ -10,7 +10,10 @@ import { RtspClient } from './client';
 import { StreamStatsTracker } from './client-stats';
 import type { CameraStreamStats } from './client-stats';
 import { systemClock, type Clock } from '../../base';
+import { StreamHealthMonitor, formatPercent } from './stream-health';
+import type { DecodeTotals, HealthThresholds, StreamHealth } from './stream-health';
 import type {
+  DecodeCounters,
   DiscontinuityReason,
   RtspClientEvents,
   RtspClientOptions,
@@ -36,6 +39,8 @@ export interface RunInfo {
 /** The part of RtspClient the session uses; tests inject fakes through `createClient`. */
 export interface RtspClientLike {
   connect(): Promise<TrackInfo>;
+  /** What a decoder would see of this connection (RtspClient has it; fakes may not). */
+  readonly decodeCounters?: DecodeCounters | undefined;
   close(): Promise<void>;
   on<K extends keyof RtspClientEvents>(
     event: K,
@@ -57,6 +62,9 @@ export interface RtspCameraSessionOptions extends RtspClientOptions {
   /** A timestamp step this far off the wall clock starts a new run. Default 5 s. */
   timestampJumpMs?: number;
   random?: () => number;
+  /** How often decode health is sampled (and `auto` checks UDP loss). Default 1 s. */
+  healthIntervalMs?: number;
+  health?: Partial<HealthThresholds>;
   createClient?: (options: RtspClientOptions) => RtspClientLike;
 }
 
@@ -67,7 +75,18 @@ export type RtspCameraSessionEvents = {
   accessUnit: [au: AccessUnit, track: TrackInfo];
   /** The track description changed (first connect, new parameter sets, new size). */
   track: [track: TrackInfo];
+  /** `auto` left UDP for TCP for the rest of this session (it reconnects at once). */
+  transportFallback: [info: TransportFallback];
 };
+
+/** `auto` moved a session from UDP to TCP because UDP lost too much. */
+export interface TransportFallback {
+  fromTransport: 'udp';
+  toTransport: 'tcp';
+  /** Wall clock, ms since the Unix epoch. */
+  atMs: number;
+  reason: string;
+}
 
 /** Errors that a quick retry will not fix: retried slowly, shown as 'failed'. */
 const SLOW_KINDS: ReadonlySet<ErrorKind> = new Set<ErrorKind>([
@@ -109,11 +128,15 @@ export class RtspCameraSession extends EventEmitter<RtspCameraSessionEvents> {
   private lastPts90k: number | undefined;
   private lastAuWallMs = 0;
   private preferTcp = false;
+  private readonly health: StreamHealthMonitor;
+  private healthTimer: unknown;
+  private fallback: TransportFallback | undefined;
 
   constructor(private readonly options: RtspCameraSessionOptions) {
     super();
     this.clock = options.clock ?? systemClock;
     this.random = options.random ?? Math.random;
+    this.health = new StreamHealthMonitor(this.clock, options.health);
   }
 
   get state(): CameraSessionState {
@@ -133,9 +156,30 @@ export class RtspCameraSession extends EventEmitter<RtspCameraSessionEvents> {
     return this.stats.snapshot(this.clock.nowMs());
   }
 
+  /** Decode health over the last window; undefined before any RTP arrived in this session. */
+  getHealth(): StreamHealth | undefined {
+    this.sampleHealth();
+    if (this.health.totals.rtpPackets === 0) return undefined;
+    return this.health.evaluate({
+      mode: this.options.transport ?? 'auto',
+      fellBackToTcp: this.fallback !== undefined,
+    });
+  }
+
+  /** Decode counters since the session started, over all its connections. */
+  getDecodeTotals(): DecodeTotals {
+    return this.health.totals;
+  }
+
+  /** Set once `auto` left UDP for TCP; kept until the session is stopped. */
+  get transportFallback(): TransportFallback | undefined {
+    return this.fallback;
+  }
+
   start(): void {
     if (this.stateValue !== 'idle') return;
     this.setState('connecting', undefined);
+    this.health.reset();
     void this.connectOnce();
   }
 
@@ -144,6 +188,7 @@ export class RtspCameraSession extends EventEmitter<RtspCameraSessionEvents> {
     this.generation++;
     this.clearTimer('retryTimer');
     this.clearTimer('watchdogTimer');
+    this.clearTimer('healthTimer');
     const client = this.client;
     this.client = undefined;
     this.pendingRun = 'start';
@@ -192,6 +237,8 @@ export class RtspCameraSession extends EventEmitter<RtspCameraSessionEvents> {
         this.preferTcp = true;
       this.emit('track', track);
       this.armWatchdog(generation);
+      // Health is sampled from the first connection on, until the session stops.
+      if (this.healthTimer === undefined) this.armHealthTimer();
       // Streaming starts with the first access unit; 'connecting' until then.
     } catch (e) {
       if (generation !== this.generation) return;
@@ -278,7 +325,49 @@ export class RtspCameraSession extends EventEmitter<RtspCameraSessionEvents> {
     }, timeoutMs);
   }
 
-  private clearTimer(name: 'retryTimer' | 'watchdogTimer'): void {
+  private sampleHealth(): void {
+    const client = this.client;
+    this.health.sample(client, client?.decodeCounters);
+  }
+
+  private armHealthTimer(): void {
+    this.clearTimer('healthTimer');
+    this.healthTimer = this.clock.setTimeout(() => {
+      this.healthTimer = undefined;
+      if (this.stateValue === 'idle') return;
+      this.sampleHealth();
+      this.checkUdpLoss();
+      this.armHealthTimer();
+    }, this.options.healthIntervalMs ?? 1000);
+  }
+
+  /** `auto` over UDP losing more than a small share of packets: reconnect over TCP, stay there. */
+  private checkUdpLoss(): void {
+    if ((this.options.transport ?? 'auto') !== 'auto' || this.preferTcp) return;
+    if (this.client?.decodeCounters?.transport !== 'udp') return;
+    const lossy = this.health.udpTooLossy();
+    if (!lossy) return;
+    const windowS = Math.round(this.health.thresholds.windowMs / 1000);
+    this.preferTcp = true;
+    this.fallback = {
+      fromTransport: 'udp',
+      toTransport: 'tcp',
+      atMs: this.clock.nowMs(),
+      reason: `${formatPercent(lossy.share)} % of RTP packets lost over UDP in ${windowS} s`,
+    };
+    this.emit('transportFallback', this.fallback);
+    this.generation++;
+    this.clearTimer('watchdogTimer');
+    const client = this.client;
+    this.client = undefined;
+    if (client) void client.close().catch(() => undefined);
+    if (this.pendingRun === undefined) this.pendingRun = 'reconnect';
+    this.lastPts90k = undefined;
+    this.setState('reconnecting', undefined);
+    void this.connectOnce();
+  }
+
+  private clearTimer(name: 'retryTimer' | 'watchdogTimer' | 'healthTimer'): void {
     if (this[name] !== undefined) this.clock.clearTimeout(this[name]);
     this[name] = undefined;
   }

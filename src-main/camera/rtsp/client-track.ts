@@ -16,11 +16,15 @@ import type { RtpAccessUnit, RtpPacket } from '../../media/rtp';
 import type { SdpVideoTrack } from '../../media/sdp';
 import { ReceptionStats } from './client-reception';
 import type {
+  DecodeCounters,
   DiscontinuityReason,
   ParameterSetsInfo,
   RtspClientStats,
   TrackInfo,
 } from './client-types';
+
+/** How many recently lost units a late packet may still be matched to. */
+const RECENT_LOST_UNITS = 256;
 
 export interface TrackReceiverEvents {
   accessUnit(au: RtpAccessUnit, track: TrackInfo): void;
@@ -60,6 +64,9 @@ export class TrackReceiver {
   private readonly ptsDeltas: number[] = [];
   private lastPts: number | undefined;
   private readonly ownSsrc = (Math.random() * 0x1_0000_0000) >>> 0;
+  /** RTP timestamps of recent units broken by loss; a late packet of one moves it to "late". */
+  private readonly recentLost = new Map<number, boolean>();
+  private framesLostToLate = 0;
 
   constructor(
     sdp: SdpVideoTrack,
@@ -79,6 +86,13 @@ export class TrackReceiver {
     this.fpsFromSps = this.info.fps !== undefined;
     this.depacketizer = sdp.codec === 'h264' ? new H264Depacketizer() : new H265Depacketizer();
     this.depacketizer.setParameterSets(sdp.parameterSets);
+    this.depacketizer.onFrameDropped = (ts, cause) => {
+      if (cause !== 'lost') return;
+      this.recentLost.set(ts, false);
+      if (this.recentLost.size > RECENT_LOST_UNITS) {
+        this.recentLost.delete(this.recentLost.keys().next().value!);
+      }
+    };
     this.reorder =
       transport === 'udp' ? new SequenceReorderBuffer({ maxDelayPackets: 64 }) : undefined;
     this.reception = new ReceptionStats(this.info.clockRate);
@@ -110,8 +124,37 @@ export class TrackReceiver {
     }
     this.ssrc = packet.ssrc;
     this.reception.onPacket(packet, arrivalMs);
+    const lateBefore = this.reorder?.stats.packetsLate ?? 0;
     const ordered = this.reorder ? this.reorder.push(packet) : [packet];
+    if (this.reorder && this.reorder.stats.packetsLate > lateBefore) this.onLate(packet.timestamp);
     for (const p of ordered) this.depacketize(p);
+  }
+
+  /** Cumulative decode counters of this track (see DecodeCounters). */
+  get decode(): DecodeCounters {
+    const d = this.depacketizer.stats;
+    const r = this.reorder?.stats;
+    return {
+      transport: this.info.transport,
+      rtpPackets: this.counters.rtpPackets,
+      // Over TCP the reorder buffer is absent: each sequence gap counts once.
+      packetsLost: r ? r.packetsLost : d.lossEvents,
+      packetsLate: (r?.packetsLate ?? 0) + d.packetsLate,
+      nalusDropped: d.nalusDropped,
+      framesEmitted: d.framesEmitted,
+      keyframesEmitted: d.keyframesEmitted,
+      framesLostToGaps: Math.max(0, d.framesLost - this.framesLostToLate),
+      framesLostToLate: this.framesLostToLate,
+      framesUndecodable: d.framesUndecodable,
+      framesBeforeKeyframe: d.framesBeforeKeyframe,
+    };
+  }
+
+  /** A packet the reorder buffer refused as late: if its unit was broken by loss, it was lost to lateness. */
+  private onLate(rtpTimestamp: number): void {
+    if (this.recentLost.get(rtpTimestamp) !== false) return;
+    this.recentLost.set(rtpTimestamp, true);
+    this.framesLostToLate++;
   }
 
   private depacketize(packet: RtpPacket): void {

@@ -69,6 +69,32 @@ export interface RtspClientStats {
   receiverReportsSent: number;
 }
 
+/**
+ * What a decoder would see of one connection's video track, cumulative since it connected.
+ * Loss is split by cause: packets that never came (sequence gaps) and packets that came too late
+ * (after the reorder buffer gave their place up, or duplicates).
+ */
+export interface DecodeCounters {
+  transport: 'tcp' | 'udp';
+  rtpPackets: number;
+  /** Sequence numbers skipped (over UDP: holes the reorder buffer gave up on). */
+  packetsLost: number;
+  /** Packets that arrived after their place was passed (reordered too far) or twice. */
+  packetsLate: number;
+  /** NAL units received but never delivered (in broken or undecodable access units). */
+  nalusDropped: number;
+  framesEmitted: number;
+  keyframesEmitted: number;
+  /** Access units broken by packets that never arrived. */
+  framesLostToGaps: number;
+  /** Access units broken by packets that arrived too late to be used. */
+  framesLostToLate: number;
+  /** Whole access units without a decodable picture (references lost, keyframe without parameter sets). */
+  framesUndecodable: number;
+  /** Access units before the first keyframe (joining mid-GOP): expected, not loss. */
+  framesBeforeKeyframe: number;
+}
+
 export type RtspClientEvents = {
   accessUnit: [au: AccessUnit, track: TrackInfo];
   parameterSetsChanged: [track: TrackInfo];

@@ -14,6 +14,7 @@ import { TrackReceiver } from './client-track';
 import { systemClock, type Clock } from '../../base';
 import { defaultSocketOpener } from './client-types';
 import type {
+  DecodeCounters,
   RtspClientEvents,
   RtspClientOptions,
   RtspClientStats,
@@ -70,6 +71,11 @@ export class RtspClient extends EventEmitter<RtspClientEvents> {
           rtcpPackets: 0,
           receiverReportsSent: 0,
         };
+  }
+
+  /** What a decoder would see of this connection's video (undefined before SETUP). */
+  get decodeCounters(): DecodeCounters | undefined {
+    return this.receiver?.decode;
   }
 
   /** Connects and starts playing; resolves with the track. Rejects with an NvrError. */

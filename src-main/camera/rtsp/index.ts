@@ -61,6 +61,7 @@ export type {
   RtspTransport,
   RtspClientOptions,
   RtspClientStats,
+  DecodeCounters,
   RtspClientEvents,
   TrackInfo,
   ParameterSetsInfo,
@@ -68,6 +69,7 @@ export type {
 } from './client-types';
 export { defaultSocketOpener } from './client-types';
 export { RtspClient } from './client';
+export type { RtpFaults } from './faults';
 export { parseRtspUrl } from './client-url';
 export type { ParsedUrl } from './client-url';
 export type { AccessUnitItem } from './client-iterator';
@@ -79,6 +81,9 @@ export type {
   RtspClientLike,
   RtspCameraSessionOptions,
   RtspCameraSessionEvents,
+  TransportFallback,
 } from './client-session';
+export { StreamHealthMonitor, DEFAULT_HEALTH_THRESHOLDS } from './stream-health';
+export type { DecodeTotals, HealthThresholds, HealthVerdict, StreamHealth } from './stream-health';
 export { RtspCameraSession, userMessage } from './client-session';
 export type { CameraStreamStats } from './client-stats';

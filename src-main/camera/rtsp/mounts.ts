@@ -14,6 +14,8 @@ export interface MountTrack {
   /** Relative control URL, e.g. 'trackID=0'. */
   control: string;
   fanout: TrackFanout;
+  /** The video codec of the track (undefined for audio or unknown media). */
+  codec?: VideoCodec | undefined;
 }
 
 export interface Mount {
@@ -82,7 +84,7 @@ export class ClipMount implements Mount {
   }
 
   tracks(): MountTrack[] {
-    return [{ control: 'trackID=0', fanout: this.fanout }];
+    return [{ control: 'trackID=0', fanout: this.fanout, codec: this.clip.codec }];
   }
 
   readerCount(): number {

@@ -23,6 +23,7 @@ import {
 import type { Clock } from '../../base';
 import { PublishMount, type Mount } from './mounts';
 import { ServerSession, tcpSink, udpSink, type SessionTrack } from './session';
+import { withFaults, type RtpFaults } from './faults';
 import { bindUdpPair, closeUdpPair } from './udp';
 
 /** What the handler needs from the server (implemented by RtspServer). */
@@ -34,7 +35,11 @@ export interface ServerState {
   readonly clock: Clock;
   readonly host: string;
   readonly sessionTimeoutMs: number;
-  readonly options: { publish?: 'any' | 'registered' | 'none'; tcpHighWaterBytes?: number };
+  readonly options: {
+    publish?: 'any' | 'registered' | 'none';
+    tcpHighWaterBytes?: number;
+    faults?: RtpFaults;
+  };
   emit(event: string, ...args: unknown[]): boolean;
   closeSession(session: ServerSession, reason: string, closeConnection?: boolean): void;
   unpublish(mount: PublishMount): void;
@@ -220,7 +225,12 @@ export class RequestHandler {
       track = {
         index,
         transport: { kind: 'tcp', channels },
-        sink: tcpSink(conn.socket, channels, this.s.options.tcpHighWaterBytes ?? 512 * 1024),
+        sink: withFaults(
+          tcpSink(conn.socket, channels, this.s.options.tcpHighWaterBytes ?? 512 * 1024),
+          () => this.s.options.faults,
+          mount.tracks()[index]?.codec,
+          'tcp',
+        ),
       };
     } else {
       const clientPorts = spec.clientPort!;
@@ -237,7 +247,12 @@ export class RequestHandler {
       track = {
         index,
         transport: { kind: 'udp', pair, clientHost, clientPorts },
-        sink: udpSink(pair, clientHost, clientPorts),
+        sink: withFaults(
+          udpSink(pair, clientHost, clientPorts),
+          () => this.s.options.faults,
+          mount.tracks()[index]?.codec,
+          'udp',
+        ),
       };
     }
     session.tracks.set(index, track);

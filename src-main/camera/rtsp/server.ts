@@ -29,6 +29,7 @@ import {
   type ServerState,
 } from './request-handler';
 import type { ServerSession } from './session';
+import type { RtpFaults } from './faults';
 
 export interface RtspServerOptions {
   auth?: {
@@ -45,6 +46,8 @@ export interface RtspServerOptions {
   tcpHighWaterBytes?: number;
   senderReportIntervalMs?: number;
   clock?: Clock;
+  /** Trouble to inject into what readers get (tests, manual testing); changeable through `faults`. */
+  faults?: RtpFaults;
 }
 
 export interface MountStats {
@@ -192,6 +195,12 @@ export class RtspServer extends EventEmitter implements ServerState {
 
   readerCount(path: string): number {
     return this.mounts.get(normalizePath(path))?.readerCount() ?? 0;
+  }
+
+  /** Changes the injected faults for every reader, from their next packet on. */
+  setFaults(faults: RtpFaults | undefined): void {
+    if (faults) this.options.faults = faults;
+    else delete this.options.faults;
   }
 
   stats(): RtspServerStats {

@@ -36,7 +36,19 @@ export interface DepacketizerStats {
   malformedPackets: number;
   /** Packets older than the last one (duplicates, late arrivals) that were ignored. */
   packetsLate: number;
+  /** NAL units received but not emitted (in broken or undecodable access units). */
+  nalusDropped: number;
+  /** Of framesDropped: units with missing or broken packets (loss, malformed, oversized). */
+  framesLost: number;
+  /** Of framesDropped: whole units a decoder cannot use (references lost, keyframe without parameter sets). */
+  framesUndecodable: number;
+  /** Of framesDropped: units before the first keyframe of the stream (or of a new sender). */
+  framesBeforeKeyframe: number;
+  keyframesEmitted: number;
 }
+
+/** Why an access unit was not emitted (see DepacketizerStats). */
+export type FrameDropCause = 'lost' | 'undecodable' | 'before_keyframe';
 
 export interface DepacketizerOptions {
   /** Access units larger than this are dropped as broken (default 16 MiB). */
@@ -62,6 +74,8 @@ interface Pending {
 class VideoDepacketizer {
   /** Called (synchronously, inside push) when in-band parameter sets differ from the known ones. */
   onParameterSets: ((ps: ParameterSets) => void) | undefined;
+  /** Called (synchronously, inside push) for every access unit not emitted, with its RTP timestamp. */
+  onFrameDropped: ((rtpTimestamp: number, cause: FrameDropCause) => void) | undefined;
 
   private readonly widener = new TimestampWidener();
   private readonly maxAccessUnitBytes: number;
@@ -73,6 +87,8 @@ class VideoDepacketizer {
   /** The next unit begins right after a sequence gap. */
   private afterGap = false;
   private waitKeyframe = true;
+  /** A keyframe was emitted since the start (or the last sender restart). */
+  private emittedKeyframe = false;
   /** The last keyframe carried all parameter sets in-band (so one without them is suspect after loss). */
   private keyframesCarryParams = false;
   private carried: Uint8Array[] = [];
@@ -84,6 +100,11 @@ class VideoDepacketizer {
     framesEmitted: 0,
     malformedPackets: 0,
     packetsLate: 0,
+    nalusDropped: 0,
+    framesLost: 0,
+    framesUndecodable: 0,
+    framesBeforeKeyframe: 0,
+    keyframesEmitted: 0,
   };
 
   constructor(
@@ -171,7 +192,11 @@ class VideoDepacketizer {
   }
 
   private restart(): void {
-    if (this.pending) this.counters.framesDropped++;
+    if (this.pending) {
+      this.breakUnit(this.pending);
+      this.dropped(this.pending.timestamp, 'lost');
+    }
+    this.emittedKeyframe = false;
     this.pending = undefined;
     this.expectedSeq = undefined;
     this.carried = [];
@@ -188,6 +213,7 @@ class VideoDepacketizer {
 
   /** Marks a unit broken and lets go of its data (nothing of it will be used). */
   private breakUnit(unit: Pending): void {
+    this.counters.nalusDropped += unit.nalus.length + (unit.fragments ? 1 : 0);
     unit.broken = true;
     unit.nalus = [];
     unit.fragments = null;
@@ -222,7 +248,11 @@ class VideoDepacketizer {
       this.needUnitStart = false;
       this.afterGap = false;
     }
-    if (unit.broken) return; // runs to its end holding nothing
+    if (unit.broken) {
+      // Runs to its end holding nothing; NAL units seen whole or by their start are counted.
+      if (item.kind === 'nal' || item.start) this.counters.nalusDropped++;
+      return;
+    }
     if (unit.fragments && (item.kind === 'nal' || item.start)) {
       this.brokenFragment(unit); // the fragmented unit in progress never ended
       return;
@@ -275,8 +305,9 @@ class VideoDepacketizer {
     const pts90k = this.widener.widen(unit.timestamp);
     if (unit.fragments) this.brokenFragment(unit);
     if (unit.broken) {
+      this.counters.nalusDropped += this.carried.length;
       this.carried = [];
-      this.counters.framesDropped++;
+      this.dropped(unit.timestamp, 'lost');
       return;
     }
     const f = this.format;
@@ -291,7 +322,8 @@ class VideoDepacketizer {
     this.carried = [];
     const isKeyframe = f.isKeyframe(nalus);
     if (this.waitKeyframe && !isKeyframe) {
-      this.counters.framesDropped++;
+      this.counters.nalusDropped += nalus.length;
+      this.dropped(unit.timestamp, 'undecodable');
       return;
     }
     const inBand: ParameterSets = {};
@@ -303,13 +335,15 @@ class VideoDepacketizer {
       const missing = f.paramSetTypes.filter(({ key }) => !inBand[key]);
       if (missing.some(({ key }) => !this.params[key])) {
         // A keyframe nobody can decode: keep waiting for one with parameter sets.
-        this.counters.framesDropped++;
+        this.counters.nalusDropped += nalus.length;
+        this.dropped(unit.timestamp, 'undecodable');
         this.waitKeyframe = true;
         return;
       }
       if (missing.length > 0 && unit.afterGap && this.keyframesCarryParams) {
         // Its own parameter sets were likely in the lost packets; the known ones may be stale.
-        this.counters.framesDropped++;
+        this.counters.nalusDropped += nalus.length;
+        this.dropped(unit.timestamp, 'lost');
         this.waitKeyframe = true;
         return;
       }
@@ -326,6 +360,10 @@ class VideoDepacketizer {
     }
     if (changed) this.onParameterSets?.({ ...this.params });
     this.waitKeyframe = false;
+    if (isKeyframe) {
+      this.emittedKeyframe = true;
+      this.counters.keyframesEmitted++;
+    }
     this.counters.framesEmitted++;
     out.push({
       pts90k,
@@ -334,6 +372,16 @@ class VideoDepacketizer {
       rtpTimestamp: unit.timestamp,
       parameterSetsChanged: changed,
     });
+  }
+
+  private dropped(rtpTimestamp: number, cause: FrameDropCause): void {
+    // Before the first keyframe nothing is decodable anyway (a mid-frame start is not loss).
+    if (!this.emittedKeyframe) cause = 'before_keyframe';
+    this.counters.framesDropped++;
+    if (cause === 'lost') this.counters.framesLost++;
+    else if (cause === 'undecodable') this.counters.framesUndecodable++;
+    else this.counters.framesBeforeKeyframe++;
+    this.onFrameDropped?.(rtpTimestamp, cause);
   }
 
   /** Puts parameter sets first (after an AUD): in-band ones where present, known ones otherwise. */

@@ -22,6 +22,7 @@ export type {
   RtpAccessUnit,
   DepacketizerStats,
   DepacketizerOptions,
+  FrameDropCause,
 } from './depacketizer';
 export { H264Depacketizer, H265Depacketizer } from './depacketizer';
 export { TimestampWidener } from './timestamp-widener';

@@ -3,7 +3,14 @@
 import { memo, useCallback, useState, type CSSProperties, type DragEvent } from 'react';
 import type { Camera, CameraStatus } from '../../../src-preload/contract';
 import type { Transport } from '../../api';
-import { describeStatus, streamFacts, useIsAdmin, useTime, type StatusWords } from '../../stores';
+import {
+  describeStatus,
+  healthWords,
+  streamFacts,
+  useIsAdmin,
+  useTime,
+  type StatusWords,
+} from '../../stores';
 import { IconCamera, IconGear, IconPlus, IconWarning, StateDot } from '../../components';
 import { LiveVideo, type LivePlayerState } from '../live';
 import { PlaybackVideo, type PlaybackState } from '../playback';
@@ -166,6 +173,8 @@ export const CameraTile = memo(function CameraTile(props: CameraTileProps) {
     : (status?.streams.sub ?? status?.streams.main);
   const facts = camWords.tone === 'ok' ? streamFacts(stream) : [];
   const playing = words.tone === 'ok';
+  // A stream that plays but loses frames (or records nothing decodable) says so next to its state.
+  const health = mode === 'live' && camWords.tone === 'ok' ? healthWords(status) : null;
 
   return (
     <div
@@ -213,6 +222,18 @@ export const CameraTile = memo(function CameraTile(props: CameraTileProps) {
           {mode === 'playback' && playing ? '▶ ' : ''}
           {words.label}
         </span>
+        {health && (
+          <span
+            className="health"
+            data-tone={health.tone}
+            data-testid="tile-health"
+            title={health.hint}
+            aria-label={health.hint}
+          >
+            <IconWarning size={12} />
+            {health.label}
+          </span>
+        )}
         {props.chrome && props.onOpenSettings && (
           <button
             className="tile-gear"

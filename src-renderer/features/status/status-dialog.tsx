@@ -4,7 +4,14 @@ import { useEffect, useState } from 'react';
 import type { SystemInfo } from '../../../src-preload/contract';
 import type { Transport } from '../../api';
 import { Dialog, formatSpan } from '../../components';
-import { describeStatus, formatBitrate, useCameras, useConnection, useSession } from '../../stores';
+import {
+  describeStatus,
+  formatBitrate,
+  healthWords,
+  useCameras,
+  useConnection,
+  useSession,
+} from '../../stores';
 import { cameraReconnects, cameraUptimeMs, daysAtRate, formatDays } from './system-math';
 import './status.css';
 
@@ -107,10 +114,18 @@ export function StatusDialog({ api, onClose }: { api: Transport; onClose(): void
                       };
                       const uptimeMs = cameraUptimeMs(s);
                       const reconnects = cameraReconnects(s);
+                      const health = healthWords(s);
                       return (
                         <tr key={c.id} data-camera={c.id}>
                           <td>{c.name}</td>
-                          <td className="hide-narrow">{describeStatus(s, c.enabled).label}</td>
+                          <td className="hide-narrow">
+                            {describeStatus(s, c.enabled).label}
+                            {health && (
+                              <div className={`health ${health.tone}`} data-testid="status-health">
+                                {health.hint}
+                              </div>
+                            )}
+                          </td>
                           <td data-col="bitrate">{formatBitrate(kbpsOf.get(c.id) ?? 0)}</td>
                           <td>{fmt('main')}</td>
                           <td className="hide-narrow">{fmt('sub')}</td>
