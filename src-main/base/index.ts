@@ -5,3 +5,4 @@ export * from './clock';
 export * from './logger';
 export * from './backoff';
 export * from './disposable';
+export * from './bytes';

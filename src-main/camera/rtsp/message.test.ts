@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { NvrError } from '../../base';
+import { NvrError, copyBytes } from '../../base';
 import {
   RtspStreamParser,
   encodeInterleaved,
@@ -225,7 +225,7 @@ describe('RtspStreamParser', () => {
     const mutated = fc
       .array(fc.record({ at: fc.nat(), byte: fc.integer({ min: 0, max: 255 }) }), { maxLength: 6 })
       .map((muts) => {
-        const b = valid.slice();
+        const b = copyBytes(valid);
         for (const m of muts) b[m.at % b.length] = m.byte;
         return b;
       });
