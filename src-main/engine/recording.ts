@@ -69,6 +69,7 @@ function toStreamStatus(r: StreamReport, nowMs: number): StreamStatus {
       ? { uptimeMs: Math.max(0, Math.round(nowMs - r.streamingSinceMs)) }
       : {}),
     ...(r.error ? { error: r.error } : {}),
+    ...(r.warnings?.length ? { warnings: r.warnings } : {}),
   };
 }
 

@@ -70,6 +70,8 @@ export interface StreamReport {
   reconnects: number;
   /** Wall clock (ms) since which the stream has been streaming without a break; absent while not streaming. */
   streamingSinceMs?: number;
+  /** The camera's SDP oddities we read around (TrackInfo.warnings); absent when none. */
+  warnings?: string[];
 }
 
 export type WorkerCommand =

@@ -236,6 +236,7 @@ export class RecordingWorkerCore {
         bytesWritten: w.recorder?.bytesWritten ?? 0,
         reconnects: stats.reconnects,
         ...(w.streamingSinceMs !== undefined ? { streamingSinceMs: w.streamingSinceMs } : {}),
+        ...(track?.warnings?.length ? { warnings: track.warnings } : {}),
       };
     });
     this.opts.post({ type: 'reports', reports });

@@ -233,6 +233,11 @@ export const StreamStatusSchema = z.object({
   /** Per viewer statistics (bytes, packets, picture-loss requests). */
   liveViewers: z.array(LiveViewerSchema).optional(),
   error: StatusErrorSchema.optional(),
+  /**
+   * Recoverable oddities of the camera's stream description that the engine read around (e.g. a
+   * parameter set in the SDP that does not decode, dropped because in-band ones replace it).
+   */
+  warnings: z.array(z.string()).optional(),
 });
 export type StreamStatus = z.infer<typeof StreamStatusSchema>;
 
