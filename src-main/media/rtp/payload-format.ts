@@ -16,6 +16,11 @@ export interface PayloadFormat {
   /** NAL header size in bytes (1 for H.264, 2 for H.265). */
   readonly nalHeaderSize: number;
   nalType(nal: Uint8Array): number;
+  /**
+   * A NAL header a decoder accepts: forbidden bit clear, a NAL unit type (not an RTP packet type),
+   * and for H.265 a non-zero temporal id (the layer id may be anything: it is kept as sent).
+   */
+  validNalHeader(nal: Uint8Array): boolean;
   isVcl(type: number): boolean;
   isKeyframe(nalus: Uint8Array[]): boolean;
   readonly audType: number;
@@ -118,6 +123,7 @@ export const H264_FORMAT: PayloadFormat = {
   codec: 'h264',
   nalHeaderSize: 1,
   nalType: (nal) => nal[0]! & 0x1f,
+  validNalHeader: (nal) => nal.length >= 1 && (nal[0]! & 0x80) === 0 && isH264Nal(nal[0]! & 0x1f),
   isVcl: (type) => type >= 1 && type <= 5,
   isKeyframe: isH264Keyframe,
   audType: H264NalType.AUD,
@@ -179,6 +185,11 @@ export const H265_FORMAT: PayloadFormat = {
   codec: 'h265',
   nalHeaderSize: 2,
   nalType: (nal) => (nal[0]! >> 1) & 0x3f,
+  validNalHeader: (nal) =>
+    nal.length >= 2 &&
+    (nal[0]! & 0x80) === 0 &&
+    ((nal[0]! >> 1) & 0x3f) <= 47 &&
+    (nal[1]! & 7) !== 0,
   isVcl: (type) => type >= 0 && type <= 31,
   isKeyframe: isH265Keyframe,
   audType: H265NalType.AUD,
