@@ -11,6 +11,7 @@ import { createLogger, systemClock } from '../base';
 import { RtspServer } from '../camera';
 import { startSdpProxy } from '../camera/rtsp/testing';
 import { RecordingIndex } from '../storage';
+import { CameraStatusSchema } from '../../src-preload/contract';
 import { EventBus } from './event-bus';
 import { findProjectRoot } from './paths';
 import { EngineRecording } from './recording';
@@ -101,7 +102,8 @@ describe('engine recording through SDP quirks', () => {
         () => written('main') > 60 && written('sub') > 60,
         () => rec.status('reolink'),
       );
-      const { main, sub } = rec.status('reolink').streams;
+      // What GET /api/cameras/:id/status answers (the contract keeps the warnings).
+    const { main, sub } = CameraStatusSchema.parse(rec.status('reolink')).streams;
       for (const status of [main!, sub!]) {
         expect(status).toMatchObject({ state: 'streaming', codec: 'h264' });
         expect(status.error).toBeUndefined();

@@ -599,6 +599,8 @@ export const StreamTestResultSchema = z.discriminatedUnion('ok', [
     snapshotJpegBase64: z.string(),
     source: z.enum(['rtsp', 'snapshot-uri']),
     elapsedMs: z.number().int(),
+    /** The stream description's oddities read around (as StreamStatus.warnings); absent when none. */
+    warnings: z.array(z.string()).optional(),
   }),
   z.object({ ok: z.literal(false), error: StatusErrorSchema, elapsedMs: z.number().int() }),
 ]);
