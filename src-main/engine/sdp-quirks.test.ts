@@ -103,7 +103,7 @@ describe('engine recording through SDP quirks', () => {
         () => rec.status('reolink'),
       );
       // What GET /api/cameras/:id/status answers (the contract keeps the warnings).
-    const { main, sub } = CameraStatusSchema.parse(rec.status('reolink')).streams;
+      const { main, sub } = CameraStatusSchema.parse(rec.status('reolink')).streams;
       for (const status of [main!, sub!]) {
         expect(status).toMatchObject({ state: 'streaming', codec: 'h264' });
         expect(status.error).toBeUndefined();
