@@ -6,3 +6,4 @@ export * from './logger';
 export * from './backoff';
 export * from './disposable';
 export * from './log-limiter';
+export * from './bytes';

@@ -93,6 +93,7 @@ function toStreamStatus(r: StreamReport, nowMs: number): StreamStatus {
     ...(r.health ? { health: r.health } : {}),
     ...(r.transport ? { transport: r.transport } : {}),
     ...(r.transportFallback ? { transportFallback: r.transportFallback } : {}),
+    ...(r.warnings?.length ? { warnings: r.warnings } : {}),
   };
 }
 

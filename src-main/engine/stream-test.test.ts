@@ -7,6 +7,7 @@ import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RtspServer } from '../camera';
+import { startSdpProxy } from '../camera/rtsp/testing';
 import { findFfmpeg } from '../../native';
 import { findProjectRoot } from './paths';
 import { testStream } from './stream-test';
@@ -79,6 +80,27 @@ describe('testStream', () => {
     expect(isJpeg(r.snapshotJpegBase64)).toBe(true);
     expect(r.elapsedMs).toBeLessThan(8000);
   });
+
+  it.skipIf(!ffmpegPath)(
+    'a Reolink-style SDP (junk after the parameter sets) still gives a picture, and says so',
+    async () => {
+      const proxy = await startSdpProxy({ host: '127.0.0.1', port: openPort }, (sdp) =>
+        sdp.replace(/(sprop-parameter-sets=[^;\r\n]*)/, '$1,AAAAAAAA,!#junk'),
+      );
+      try {
+        const r = await testStream(input(proxy.url('/door/main')), { ffmpegPath });
+        expect(r.ok).toBe(true);
+        if (!r.ok) return;
+        expect(isJpeg(r.snapshotJpegBase64)).toBe(true);
+        expect(r.warnings).toEqual([
+          expect.stringMatching(/sprop-parameter-sets item 3 dropped/),
+          expect.stringMatching(/sprop-parameter-sets item 4 dropped \(not base64: "!#junk"\)/),
+        ]);
+      } finally {
+        await proxy.close();
+      }
+    },
+  );
 
   it.skipIf(!ffmpegPath)('decodes H.265 too, scaled to the asked width', async () => {
     const r = await testStream(input(`rtsp://127.0.0.1:${openPort}/street/main`, { width: 160 }), {

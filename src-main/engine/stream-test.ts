@@ -77,6 +77,7 @@ export async function testStream(
       snapshotJpegBase64: Buffer.from(jpeg).toString('base64'),
       source: 'rtsp',
       elapsedMs: elapsedMs(),
+      ...(track.warnings?.length ? { warnings: track.warnings } : {}),
     };
   } catch (e) {
     const err = controller.signal.aborted

@@ -88,6 +88,8 @@ export interface StreamReport {
   health?: StreamHealth;
   transport?: 'tcp' | 'udp';
   transportFallback?: TransportFallback;
+  /** The camera's SDP oddities we read around (TrackInfo.warnings); absent when none. */
+  warnings?: string[];
 }
 
 export type WorkerCommand =

@@ -247,6 +247,7 @@ export class RecordingWorkerCore {
         ...(health ? { health } : {}),
         ...(track ? { transport: track.transport } : {}),
         ...(fallback ? { transportFallback: fallback } : {}),
+        ...(track?.warnings?.length ? { warnings: track.warnings } : {}),
       };
     });
     this.opts.post({ type: 'reports', reports });

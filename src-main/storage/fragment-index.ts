@@ -1,6 +1,6 @@
 // The compact binary fragment index stored in `segments.fragment_index` (format in README.md).
 // Pure encode/decode of varints; no SQLite, no fs. Malformed blobs throw NvrError('malformed').
-import { NvrError } from '../base';
+import { NvrError, copyBytes } from '../base';
 
 /** One fragment (`moof`+`mdat`) of a segment file, as the index stores it. */
 export interface FragmentRecord {
@@ -116,7 +116,7 @@ export class FragmentIndexEncoder {
 
   /** A copy of the blob so far. */
   bytes(): Uint8Array {
-    return this.out.bytes.slice(0, this.out.length);
+    return copyBytes(this.out.bytes, 0, this.out.length);
   }
 }
 

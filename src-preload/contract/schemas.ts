@@ -248,6 +248,11 @@ export const StreamStatusSchema = z.object({
   /** Transport of the current connection. */
   transport: z.enum(['tcp', 'udp']).optional(),
   transportFallback: TransportFallbackSchema.optional(),
+  /**
+   * Recoverable oddities of the camera's stream description that the engine read around (e.g. a
+   * parameter set in the SDP that does not decode, dropped because in-band ones replace it).
+   */
+  warnings: z.array(z.string()).optional(),
 });
 export type StreamStatus = z.infer<typeof StreamStatusSchema>;
 
@@ -609,6 +614,8 @@ export const StreamTestResultSchema = z.discriminatedUnion('ok', [
     snapshotJpegBase64: z.string(),
     source: z.enum(['rtsp', 'snapshot-uri']),
     elapsedMs: z.number().int(),
+    /** The stream description's oddities read around (as StreamStatus.warnings); absent when none. */
+    warnings: z.array(z.string()).optional(),
   }),
   z.object({ ok: z.literal(false), error: StatusErrorSchema, elapsedMs: z.number().int() }),
 ]);

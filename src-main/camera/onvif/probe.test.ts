@@ -76,7 +76,7 @@ describe('probeOnvifDevice', () => {
     // The snapshot URI serves a JPEG.
     const snap = await fetch(result.profiles[0]!.snapshotUrl!);
     expect(snap.headers.get('content-type')).toBe('image/jpeg');
-    expect([...new Uint8Array(await snap.arrayBuffer()).slice(0, 2)]).toEqual([0xff, 0xd8]);
+    expect([...new Uint8Array(await snap.arrayBuffer()).subarray(0, 2)]).toEqual([0xff, 0xd8]);
   });
 
   it('falls back to Media1 when the device has no Media2', async () => {

@@ -51,6 +51,25 @@ describe('readDescribe / pickVideo / readSession', () => {
     expect(pickVideo(conn, parsed, answer([])).control).toBe('track1');
   });
 
+  it('skips a video section it cannot record for the next H.264 one, and merges the SDP warnings', () => {
+    const sdp = H264_SDP.replace(
+      'm=video',
+      'garbage\r\nm=video 0 RTP/AVP 26\r\na=control:mjpeg\r\nm=video',
+    ).replace(/(sprop-parameter-sets=[^;\r\n]*)/, '$1,!#junk');
+    const { sdp: parsed } = readDescribe(conn, answer([], sdp), REQUEST);
+    const track = pickVideo(conn, parsed, answer([]));
+    expect(track).toMatchObject({ codec: 'h264', control: 'track1' });
+    expect(track.parameterSets.sps).toBeDefined();
+    expect(track.warnings).toEqual([
+      expect.stringMatching(/not an SDP line, ignored: "garbage"/),
+      expect.stringMatching(/sprop-parameter-sets item 3 dropped \(not base64: "!#junk"\)/),
+    ]);
+    const mjpegOnly = 'v=0\r\nm=video 0 RTP/AVP 26\r\n';
+    expect(() =>
+      pickVideo(conn, readDescribe(conn, answer([], mjpegOnly), REQUEST).sdp, answer([])),
+    ).toThrow(expect.objectContaining({ kind: 'unsupported_codec' }));
+  });
+
   it('reads the session id and timeout; a missing Session header is a protocol error with context', () => {
     expect(readSession(conn, answer([['Session', 'ABC123;timeout=30']]))).toEqual({
       id: 'ABC123',

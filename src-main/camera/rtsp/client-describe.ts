@@ -3,7 +3,7 @@
 // problem into an NvrError with the request's context; no I/O.
 import { isNvrError } from '../../base';
 import { parseSdp, videoTrackFromSdp } from '../../media/sdp';
-import type { Sdp, SdpVideoTrack } from '../../media/sdp';
+import type { Sdp, SdpMedia, SdpVideoTrack } from '../../media/sdp';
 import type { RtspConnection } from './client-connection';
 import { parseSessionHeader } from './headers';
 import type { SessionHeader } from './headers';
@@ -40,16 +40,23 @@ export function readDescribe(
   return { sdp, base };
 }
 
+/**
+ * The first H.264/H.265 video section of the SDP (a camera may list another video format first),
+ * with the SDP's warnings (lines skipped, parameter sets dropped) in `warnings`.
+ */
 export function pickVideo(conn: RtspConnection, sdp: Sdp, res: RtspResponse): SdpVideoTrack {
-  const media = sdp.media.find((m) => m.type.toLowerCase() === 'video');
+  const videos = sdp.media.filter((m) => m.type.toLowerCase() === 'video');
   const context = contextOf(res, 'DESCRIBE');
-  if (!media)
+  if (videos.length === 0)
     throw conn.error('protocol', 'no video track in the SDP', {
       ...context,
       media: sdp.media.map((m) => m.type).join(','),
     });
+  const media = videos.find((m) => !isNvrError(tryTrack(m), 'unsupported_codec')) ?? videos[0]!;
   try {
-    return videoTrackFromSdp(media);
+    const track = videoTrackFromSdp(media);
+    const warnings = [...sdp.warnings, ...(track.warnings ?? [])];
+    return warnings.length > 0 ? { ...track, warnings } : track;
   } catch (e) {
     if (isNvrError(e, 'unsupported_codec'))
       throw conn.error('unsupported_codec', e.message, { ...e.context, ...context }, e);
@@ -59,6 +66,14 @@ export function pickVideo(conn: RtspConnection, sdp: Sdp, res: RtspResponse): Sd
       context,
       e,
     );
+  }
+}
+
+function tryTrack(media: SdpMedia): unknown {
+  try {
+    return videoTrackFromSdp(media);
+  } catch (e) {
+    return e;
   }
 }
 

@@ -5,7 +5,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { isNvrError } from '../../base';
+import { copyBytes, isNvrError } from '../../base';
 import type { AccessUnit } from '../../media';
 import { H264Packetizer } from '../../media/rtp';
 import { buildSdp } from '../../media/sdp';
@@ -209,13 +209,13 @@ describe('RtspClient bad input', () => {
           send(new Uint8Array(20).fill(0x40)); // RTP version 1
           const cut = packetsOf(gop); // keyframe of GOP 2 loses its last fragment
           cut.slice(0, -1).forEach(send);
-          const bad = packetsOf(gop + 1)[0]!.slice(0, 14);
+          const bad = copyBytes(packetsOf(gop + 1)[0]!, 0, 14);
           bad[12] = 24; // STAP-A header then a size that runs past the end
           bad[13] = 0xff;
           send(bad);
           for (let i = gop + 2; i < 2 * gop; i++) {
             const ps = packetsOf(i);
-            ps.forEach((p, k) => send(k === 0 && p.length > 20 ? p.slice(0, 20) : p)); // truncated payloads
+            ps.forEach((p, k) => send(k === 0 && p.length > 20 ? p.subarray(0, 20) : p)); // truncated payloads
           }
           for (let i = 2 * gop; i < 3 * gop; i++) packetsOf(i).forEach(send); // third GOP: whole
         },

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { NvrError } from '../../base';
+import { NvrError, copyBytes } from '../../base';
 import { H264Packetizer } from '../../media/rtp';
 import { buildSdp } from '../../media/sdp';
 import { RtspClient } from './client';
@@ -93,7 +93,7 @@ function mutate(
   edits: { pos: number; byte: number }[],
   cut: number | undefined,
 ): Uint8Array {
-  const out = bytes.slice(0, cut === undefined ? bytes.length : cut % (bytes.length + 1));
+  const out = copyBytes(bytes, 0, cut === undefined ? bytes.length : cut % (bytes.length + 1));
   for (const e of edits) if (out.length > 0) out[e.pos % out.length] = e.byte;
   return out;
 }

@@ -81,6 +81,7 @@ export class TrackReceiver {
       controlUrl,
       parameterSets: { ...sdp.parameterSets },
       transport,
+      ...(sdp.warnings?.length ? { warnings: [...sdp.warnings] } : {}),
     };
     applySps(this.info, sdp.parameterSets.sps);
     this.fpsFromSps = this.info.fps !== undefined;

@@ -55,6 +55,8 @@ export interface TrackInfo {
   /** From the SDP, replaced by in-band parameter sets when those appear or change. */
   parameterSets: ParameterSetsInfo;
   transport: 'tcp' | 'udp';
+  /** What the camera's SDP got wrong and we read around (skipped lines, dropped parameter sets). */
+  warnings?: string[];
 }
 
 export type DiscontinuityReason = 'ssrc_change' | 'timestamp_jump';

@@ -2,7 +2,7 @@
 // size and fps from the SPS, and loops it forever with timestamps that keep increasing.
 // Owns the file -> access unit step only; pacing and RTP belong to the server's mount.
 import { readFile } from 'node:fs/promises';
-import { NvrError } from '../../base';
+import { NvrError, copyBytes } from '../../base';
 import type { AccessUnit, VideoCodec } from '../../media';
 import { splitAnnexB } from '../../media/nal';
 import { H264NalType, h264NalType, parseH264Sps } from '../../media/h264';
@@ -106,7 +106,7 @@ export function parseClip(data: Uint8Array, file: string, options: LoadClipOptio
           : t === H264NalType.SPS
             ? 'sps'
             : 'pps';
-      params[key] ??= nal.slice();
+      params[key] ??= copyBytes(nal);
     }
     const newAu = current === undefined || (current.hasVcl && (tr.prefix || tr.startsPicture));
     if (newAu) {
@@ -118,7 +118,7 @@ export function parseClip(data: Uint8Array, file: string, options: LoadClipOptio
       if (tr.isIrap) current!.isKeyframe = true;
     }
     // Parameter sets are re-inserted before every keyframe by the sender; AUDs are dropped.
-    if (!tr.isParam && !tr.isAud) current!.nalus.push(nal.slice());
+    if (!tr.isParam && !tr.isAud) current!.nalus.push(copyBytes(nal));
   }
   if (current?.hasVcl) groups.push(current);
   if (!params.sps || !params.pps || (codec === 'h265' && !params.vps)) {

@@ -1,7 +1,7 @@
 // RTSP 1.0 message framing: a push-based parser for requests, responses and `$`-interleaved binary
 // frames sharing one TCP stream, the serializer, and case-insensitive header helpers.
 // Owns bytes <-> messages only; it never touches sockets, sessions or authentication.
-import { NvrError } from '../../base';
+import { NvrError, copyBytes } from '../../base';
 
 export type RtspHeader = [name: string, value: string];
 
@@ -87,7 +87,7 @@ export class RtspStreamParser {
     }
     this.bufOffset += pos;
     // Copy the remainder so a large chunk is not pinned by a small leftover.
-    this.buf = pos >= this.buf.length ? EMPTY : this.buf.slice(pos);
+    this.buf = pos >= this.buf.length ? EMPTY : copyBytes(this.buf, pos);
     return out;
   }
 
@@ -98,7 +98,9 @@ export class RtspStreamParser {
     out.push({
       type: 'interleaved',
       channel: this.buf[pos + 1]!,
-      payload: this.buf.slice(pos + 4, pos + 4 + len),
+      // A copy: the caller's chunk may be a Buffer (a view would pin it from the GOP cache, and a
+      // consumer writing into a payload would corrupt the next message).
+      payload: copyBytes(this.buf, pos + 4, pos + 4 + len),
     });
     return 4 + len;
   }
@@ -140,7 +142,7 @@ export class RtspStreamParser {
     }
     const bodyStart = headEnd + end.sepLength;
     if (this.buf.length < bodyStart + bodyLength) return 0;
-    const body = bodyLength === 0 ? EMPTY : this.buf.slice(bodyStart, bodyStart + bodyLength);
+    const body = bodyLength === 0 ? EMPTY : copyBytes(this.buf, bodyStart, bodyStart + bodyLength);
     out.push(this.parseStartLine(startLine, headers, body, pos));
     return bodyStart + bodyLength - pos;
   }

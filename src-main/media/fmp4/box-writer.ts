@@ -1,6 +1,6 @@
 // Growable big-endian byte writer with nested ISO BMFF box helpers. Owns byte layout only;
 // it knows nothing about tracks, codecs or fragments.
-import { NvrError } from '../../base';
+import { NvrError, copyBytes } from '../../base';
 
 export class ByteWriter {
   private buf: Uint8Array;
@@ -124,6 +124,6 @@ export class ByteWriter {
 
   /** The written bytes (a copy sized to fit). */
   finish(): Uint8Array {
-    return this.buf.slice(0, this.pos);
+    return copyBytes(this.buf, 0, this.pos);
   }
 }

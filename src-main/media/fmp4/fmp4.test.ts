@@ -2,7 +2,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isNvrError } from '../../base';
+import { copyBytes, isNvrError } from '../../base';
 import type { VideoCodec } from '../types';
 import {
   parseFragmentSamples,
@@ -295,7 +295,7 @@ describe('long GOP (keyint 60 at 15 fps)', () => {
 describe('header damage', () => {
   it('throws malformed only for a broken header', () => {
     const { file } = clip('h264');
-    const broken = file.bytes.slice();
+    const broken = copyBytes(file.bytes);
     broken[4] = 0x78; // 'ftyp' → 'xtyp'
     expect(() => scanFragments(broken)).toThrow(expect.objectContaining({ kind: 'malformed' }));
     try {

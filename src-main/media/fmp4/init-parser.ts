@@ -1,6 +1,6 @@
 // Init segment (ftyp + moov) parsing: the video track's codec, size, timescale, parameter sets
 // and trex defaults. Reads only avc1/avc3/hvc1/hev1 entries; anything broken is NvrError('malformed').
-import { NvrError } from '../../base';
+import { NvrError, copyBytes } from '../../base';
 import type { VideoCodec } from '../types';
 import {
   bodyStart,
@@ -121,10 +121,10 @@ function readAvcC(bytes: Uint8Array, box: BoxHeader): { sps: Uint8Array; pps: Ui
   r.skip(5); // version, profile, compatibility, level, lengthSizeMinusOne
   const spsCount = r.u8() & 0x1f;
   const spsList: Uint8Array[] = [];
-  for (let i = 0; i < spsCount; i++) spsList.push(r.bytes(r.u16()).slice());
+  for (let i = 0; i < spsCount; i++) spsList.push(copyBytes(r.bytes(r.u16())));
   const ppsCount = r.u8();
   const ppsList: Uint8Array[] = [];
-  for (let i = 0; i < ppsCount; i++) ppsList.push(r.bytes(r.u16()).slice());
+  for (let i = 0; i < ppsCount; i++) ppsList.push(copyBytes(r.bytes(r.u16())));
   const sps = spsList[0];
   const pps = ppsList[0];
   if (!sps || !pps)
@@ -145,7 +145,7 @@ function readHvcC(
     const n = r.u16();
     for (let j = 0; j < n; j++) {
       const nal = r.bytes(r.u16());
-      if (!found.has(type)) found.set(type, nal.slice());
+      if (!found.has(type)) found.set(type, copyBytes(nal));
     }
   }
   const vps = found.get(32);

@@ -2,7 +2,7 @@
 // NvrError, and damage after the header only ever shortens validEnd to a whole-fragment boundary.
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isNvrError } from '../../base';
+import { copyBytes, isNvrError } from '../../base';
 import { parseFragmentSamples, parseInitSegment, readBoxes, scanFragments } from './index';
 import type { ScanResult } from './index';
 import { buildFile, makeAnnexBClip, makeTempDir, toAccessUnits } from './test-support';
@@ -110,7 +110,8 @@ describe('box parsers under fuzzing', () => {
           }),
           fc.option(fc.nat()),
           (mutations, cut) => {
-            const bytes = file.bytes.slice(
+            const bytes = copyBytes(
+              file.bytes,
               0,
               cut === null ? undefined : cut % (file.bytes.length + 1),
             );
@@ -132,7 +133,7 @@ describe('box parsers under fuzzing', () => {
           fc.integer({ min: file.init.length, max: file.bytes.length - 1 }),
           fc.uint8Array({ minLength: 1, maxLength: 16 }),
           (pos, garbage) => {
-            const bytes = file.bytes.slice();
+            const bytes = copyBytes(file.bytes);
             bytes.set(garbage.subarray(0, bytes.length - pos), pos);
             const scan = exercise(bytes);
             expect(scan).toBeDefined(); // the header is intact, so no throw

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { isNvrError } from '../../base';
+import { copyBytes, isNvrError } from '../../base';
 import { AnnexBSplitter, splitAnnexB } from '../nal';
 import { H264NalType, h264NalType, isH264Keyframe, parseH264Sps } from '.';
 import { FFMPEG_SPS_FIXTURES as fixtures } from './fixtures';
@@ -107,7 +107,7 @@ describe('parseH264Sps on broken input', () => {
           maxLength: 6,
         }),
         (nal, edits) => {
-          const m = nal.slice();
+          const m = copyBytes(nal);
           for (const [pos, byte] of edits) m[1 + (pos % (m.length - 1))] = byte;
           const got = tryParse(m);
           if (!(got instanceof Error)) {

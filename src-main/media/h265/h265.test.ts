@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { isNvrError } from '../../base';
+import { copyBytes, isNvrError } from '../../base';
 import { H265NalType, h265CodecString, h265NalType, isH265Keyframe, parseH265Sps } from '.';
 import { FFMPEG_SPS_FIXTURES as fixtures } from './fixtures';
 
@@ -130,7 +130,7 @@ describe('parseH265Sps on broken input', () => {
           maxLength: 6,
         }),
         (nal, edits) => {
-          const m = nal.slice();
+          const m = copyBytes(nal);
           for (const [pos, byte] of edits) m[2 + (pos % (m.length - 2))] = byte;
           const got = tryParse(m);
           if (!(got instanceof Error)) {

@@ -1,6 +1,6 @@
 // Annex B byte streams and length-prefixed (AVCC/HVCC) NAL framing. Owns splitting and joining only;
 // it knows nothing about codecs and never inspects NAL payloads.
-import { NvrError } from '../../base';
+import { NvrError, copyBytes } from '../../base';
 
 const START_CODE = new Uint8Array([0, 0, 0, 1]);
 
@@ -71,7 +71,7 @@ export class AnnexBSplitter {
       if (sc < 0) break;
       if (this.unitStart >= 0) {
         const nal = trimTrailingZeros(data.subarray(this.unitStart, sc));
-        if (nal.length > 0) out.push(nal.slice());
+        if (nal.length > 0) out.push(copyBytes(nal)); // buf is reused
       }
       this.unitStart = sc + 3;
       this.scanFrom = sc + 3;
@@ -92,7 +92,7 @@ export class AnnexBSplitter {
     const out: Uint8Array[] = [];
     if (this.unitStart >= 0) {
       const nal = trimTrailingZeros(this.buf.subarray(this.unitStart, this.len));
-      if (nal.length > 0) out.push(nal.slice());
+      if (nal.length > 0) out.push(copyBytes(nal)); // buf is reused
     }
     this.buf = new Uint8Array(0);
     this.len = 0;

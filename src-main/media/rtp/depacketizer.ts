@@ -32,7 +32,7 @@ export interface DepacketizerStats {
   /** Access units not emitted: broken, or undecodable while waiting for a keyframe. */
   framesDropped: number;
   framesEmitted: number;
-  /** Payloads that could not be parsed (bad aggregation sizes, unsupported modes). */
+  /** Payloads that could not be parsed (bad aggregation sizes, unsupported modes, NAL headers a decoder rejects). */
   malformedPackets: number;
   /** Packets older than the last one (duplicates, late arrivals) that were ignored. */
   packetsLate: number;
@@ -294,6 +294,13 @@ class VideoDepacketizer {
       if (sc >= 0) while (end > 0 && part[end - 1] === 0) end--; // zeros before a start code
       part = part.subarray(0, end);
       if (part.length < this.format.nalHeaderSize) continue;
+      if (!this.format.validNalHeader(part)) {
+        // A corrupt header (forbidden bit, an RTP packet type, H.265 temporal id 0): decoders
+        // reject the unit, and it may have been a slice, so the access unit is lost.
+        this.counters.malformedPackets++;
+        this.brokenFragment(unit);
+        return;
+      }
       unit.nalus.push(part);
       unit.sizeBytes += part.length;
     }

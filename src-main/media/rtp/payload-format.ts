@@ -1,15 +1,9 @@
 // The codec-specific half of RTP video payload formats (RFC 6184 H.264, RFC 7798 H.265): how a
 // payload splits into NAL units / fragments and how NAL units are fragmented and aggregated.
 // The shared packetizer and depacketizer drive these; no state lives here.
+import { copyBytes } from '../../base';
 import { H264NalType, isH264Keyframe } from '../h264';
 import { H265NalType, isH265Keyframe } from '../h265';
-
-/** A fresh copy of bytes[start..], whatever the input's class (Buffer#slice is a view). */
-function copyFrom(bytes: Uint8Array, start: number): Uint8Array {
-  const out = new Uint8Array(bytes.length - start);
-  out.set(bytes.subarray(start));
-  return out;
-}
 
 /** One piece of an RTP payload: a whole NAL unit, or a fragment of one (FU-A / FU). */
 export type PayloadItem =
@@ -22,6 +16,11 @@ export interface PayloadFormat {
   /** NAL header size in bytes (1 for H.264, 2 for H.265). */
   readonly nalHeaderSize: number;
   nalType(nal: Uint8Array): number;
+  /**
+   * A NAL header a decoder accepts: forbidden bit clear, a NAL unit type (not an RTP packet type),
+   * and for H.265 a non-zero temporal id (the layer id may be anything: it is kept as sent).
+   */
+  validNalHeader(nal: Uint8Array): boolean;
   isVcl(type: number): boolean;
   isKeyframe(nalus: Uint8Array[]): boolean;
   readonly audType: number;
@@ -124,6 +123,7 @@ export const H264_FORMAT: PayloadFormat = {
   codec: 'h264',
   nalHeaderSize: 1,
   nalType: (nal) => nal[0]! & 0x1f,
+  validNalHeader: (nal) => nal.length >= 1 && (nal[0]! & 0x80) === 0 && isH264Nal(nal[0]! & 0x1f),
   isVcl: (type) => type >= 1 && type <= 5,
   isKeyframe: isH264Keyframe,
   audType: H264NalType.AUD,
@@ -153,7 +153,7 @@ export const H264_FORMAT: PayloadFormat = {
       if (start) {
         // An explicit copy: the payload may be a Node Buffer (UDP), whose slice() is a view, and
         // writing the reconstructed header into a view would corrupt the packet.
-        const data = copyFrom(payload, 1);
+        const data = copyBytes(payload, 1);
         data[0] = (payload[0]! & 0xe0) | nalType;
         return [{ kind: 'fragment', start, end: (fu & 0x40) !== 0, nalType, data }];
       }
@@ -185,6 +185,11 @@ export const H265_FORMAT: PayloadFormat = {
   codec: 'h265',
   nalHeaderSize: 2,
   nalType: (nal) => (nal[0]! >> 1) & 0x3f,
+  validNalHeader: (nal) =>
+    nal.length >= 2 &&
+    (nal[0]! & 0x80) === 0 &&
+    ((nal[0]! >> 1) & 0x3f) <= 47 &&
+    (nal[1]! & 7) !== 0,
   isVcl: (type) => type >= 0 && type <= 31,
   isKeyframe: isH265Keyframe,
   audType: H265NalType.AUD,
@@ -215,7 +220,7 @@ export const H265_FORMAT: PayloadFormat = {
       if (start) {
         // An explicit copy (see H.264 above): with a view, data[0] = … would overwrite payload[1]
         // before data[1] reads it (the layer id bug of UDP H.265 recordings).
-        const data = copyFrom(payload, 1);
+        const data = copyBytes(payload, 1);
         data[0] = (payload[0]! & 0x81) | (nalType << 1);
         data[1] = payload[1]!;
         return [{ kind: 'fragment', start, end: (fu & 0x40) !== 0, nalType, data }];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isNvrError } from '../../base';
+import { copyBytes, isNvrError } from '../../base';
 import type { RtcpReportBlock } from '.';
 import { buildReceiverReport, buildSenderReport, msToNtp, parseRtcp } from '.';
 import { ffmpegH264Rtcp } from './fixtures';
@@ -109,15 +109,15 @@ describe('parseRtcp', () => {
     const rr = buildReceiverReport({ ssrc: 99, sources: [block] });
     expectMalformed(rr.subarray(0, 3));
     expectMalformed(rr.subarray(0, rr.length - 4)); // length field says more
-    const badVersion = rr.slice();
+    const badVersion = copyBytes(rr);
     badVersion[0] = 0x41;
     expectMalformed(badVersion);
-    const tooManyBlocks = rr.slice();
+    const tooManyBlocks = copyBytes(rr);
     tooManyBlocks[0] = 0x82; // 2 blocks announced, 1 present
     expectMalformed(tooManyBlocks);
     const sdesNoEnd = Uint8Array.from([0x81, 202, 0, 2, 0, 0, 0, 1, 1, 2, 0x61, 0x62]);
     expectMalformed(sdesNoEnd);
-    const badPad = rr.slice();
+    const badPad = copyBytes(rr);
     badPad[0]! |= 0x20;
     badPad[badPad.length - 1] = 0;
     expectMalformed(badPad);

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { isNvrError } from '../../base';
+import { copyBytes, isNvrError } from '../../base';
 import type { RtpPacket } from '.';
 import { parseRtpPacket, serializeRtpPacket, seqDiff } from '.';
 import { ffmpegH264Rtp, ffmpegH265Rtp } from './fixtures';
@@ -118,10 +118,10 @@ describe('parseRtpPacket / serializeRtpPacket', () => {
     const good = serializeRtpPacket(base);
     expectMalformed(good.subarray(0, 11), 0);
     expectMalformed(new Uint8Array(0), 0);
-    const v1 = good.slice();
+    const v1 = copyBytes(good);
     v1[0] = 0x40;
     expectMalformed(v1, 0);
-    const csrc = good.slice();
+    const csrc = copyBytes(good);
     csrc[0] = 0x80 | 2; // 2 CSRCs need 8 bytes, only 4 follow
     expectMalformed(csrc, 12);
     const ext = serializeRtpPacket({
@@ -129,14 +129,14 @@ describe('parseRtpPacket / serializeRtpPacket', () => {
       extensionData: { profile: 1, data: new Uint8Array(8) },
     });
     expectMalformed(ext.subarray(0, 14), 12); // extension header cut
-    const extLen = ext.slice();
+    const extLen = copyBytes(ext);
     extLen[15] = 9; // 9 words of extension
     expectMalformed(extLen, 12);
-    const pad0 = good.slice();
+    const pad0 = copyBytes(good);
     pad0[0]! |= 0x20;
     pad0[pad0.length - 1] = 0; // padding count 0
     expectMalformed(pad0, pad0.length - 1);
-    const padBig = good.slice();
+    const padBig = copyBytes(good);
     padBig[0]! |= 0x20;
     padBig[padBig.length - 1] = 200; // more padding than payload
     expectMalformed(padBig, padBig.length - 1);

@@ -1,5 +1,7 @@
 // SDP (RFC 8866) parsing for RTSP DESCRIBE answers. Owns the text → values step: session and media
-// sections, rtpmap/fmtp/control; tolerant of CRLF/LF and unknown lines. Never does I/O or URL fetching.
+// sections, rtpmap/fmtp/control. Liberal like ffmpeg's and GStreamer's parsers: any line ending,
+// blank and unknown lines, lines before v=, broken c=/m=/rtpmap lines and fmtp junk are skipped or
+// repaired with a warning (Sdp.warnings); only text with no SDP line at all throws. No I/O.
 import { NvrError } from '../../base';
 
 export interface SdpAttribute {
@@ -49,6 +51,7 @@ export interface SdpMedia {
 }
 
 export interface Sdp {
+  /** -1 when the description has no v= line (tolerated, with a warning). */
   version: number;
   origin?: SdpOrigin;
   sessionName: string;
@@ -60,7 +63,15 @@ export interface Sdp {
   range?: string;
   attributes: SdpAttribute[];
   media: SdpMedia[];
+  /**
+   * What was skipped or repaired, for the camera's status (at most MAX_SDP_WARNINGS, each naming
+   * the line): the description was still usable.
+   */
+  warnings: string[];
 }
+
+/** Warnings kept per description: a hostile SDP must not fill the status. */
+export const MAX_SDP_WARNINGS = 10;
 
 /** RFC 3551 static payload types that may appear without an rtpmap. */
 const STATIC_PAYLOAD_TYPES: Record<number, Omit<SdpRtpmap, 'payloadType'>> = {
@@ -79,24 +90,41 @@ function malformed(message: string, line: number, text?: string): never {
   throw new NvrError('malformed', `SDP: ${message}`, context);
 }
 
-function parseConnection(value: string, line: number): SdpConnection {
+/** A short quote of camera text for a warning or error context. */
+const quote = (text: string): string =>
+  JSON.stringify(text.length > 60 ? `${text.slice(0, 60)}…` : text);
+
+function parseConnection(value: string): SdpConnection | undefined {
   const parts = value.split(/\s+/);
-  if (parts.length < 3) malformed('bad c= line', line, value);
+  if (parts.length < 3) return undefined;
   return { netType: parts[0]!, addrType: parts[1]!, address: parts[2]! };
 }
 
-function parseRtpmap(value: string, line: number): SdpRtpmap {
-  const m = /^(\d+)\s+([^/\s]+)\/(\d+)(?:\/(\d+))?/.exec(value);
-  if (!m) malformed('bad a=rtpmap', line, value);
-  const map: SdpRtpmap = { payloadType: Number(m[1]), encoding: m[2]!, clockRate: Number(m[3]) };
+/**
+ * `96 H264/90000[/channels]`; a missing clock rate gives 0 (the track then assumes 90 kHz, as
+ * ffmpeg does for video). Undefined when there is no payload type and encoding.
+ */
+function parseRtpmap(value: string): SdpRtpmap | undefined {
+  const m = /^(\d+)\s+([^/\s]+)\s*(?:\/\s*(\d+))?(?:\/\s*(\d+))?/.exec(value);
+  if (!m || Number(m[1]) > 127) return undefined;
+  const map: SdpRtpmap = {
+    payloadType: Number(m[1]),
+    encoding: m[2]!,
+    clockRate: m[3] === undefined ? 0 : Number(m[3]),
+  };
   if (m[4] !== undefined) map.channels = Number(m[4]);
   return map;
 }
 
-/** Parses `key=value;key2=value2` (keys lower-cased; values keep any '=' they contain). */
+/**
+ * Parses `key=value;key2=value2` (keys lower-cased; values keep any '=' they contain). Liberal:
+ * spaces around keys and values, empty parts, keys without a value ('') and parameters separated
+ * by spaces instead of ';' (`DecoderTag=h3c-v3 RTCP=0`) are accepted. Commas never separate: they
+ * separate the items of sprop-parameter-sets, whose base64 looks like `key=`.
+ */
 export function parseFmtpParams(params: string): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const part of params.split(';')) {
+  for (const part of params.split(/;|\s+(?=[A-Za-z][\w.-]*\s*=)/)) {
     const p = part.trim();
     if (p === '') continue;
     const eq = p.indexOf('=');
@@ -113,11 +141,16 @@ function parseAttribute(value: string): SdpAttribute {
     : { name: value.slice(0, colon), value: value.slice(colon + 1) };
 }
 
-function parseMediaLine(value: string, line: number): SdpMedia {
+/** Undefined when the line has no media type, port and protocol; a bad port reads as 0. */
+function parseMediaLine(value: string, warn: (message: string) => void): SdpMedia | undefined {
   const parts = value.split(/\s+/);
-  if (parts.length < 3) malformed('bad m= line', line, value);
-  const port = Number.parseInt(parts[1]!.split('/')[0]!, 10);
-  if (!Number.isFinite(port) || port < 0 || port > 65535) malformed('bad m= port', line, value);
+  if (parts.length < 3) return undefined;
+  let port = Number.parseInt(parts[1]!.split('/')[0]!, 10);
+  if (!Number.isFinite(port) || port < 0 || port > 65535) {
+    // RTSP sets ports up in SETUP, so the m= port carries nothing we need (ffmpeg ignores it too).
+    warn(`bad port ${quote(parts[1]!)} read as 0`);
+    port = 0;
+  }
   const formats: number[] = [];
   for (const f of parts.slice(3)) {
     const n = Number(f);
@@ -147,51 +180,96 @@ function finishMedia(m: SdpMedia): void {
   m.fmtp = m.fmtps[first] ?? {};
 }
 
-/** Parses an SDP description. Throws NvrError('malformed') when the text is not SDP. */
+/** The fmtp value `96 key=value;…`; without a payload type it applies to the first format. */
+function addFmtp(media: SdpMedia, value: string, warn: (message: string) => void): void {
+  const m = /^\s*(\d+)(?:\s+(.*))?$/.exec(value);
+  if (m) {
+    media.fmtps[Number(m[1])] = parseFmtpParams(m[2] ?? '');
+    return;
+  }
+  const first = media.formats[0];
+  if (first === undefined) return warn(`a=fmtp without a payload type ignored: ${quote(value)}`);
+  warn(`a=fmtp without a payload type applied to payload type ${first}`);
+  media.fmtps[first] = parseFmtpParams(value);
+}
+
+/**
+ * Parses an SDP description, liberally (see the header): oddities land in `warnings`. Throws
+ * NvrError('malformed') only when no line of the text is an SDP line (`x=…`).
+ */
 export function parseSdp(text: string): Sdp {
   const lines = text.split(/\r\n|\r|\n/);
-  const sdp: Sdp = { version: -1, sessionName: '', attributes: [], media: [] };
+  const sdp: Sdp = { version: -1, sessionName: '', attributes: [], media: [], warnings: [] };
+  let lineNo = 0;
+  const warn = (message: string): void => {
+    if (sdp.warnings.length < MAX_SDP_WARNINGS)
+      sdp.warnings.push(lineNo > 0 ? `SDP line ${lineNo}: ${message}` : `SDP: ${message}`);
+  };
   let media: SdpMedia | undefined;
+  /** A section whose m= line did not parse: its lines are skipped, not given to another section. */
+  let skipping = false;
   let sawAny = false;
+  let skippedBeforeV = 0;
+  let firstKey = '';
   for (let i = 0; i < lines.length; i++) {
     const raw = lines[i]!.replace(/\0+$/, '').trim();
     if (raw === '') continue;
-    const lineNo = i + 1;
-    if (raw.length < 2 || raw[1] !== '=' || !/^[a-zA-Z]$/.test(raw[0]!))
-      malformed('not an SDP line', lineNo, raw);
-    const key = raw[0]!;
+    lineNo = i + 1;
+    const eq = raw.indexOf('=');
+    if (eq !== 1 || !/^[a-zA-Z]$/.test(raw[0]!)) {
+      if (sawAny) warn(`not an SDP line, ignored: ${quote(raw)}`);
+      else skippedBeforeV++;
+      continue;
+    }
+    const key = raw[0]!.toLowerCase();
     const value = raw.slice(2).trim();
     if (!sawAny) {
-      if (key !== 'v') malformed('SDP must start with v=', lineNo, raw);
       sawAny = true;
+      if (skippedBeforeV > 0) warn(`${skippedBeforeV} line(s) of text before the SDP ignored`);
+      firstKey = key;
     }
     if (key === 'm') {
       if (media) finishMedia(media);
-      media = parseMediaLine(value, lineNo);
-      sdp.media.push(media);
+      media = parseMediaLine(value, warn);
+      skipping = media === undefined;
+      if (media) sdp.media.push(media);
+      else warn(`bad m= line, its section is ignored: ${quote(value)}`);
       continue;
     }
-    if (media) {
-      if (key === 'c') media.connection = parseConnection(value, lineNo);
-      else if (key === 'a') {
-        const attr = parseAttribute(value);
-        media.attributes.push(attr);
-        if (attr.name === 'control' && attr.value !== undefined) media.control = attr.value.trim();
-        else if (attr.name === 'rtpmap' && attr.value !== undefined) {
-          const map = parseRtpmap(attr.value.trim(), lineNo);
-          media.rtpmaps[map.payloadType] = map;
-        } else if (attr.name === 'fmtp' && attr.value !== undefined) {
-          const m = /^\s*(\d+)\s*(.*)$/.exec(attr.value);
-          if (m) media.fmtps[Number(m[1])] = parseFmtpParams(m[2]!);
-        }
-      }
-      continue; // other media-level lines (b=, i=, k=) are ignored
+    if (skipping) continue;
+    if (key === 'c') {
+      const connection = parseConnection(value);
+      if (!connection) warn(`bad c= line ignored: ${quote(value)}`);
+      else if (media) media.connection = connection;
+      else sdp.connection = connection;
+      continue;
     }
+    if (key === 'a') {
+      const attr = parseAttribute(value);
+      const name = attr.name.trim().toLowerCase();
+      const attrValue = attr.value?.trim();
+      (media ?? sdp).attributes.push(attr);
+      if (name === 'control' && attrValue !== undefined) (media ?? sdp).control = attrValue;
+      else if (!media) {
+        if (name === 'range' && attrValue !== undefined) sdp.range = attrValue;
+      } else if (name === 'rtpmap' && attrValue !== undefined) {
+        const map = parseRtpmap(attrValue);
+        if (!map) warn(`bad a=rtpmap ignored: ${quote(attrValue)}`);
+        else {
+          if (map.clockRate === 0) warn(`a=rtpmap:${map.payloadType} has no clock rate`);
+          media.rtpmaps[map.payloadType] = map;
+        }
+      } else if (name === 'fmtp' && attr.value !== undefined) addFmtp(media, attr.value, warn);
+      continue;
+    }
+    if (media) continue; // other media-level lines (b=, i=, k=) are ignored
     switch (key) {
-      case 'v':
-        sdp.version = Number.parseInt(value, 10);
-        if (!Number.isFinite(sdp.version)) malformed('bad v= line', lineNo, raw);
+      case 'v': {
+        const version = Number.parseInt(value, 10);
+        if (Number.isFinite(version)) sdp.version = version;
+        else warn(`bad v= line ignored: ${quote(value)}`);
         break;
+      }
       case 'o': {
         const p = value.split(/\s+/);
         if (p.length >= 6) {
@@ -212,22 +290,15 @@ export function parseSdp(text: string): Sdp {
       case 'i':
         sdp.sessionInfo = value;
         break;
-      case 'c':
-        sdp.connection = parseConnection(value, lineNo);
-        break;
-      case 'a': {
-        const attr = parseAttribute(value);
-        sdp.attributes.push(attr);
-        if (attr.name === 'control' && attr.value !== undefined) sdp.control = attr.value.trim();
-        if (attr.name === 'range' && attr.value !== undefined) sdp.range = attr.value.trim();
-        break;
-      }
       default:
         break; // t=, b=, z=, k=, e=, p=, u=, r= and unknown keys are ignored
     }
   }
   if (media) finishMedia(media);
-  if (!sawAny) malformed('empty description', 0);
+  if (!sawAny) malformed('no SDP line in the description', 0, text.trim());
+  lineNo = 0;
+  if (sdp.version < 0) warn('no v= line');
+  else if (firstKey !== 'v') warn('lines before v= (read as session lines)');
   return sdp;
 }
 

@@ -125,30 +125,34 @@ describe('parseSdp tolerance and errors', () => {
     });
   });
 
-  it('throws malformed on garbage', () => {
+  it('throws malformed only on text with no SDP line (the rest is liberal.test.ts)', () => {
+    for (const text of ['', 'hello world', 'HTTP/1.1 200 OK\r\n\r\n']) {
+      expect(() => parseSdp(text), JSON.stringify(text)).toThrow(
+        expect.objectContaining({ kind: 'malformed' }),
+      );
+    }
+    // Once refused, now read with a warning each: s= before v=, a bare m=, a bad port, a bare c=,
+    // an rtpmap without a clock rate.
     for (const text of [
-      '',
-      'hello world',
-      'HTTP/1.1 200 OK\r\n\r\n',
       's=no version\r\nv=0',
       'v=0\r\nm=video\r\n',
       'v=0\r\nm=video x RTP/AVP 96',
       'v=0\r\nc=IN\r\n',
       'v=0\r\nm=video 0 RTP/AVP 96\r\na=rtpmap:96 H264',
     ]) {
-      expect(() => parseSdp(text), JSON.stringify(text)).toThrow(
-        expect.objectContaining({ kind: 'malformed' }),
-      );
+      expect(parseSdp(text).warnings, JSON.stringify(text)).toHaveLength(1);
     }
   });
 
-  it('rejects parameter sets that are not base64', () => {
+  it('drops parameter sets that are not base64 with a warning instead of refusing the track', () => {
     const sdp = parseSdp(
       'v=0\nm=video 0 RTP/AVP 96\na=rtpmap:96 H264/90000\na=fmtp:96 sprop-parameter-sets=Z0I*AB,aM4\n',
     );
-    expect(() => videoTrackFromSdp(sdp.media[0]!)).toThrow(
-      expect.objectContaining({ kind: 'malformed' }),
-    );
+    const track = videoTrackFromSdp(sdp.media[0]!);
+    expect(track.parameterSets).toEqual({ pps: Uint8Array.from([0x68, 0xce]) });
+    expect(track.warnings).toEqual([
+      expect.stringMatching(/item 1 dropped \(not base64: "Z0I\*AB"\); in-band parameter sets/),
+    ]);
   });
 
   it('throws only NvrError on arbitrary text', () => {

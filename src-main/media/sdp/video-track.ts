@@ -1,7 +1,9 @@
 // Video tracks described by SDP: extracting H.264/H.265 parameters from a media section (RFC 6184,
 // RFC 7798) and building an SDP for our own RTSP server. Owns the fmtp conventions; no I/O.
 import { Buffer } from 'node:buffer';
-import { NvrError } from '../../base';
+import { NvrError, copyBytes, isNvrError } from '../../base';
+import { parseH264Sps } from '../h264';
+import { parseH265Sps } from '../h265';
 import type { VideoCodec } from '../types';
 import type { SdpMedia } from './parse';
 
@@ -22,80 +24,170 @@ export interface SdpVideoTrack {
   packetizationMode?: number;
   /** H.264 profile-level-id (6 hex digits) when given. */
   profileLevelId?: string;
+  /** What was dropped or guessed (a parameter set that does not decode, …); absent when none. */
+  warnings?: string[];
 }
 
 const ENCODINGS: Record<string, VideoCodec> = { H264: 'h264', H265: 'h265', HEVC: 'h265' };
 
-function decodeBase64(text: string): Uint8Array | undefined {
-  const clean = text.trim();
+const quote = (text: string): string =>
+  JSON.stringify(text.length > 40 ? `${text.slice(0, 40)}…` : text);
+
+type Decoded = { nal: Uint8Array } | { error: string };
+
+/**
+ * One base64 parameter set (standard or URL alphabet, padding optional; text after a space is
+ * junk, not base64); undefined for an empty item. A leading Annex B start code (some firmwares
+ * encode one) is dropped.
+ */
+function decodeParameterSet(text: string): Decoded | undefined {
+  const clean = text.trim().split(/\s/)[0]!;
   if (clean === '') return undefined;
-  if (!/^[A-Za-z0-9+/\-_]+=*$/.test(clean)) {
-    throw new NvrError('malformed', 'SDP parameter set is not base64', {
-      text: clean.slice(0, 40),
-    });
-  }
+  if (!/^[A-Za-z0-9+/\-_]+=*$/.test(clean)) return { error: `not base64: ${quote(clean)}` };
   const bytes = Buffer.from(clean, 'base64');
-  return bytes.length > 0
-    ? new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length).slice()
-    : undefined;
+  let start = 0;
+  if (bytes[0] === 0 && bytes[1] === 0) {
+    if (bytes[2] === 1) start = 3;
+    else if (bytes[2] === 0 && bytes[3] === 1) start = 4;
+  }
+  if (bytes.length - start < 2) return { error: `too short: ${quote(clean)}` };
+  // A copy: Buffer.from takes small buffers from a shared 8 KiB pool.
+  return { nal: copyBytes(bytes, start) };
 }
 
-function firstOf(list: string | undefined): Uint8Array | undefined {
-  if (list === undefined) return undefined;
-  for (const item of list.split(',')) {
-    const bytes = decodeBase64(item);
-    if (bytes) return bytes;
+/** Which parameter set a decoded NAL unit is, or why it is not a usable one. */
+function classify(
+  codec: VideoCodec,
+  nal: Uint8Array,
+): { key: keyof ParameterSets } | { error: string } {
+  if ((nal[0]! & 0x80) !== 0) return { error: `forbidden bit set (NAL header ${hex(nal)})` };
+  let key: keyof ParameterSets | undefined;
+  if (codec === 'h264') {
+    key = ({ 7: 'sps', 8: 'pps' } as const)[(nal[0]! & 0x1f) as 7 | 8];
+  } else {
+    if ((nal[1]! & 7) === 0) return { error: `temporal id 0 (NAL header ${hex(nal)})` };
+    key = ({ 32: 'vps', 33: 'sps', 34: 'pps' } as const)[((nal[0]! >> 1) & 0x3f) as 32 | 33 | 34];
   }
+  if (key === undefined) return { error: `not a parameter set (NAL header ${hex(nal)})` };
+  if (key === 'sps') {
+    try {
+      if (codec === 'h264') parseH264Sps(nal);
+      else parseH265Sps(nal);
+    } catch (e) {
+      if (!isNvrError(e)) throw e;
+      return { error: `SPS does not parse (${e.message})` };
+    }
+  }
+  return { key };
+}
+
+function hex(nal: Uint8Array): string {
+  return Array.from(nal.subarray(0, 2), (b) => b.toString(16).padStart(2, '0')).join(' ');
+}
+
+/**
+ * Reads the parameter sets of fmtp parameters `names`: the first usable set of each kind wins.
+ * An item that does not decode is dropped with a warning, never an error: cameras that send junk
+ * (Reolink, VStarcam: scottlamb/retina#42) also send their parameter sets in band.
+ */
+function readParameterSets(
+  codec: VideoCodec,
+  fmtp: Record<string, string>,
+  names: readonly string[],
+  warnings: string[],
+): ParameterSets {
+  const sets: ParameterSets = {};
+  for (const name of names) {
+    const list = fmtp[name];
+    if (list === undefined) continue;
+    list.split(',').forEach((item, i) => {
+      const decoded = decodeParameterSet(item);
+      if (!decoded) return;
+      const kind = 'error' in decoded ? decoded : classify(codec, decoded.nal);
+      if ('error' in kind) {
+        warnings.push(
+          `${name} item ${i + 1} dropped (${kind.error}); in-band parameter sets replace it`,
+        );
+      } else if (!sets[kind.key] && 'nal' in decoded) sets[kind.key] = decoded.nal;
+    });
+  }
+  return sets;
+}
+
+/** The codec of a payload type without a usable rtpmap, guessed from its fmtp (or undefined). */
+function guessCodec(fmtp: Record<string, string> | undefined): VideoCodec | undefined {
+  if (!fmtp) return undefined;
+  if ('sprop-vps' in fmtp || 'sprop-sps' in fmtp) return 'h265';
+  if ('sprop-parameter-sets' in fmtp || 'packetization-mode' in fmtp || 'profile-level-id' in fmtp)
+    return 'h264';
   return undefined;
 }
 
 /**
  * Extracts the video track of an SDP media section. Throws NvrError('unsupported_codec') when no
- * format is H.264 or H.265, and NvrError('malformed') for undecodable parameter sets.
+ * format is H.264 or H.265. Liberal: parameter sets that do not decode are dropped, a payload type
+ * without an rtpmap is recognised by its fmtp, and each such repair adds a warning.
  */
 export function videoTrackFromSdp(media: SdpMedia): SdpVideoTrack {
-  const candidates =
-    media.formats.length > 0 ? media.formats : Object.keys(media.rtpmaps).map(Number);
-  for (const pt of candidates) {
-    const map = media.rtpmaps[pt];
-    const codec = map ? ENCODINGS[map.encoding.toUpperCase()] : undefined;
-    if (!map || !codec) continue;
-    const fmtp = media.fmtps[pt] ?? {};
-    const track: SdpVideoTrack = {
-      codec,
-      payloadType: pt,
-      clockRate: map.clockRate,
-      parameterSets: {},
-    };
-    if (media.control !== undefined) track.control = media.control;
-    if (codec === 'h264') {
-      for (const item of (fmtp['sprop-parameter-sets'] ?? '').split(',')) {
-        const nal = decodeBase64(item);
-        const type = nal ? nal[0]! & 0x1f : -1;
-        if (type === 7 && !track.parameterSets.sps) track.parameterSets.sps = nal;
-        if (type === 8 && !track.parameterSets.pps) track.parameterSets.pps = nal;
-      }
-      const mode = fmtp['packetization-mode'];
-      if (mode !== undefined && /^\d+$/.test(mode)) track.packetizationMode = Number(mode);
-      const pli = fmtp['profile-level-id'];
-      if (pli !== undefined && /^[0-9a-f]{6}$/i.test(pli)) track.profileLevelId = pli.toLowerCase();
-    } else {
-      const vps = firstOf(fmtp['sprop-vps']);
-      const sps = firstOf(fmtp['sprop-sps']);
-      const pps = firstOf(fmtp['sprop-pps']);
-      if (vps) track.parameterSets.vps = vps;
-      if (sps) track.parameterSets.sps = sps;
-      if (pps) track.parameterSets.pps = pps;
+  const mapped = Object.keys(media.rtpmaps).map(Number);
+  const candidates = [...media.formats, ...mapped.filter((pt) => !media.formats.includes(pt))];
+  const pick = ():
+    { pt: number; codec: VideoCodec; clockRate: number; guessed: boolean } | undefined => {
+    for (const pt of candidates) {
+      const map = media.rtpmaps[pt];
+      const codec = map ? ENCODINGS[map.encoding.toUpperCase()] : undefined;
+      if (map && codec) return { pt, codec, clockRate: map.clockRate, guessed: false };
     }
-    return track;
+    for (const pt of media.formats) {
+      const codec = media.rtpmaps[pt] ? undefined : guessCodec(media.fmtps[pt]);
+      if (codec) return { pt, codec, clockRate: 90000, guessed: true };
+    }
+    return undefined;
+  };
+  const found = pick();
+  if (!found) {
+    const encodings = Object.values(media.rtpmaps)
+      .map((m) => m.encoding)
+      .join(',');
+    throw new NvrError('unsupported_codec', `no H.264/H.265 format in m=${media.type}`, {
+      mediaType: media.type,
+      encodings: encodings || media.formats.join(','),
+    });
   }
-  const encodings = Object.values(media.rtpmaps)
-    .map((m) => m.encoding)
-    .join(',');
-  throw new NvrError('unsupported_codec', `no H.264/H.265 format in m=${media.type}`, {
-    mediaType: media.type,
-    encodings: encodings || media.formats.join(','),
-  });
+  const { pt, codec } = found;
+  const warnings: string[] = [];
+  if (found.guessed)
+    warnings.push(
+      `payload type ${pt} has no a=rtpmap: read as ${codec.toUpperCase()} from its fmtp`,
+    );
+  else if (!media.formats.includes(pt))
+    warnings.push(`payload type ${pt} has an a=rtpmap but is not listed on the m= line`);
+  const fmtp = media.fmtps[pt] ?? {};
+  const track: SdpVideoTrack = {
+    codec,
+    payloadType: pt,
+    clockRate: found.clockRate > 0 ? found.clockRate : 90000,
+    parameterSets: readParameterSets(
+      codec,
+      fmtp,
+      codec === 'h264'
+        ? ['sprop-parameter-sets']
+        : ['sprop-vps', 'sprop-sps', 'sprop-pps', 'sprop-parameter-sets'],
+      warnings,
+    ),
+  };
+  if (media.control !== undefined) track.control = media.control;
+  if (codec === 'h264') {
+    const mode = fmtp['packetization-mode'];
+    if (mode !== undefined && /^\d+$/.test(mode)) track.packetizationMode = Number(mode);
+    else if (mode !== undefined) warnings.push(`packetization-mode ${quote(mode)} ignored`);
+    const pli = fmtp['profile-level-id'];
+    if (pli !== undefined && /^[0-9a-f]{6}$/i.test(pli)) track.profileLevelId = pli.toLowerCase();
+    else if (pli !== undefined)
+      warnings.push(`profile-level-id ${quote(pli)} ignored (the SPS says)`);
+  }
+  if (warnings.length > 0) track.warnings = warnings.slice(0, 10);
+  return track;
 }
 
 export interface SdpTrackSpec {

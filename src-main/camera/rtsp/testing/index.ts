@@ -8,3 +8,5 @@ export { probeClip } from './probe';
 export type { ClipFacts } from './probe';
 export { collectAccessUnits, keyframeIndexes, ptsSteps } from './collect';
 export type { Collected } from './collect';
+export { startSdpProxy } from './sdp-proxy';
+export type { SdpProxy } from './sdp-proxy';
