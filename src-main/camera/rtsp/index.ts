@@ -82,3 +82,5 @@ export type {
 } from './client-session';
 export { RtspCameraSession, userMessage } from './client-session';
 export type { CameraStreamStats } from './client-stats';
+export type { RtspQuirk } from './quirks';
+export { RTSP_QUIRKS, REDIRECT_QUIRK, quirkByName } from './quirks';

@@ -8,6 +8,8 @@ import { H264Packetizer, H265Packetizer, buildSenderReport, parseRtcp } from '..
 import { buildSdp, parseSdp, videoTrackFromSdp } from '../../media/sdp';
 import { ClipLooper, type Clip } from './clip-source';
 import { TrackFanout } from './fanout';
+import { QuirkShaper, quirkSdp } from './quirk-shaper';
+import type { RtspQuirk } from './quirks';
 import { payloadHasKeyframe } from './rtp-keyframe';
 
 export interface MountTrack {
@@ -23,6 +25,8 @@ export interface Mount {
   sdp(): string | undefined;
   tracks(): MountTrack[];
   readerCount(): number;
+  /** A vendor quirk the mount imitates (clip mounts only). */
+  readonly quirk?: RtspQuirk;
 }
 
 export interface ClipMountOptions {
@@ -31,6 +35,8 @@ export interface ClipMountOptions {
   senderReportIntervalMs?: number;
   payloadType?: number;
   mtu?: number;
+  /** Behave like a quirky camera (see quirks.ts). */
+  quirk?: RtspQuirk;
 }
 
 /** Serves a clip in a loop: packetizes each access unit when its time comes and fans it out. */
@@ -48,6 +54,8 @@ export class ClipMount implements Mount {
   private rtpBase = 0;
   private ssrc = 0;
   readonly payloadType: number;
+  readonly quirk: RtspQuirk | undefined;
+  private readonly shaper: QuirkShaper;
 
   constructor(
     readonly path: string,
@@ -56,7 +64,9 @@ export class ClipMount implements Mount {
   ) {
     this.clock = options.clock ?? systemClock;
     this.payloadType = options.payloadType ?? 96;
-    this.sdpText = buildSdp({
+    this.quirk = options.quirk;
+    this.shaper = new QuirkShaper(options.quirk, clip.codec);
+    const sdp = buildSdp({
       sessionName: path,
       tracks: [
         {
@@ -67,6 +77,7 @@ export class ClipMount implements Mount {
         },
       ],
     });
+    this.sdpText = quirkSdp(sdp, options.quirk, path);
   }
 
   get codec(): VideoCodec {
@@ -104,6 +115,7 @@ export class ClipMount implements Mount {
     this.packetizer =
       this.clip.codec === 'h265' ? new H265Packetizer(opts) : new H264Packetizer(opts);
     this.looper = new ClipLooper(this.clip);
+    this.shaper.reset();
     this.fanout.reset();
     this.startMs = this.clock.monotonicMs();
     this.tick();
@@ -132,11 +144,8 @@ export class ClipMount implements Mount {
         this.startMs = now - au.pts90k / 90;
       }
       this.looper.next();
-      const packets = this.packetizer.packetize({
-        nalus: au.nalus,
-        rtpTimestamp: this.rtpBase + au.pts90k,
-      });
-      for (const p of packets) this.fanout.push(p, au.isKeyframe, now);
+      const packets = this.shaper.shape(au, this.rtpBase + au.pts90k, this.packetizer);
+      for (const p of packets) this.fanout.push(p.packet, p.keyframe, now);
       sent++;
     }
   }
@@ -173,6 +182,7 @@ interface PublishedTrack extends MountTrack {
  */
 export class PublishMount implements Mount {
   readonly kind = 'publish';
+  readonly quirk = undefined;
   private sdpText: string | undefined;
   private trackList: PublishedTrack[] = [];
   /** Set while a publisher owns the path (an id of its connection). */

@@ -28,6 +28,7 @@ import {
   type Reply,
   type ServerState,
 } from './request-handler';
+import type { RtspQuirk } from './quirks';
 import type { ServerSession } from './session';
 
 export interface RtspServerOptions {
@@ -72,6 +73,8 @@ export class RtspServer extends EventEmitter implements ServerState {
   private port = 0;
   readonly mounts = new Map<string, Mount>();
   readonly registeredPublishPaths = new Set<string>();
+  /** Paths whose OPTIONS/DESCRIBE answer 302 with this Location (absolute, or a path on this server). */
+  readonly redirects = new Map<string, string>();
   private readonly connections = new Map<number, Connection>();
   readonly sessions = new Map<string, ServerSession>();
   readonly auth: ServerAuthenticator | undefined;
@@ -141,7 +144,7 @@ export class RtspServer extends EventEmitter implements ServerState {
   /** Serves an Annex B clip at `path` (e.g. '/door/main'), looped and paced in real time. */
   async addClipStream(
     path: string,
-    opts: { file: string; codec?: VideoCodec; fallbackFps?: number },
+    opts: { file: string; codec?: VideoCodec; fallbackFps?: number; quirk?: RtspQuirk },
   ): Promise<void> {
     const p = normalizePath(path);
     if (this.mounts.has(p))
@@ -150,9 +153,15 @@ export class RtspServer extends EventEmitter implements ServerState {
     const mount = new ClipMount(p, clip, {
       clock: this.clock,
       senderReportIntervalMs: this.options.senderReportIntervalMs,
+      quirk: opts.quirk,
     });
     this.mounts.set(p, mount);
     if (this.server) mount.start();
+  }
+
+  /** Answers OPTIONS/DESCRIBE of `path` with 302 Moved Temporarily to `location` (a camera behind a redirector). */
+  addRedirect(path: string, location: string): void {
+    this.redirects.set(normalizePath(path), location);
   }
 
   /** Allows publishing (ANNOUNCE/RECORD) at `path`; required when options.publish is 'registered'. */
@@ -256,7 +265,7 @@ export class RtspServer extends EventEmitter implements ServerState {
     const ch = conn.channels.get(frame.channel);
     if (!ch || ch.session.closed) return;
     const now = this.clock.monotonicMs();
-    ch.session.touch(now);
+    if (!ch.session.mount.quirk?.keepalive) ch.session.touch(now); // quirk: RTCP does not count
     if (ch.session.mode !== 'record' || !(ch.session.mount instanceof PublishMount)) return; // RTCP receiver reports
     if (ch.rtcp) ch.session.mount.pushRtcp(ch.index, frame.payload);
     else ch.session.mount.pushRtp(ch.index, frame.payload, now);
@@ -276,6 +285,7 @@ export class RtspServer extends EventEmitter implements ServerState {
     const headers: RtspHeader[] = [];
     if (cseq !== undefined) headers.push(['CSeq', cseq]);
     headers.push(['Server', 'nvr-rtsp'], ...(reply.headers ?? []));
+    if (reply.noReply) return; // a quirk mount that ignores the request
     if (reply.body !== undefined && !headers.some(([n]) => n === 'Content-Type'))
       headers.push(['Content-Type', 'text/parameters']);
     if (!conn.socket.destroyed)
@@ -320,7 +330,8 @@ export class RtspServer extends EventEmitter implements ServerState {
   private reapSessions(): void {
     const now = this.clock.monotonicMs();
     for (const s of [...this.sessions.values()]) {
-      if (now - s.lastSeenMs > this.sessionTimeoutMs) this.closeSession(s, 'timeout', true);
+      if (now - s.lastSeenMs > (s.timeoutMs ?? this.sessionTimeoutMs))
+        this.closeSession(s, 'timeout', true);
     }
   }
 }
