@@ -125,9 +125,9 @@ export const RTSP_QUIRKS: readonly RtspQuirk[] = [
     name: 'h264dvr-new-session-id',
     vendor: 'XiongMai "H264DVR"',
     report: 'https://github.com/scottlamb/retina/pull/85',
-    imitates:
-      'a later answer (PLAY) names a different Session id; requests with the old one get 454',
+    imitates: 'the PLAY answer names a new Session id; the old one gets 454 (timeout=4 s)',
     play: { newSessionId: true },
+    keepalive: { timeoutSec: 4, counts: 'GET_PARAMETER' },
   },
   {
     name: 'vstarcam-no-rtp-info',

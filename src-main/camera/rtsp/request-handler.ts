@@ -91,6 +91,8 @@ export class RequestHandler {
     const alive = quirk?.keepalive;
     if (!alive || ['SETUP', 'PLAY', alive.counts].includes(req.method))
       session?.touch(this.s.clock.monotonicMs());
+    if (quirk?.play?.newSessionId && !session && getHeader(req.headers, 'session') !== undefined)
+      return { status: 454 }; // quirk: a forgotten (renamed) session id
     const redirect = this.s.redirects.get(splitUri(req.uri).path);
     if (redirect !== undefined && (req.method === 'OPTIONS' || req.method === 'DESCRIBE'))
       return { status: 302, headers: [['Location', absoluteLocation(redirect, req.uri)]] };
