@@ -22,6 +22,8 @@ const RECORD_MS = 10_000;
 const NO_SESSION_MS = 15_000;
 /** Quirks that only pass once the liberal SDP parser (helper "media", src-main/media/sdp) lands. */
 const NEEDS_LIBERAL_SDP = new Set<string>(['vstarcam-junk-sprop']);
+/** Runs a quirk may split the recording into: the timestamp jumps start one each. */
+const RUNS_ALLOWED: Record<string, number> = { 'thingino-timestamp-jumps': 3 };
 /** Quirks recorded over UDP (the others over TCP interleaved). */
 const OVER_UDP = new Set([
   'uniview-stray-payload-type',
@@ -152,6 +154,8 @@ interface Outcome {
   decoderOutput: string;
   coveredShare: number;
   reconnects: number | undefined;
+  /** Distinct recording runs (an unbroken recording is one run). */
+  runs: number;
   lastError: StreamReport['error'];
 }
 const outcomes = new Map<string, Outcome>();
@@ -193,6 +197,7 @@ async function check(c: Case): Promise<Outcome> {
     decoderOutput,
     coveredShare: startedMs === undefined ? 0 : coveredMs / (stopMs - startedMs),
     reconnects: mine.at(-1)?.reconnects,
+    runs: new Set(segments.map((s) => s.runId)).size,
     lastError,
   };
 }
@@ -214,6 +219,8 @@ describe('vendor quirk corpus', () => {
       expect(o.coveredShare, `covered share; last error ${why}`).toBeGreaterThanOrEqual(0.9);
       // Handled without reconnecting: every reconnect is a gap a user would see.
       expect(o.reconnects, `reconnects; last error ${why}`).toBe(0);
+      // One unbroken run, except where the camera's clock really jumps (a new run per jump).
+      expect(o.runs).toBeLessThanOrEqual(RUNS_ALLOWED[q] ?? 1);
     });
   }
 });
