@@ -9,8 +9,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger, systemClock } from '../base';
-import { REDIRECT_QUIRK, RTSP_QUIRKS, RtspServer } from '../camera';
-import type { RtspQuirk } from '../camera';
+import { REDIRECT_QUIRK, RTSP_QUIRKS, RtspServer, quirkCameraUrl, quirkMountPath } from '../camera';
 import { RecordingIndex } from '../storage';
 import { RecordingService } from './recording-service';
 import type { StreamReport } from './protocol';
@@ -49,17 +48,6 @@ let dataDir = '';
 let index: RecordingIndex;
 let stopMs = 0;
 
-function cameraUrl(port: number, q: RtspQuirk): string {
-  const p = `/quirk/${q.name}`;
-  if (q.credentials) {
-    const enc = (s: string) => encodeURIComponent(s);
-    return `rtsp://${enc(q.credentials.username)}:${enc(q.credentials.password)}@127.0.0.1:${port}${p}`;
-  }
-  if (q.describe?.contentBase === 'query')
-    return `rtsp://127.0.0.1:${port}${p}?channel=1&subtype=0`;
-  return `rtsp://127.0.0.1:${port}${p}`;
-}
-
 async function waitFor(check: () => boolean, timeoutMs: number): Promise<void> {
   const start = Date.now();
   while (!check()) {
@@ -73,14 +61,17 @@ beforeAll(async () => {
   cleanups.push(() => fs.rmSync(dataDir, { recursive: true, force: true }));
   const server = new RtspServer();
   for (const q of RTSP_QUIRKS)
-    await server.addClipStream(`/quirk/${q.name}`, { file: clip, quirk: q });
-  const movedPath = `/quirk/${REDIRECT_QUIRK.name}/moved`;
+    await server.addClipStream(quirkMountPath(q.name), { file: clip, quirk: q });
+  const movedPath = `${quirkMountPath(REDIRECT_QUIRK.name)}/moved`;
   await server.addClipStream(movedPath, { file: clip });
   const { port } = await server.listen();
   cleanups.push(() => server.close());
   // The redirector listens on another port, as the reported camera does.
   const redirector = new RtspServer();
-  redirector.addRedirect(`/quirk/${REDIRECT_QUIRK.name}`, `rtsp://127.0.0.1:${port}${movedPath}`);
+  redirector.addRedirect(
+    quirkMountPath(REDIRECT_QUIRK.name),
+    `rtsp://127.0.0.1:${port}${movedPath}`,
+  );
   const { port: redirectPort } = await redirector.listen();
   cleanups.push(() => redirector.close());
   server.on('session', (s: { path: string }) => {
@@ -92,13 +83,13 @@ beforeAll(async () => {
       name: q.name,
       vendor: q.vendor,
       report: q.report,
-      url: cameraUrl(port, q),
+      url: quirkCameraUrl(`rtsp://127.0.0.1:${port}`, q),
       transport: OVER_UDP.has(q.name) ? 'udp' : 'tcp',
-      mountPath: `/quirk/${q.name}`,
+      mountPath: quirkMountPath(q.name),
     });
   cases.push({
     ...REDIRECT_QUIRK,
-    url: `rtsp://127.0.0.1:${redirectPort}/quirk/${REDIRECT_QUIRK.name}`,
+    url: `rtsp://127.0.0.1:${redirectPort}${quirkMountPath(REDIRECT_QUIRK.name)}`,
     transport: 'tcp',
     mountPath: movedPath,
   });

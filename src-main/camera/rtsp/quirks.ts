@@ -221,3 +221,21 @@ export const REDIRECT_QUIRK = {
 export function quirkByName(name: string): RtspQuirk | undefined {
   return RTSP_QUIRKS.find((q) => q.name === name);
 }
+
+/** Where a server built for the corpus or the demo mounts a quirk. */
+export function quirkMountPath(name: string): string {
+  return `/quirk/${name}`;
+}
+
+/**
+ * The URL a user would type for the quirk's camera at `baseUrl` (rtsp://host:port): Dahua's
+ * query string, or the credentials percent-encoded into the URL.
+ */
+export function quirkCameraUrl(baseUrl: string, quirk: RtspQuirk): string {
+  const url = `${baseUrl}${quirkMountPath(quirk.name)}`;
+  if (quirk.describe?.contentBase === 'query') return `${url}?channel=1&subtype=0`;
+  if (!quirk.credentials) return url;
+  const { username, password } = quirk.credentials;
+  const userinfo = `${encodeURIComponent(username)}:${encodeURIComponent(password)}@`;
+  return url.replace(/^rtsp:\/\//, `rtsp://${userinfo}`);
+}
