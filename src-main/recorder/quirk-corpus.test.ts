@@ -9,7 +9,14 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger, systemClock } from '../base';
-import { REDIRECT_QUIRK, RTSP_QUIRKS, RtspServer, quirkCameraUrl, quirkMountPath } from '../camera';
+import {
+  REDIRECT_QUIRK,
+  RTSPS_QUIRK,
+  RTSP_QUIRKS,
+  RtspServer,
+  quirkCameraUrl,
+  quirkMountPath,
+} from '../camera';
 import { RecordingIndex } from '../storage';
 import { RecordingService } from './recording-service';
 import type { StreamReport } from './protocol';
@@ -74,9 +81,37 @@ beforeAll(async () => {
   );
   const { port: redirectPort } = await redirector.listen();
   cleanups.push(() => redirector.close());
-  server.on('session', (s: { path: string }) => {
-    if (!sessionStartMs.has(s.path)) sessionStartMs.set(s.path, Date.now());
+  // RTSPS: a TLS listener with a throwaway self-signed certificate.
+  const key = path.join(dataDir, 'rtsps.key');
+  const cert = path.join(dataDir, 'rtsps.crt');
+  await run('openssl', [
+    'req',
+    '-x509',
+    '-newkey',
+    'ec',
+    '-pkeyopt',
+    'ec_paramgen_curve:prime256v1',
+    '-nodes',
+    '-keyout',
+    key,
+    '-out',
+    cert,
+    '-days',
+    '1',
+    '-subj',
+    '/CN=127.0.0.1',
+  ]);
+  const tlsServer = new RtspServer({
+    tls: { cert: fs.readFileSync(cert), key: fs.readFileSync(key) },
   });
+  const rtspsPath = quirkMountPath(RTSPS_QUIRK.name);
+  await tlsServer.addClipStream(rtspsPath, { file: clip });
+  const { port: tlsPort } = await tlsServer.listen();
+  cleanups.push(() => tlsServer.close());
+  for (const s of [server, tlsServer])
+    s.on('session', (x: { path: string }) => {
+      if (!sessionStartMs.has(x.path)) sessionStartMs.set(x.path, Date.now());
+    });
 
   for (const q of RTSP_QUIRKS)
     cases.push({
@@ -92,6 +127,13 @@ beforeAll(async () => {
     url: `rtsp://127.0.0.1:${redirectPort}${quirkMountPath(REDIRECT_QUIRK.name)}`,
     transport: 'tcp',
     mountPath: movedPath,
+  });
+
+  cases.push({
+    ...RTSPS_QUIRK,
+    url: `rtsps://127.0.0.1:${tlsPort}${rtspsPath}`,
+    transport: 'tcp',
+    mountPath: rtspsPath,
   });
 
   index = RecordingIndex.open({ dataDir });
@@ -199,7 +241,7 @@ describe('vendor quirk corpus', () => {
     for (const c of cases) expect(c.report).toMatch(/^https:\/\/github\.com\//);
   });
 
-  for (const q of [...RTSP_QUIRKS.map((x) => x.name), REDIRECT_QUIRK.name]) {
+  for (const q of [...RTSP_QUIRKS.map((x) => x.name), REDIRECT_QUIRK.name, RTSPS_QUIRK.name]) {
     const test = NEEDS_LIBERAL_SDP.has(q) ? it.fails : it;
     test(`${q}: records clean files covering >= 90 % of the streamed time`, () => {
       const o = outcomes.get(q)!;

@@ -2,6 +2,7 @@
 // responses matched back, one authentication retry on 401 (Basic or Digest, recomputed per
 // request), and `$` interleaved frames handed on. It knows no SDP, no RTP and no session flow.
 import type net from 'node:net';
+import tls from 'node:tls';
 import { NvrError, redactUrl } from '../../base';
 import type { ErrorContext, ErrorKind } from '../../base';
 import { ClientAuthenticator } from './client-auth';
@@ -85,6 +86,7 @@ export class RtspConnection {
         clock.clearTimeout(timer);
         signal?.removeEventListener('abort', onAbort);
         socket.off('connect', onConnect);
+        socket.off('secureConnect', onConnect);
         if (err) {
           this.closed = true;
           socket.destroy();
@@ -103,7 +105,8 @@ export class RtspConnection {
         timeoutMs,
       );
       signal?.addEventListener('abort', onAbort, { once: true });
-      socket.once('connect', onConnect);
+      // Over TLS the connection is usable once the handshake is done.
+      socket.once(socket instanceof tls.TLSSocket ? 'secureConnect' : 'connect', onConnect);
       socket.on('error', (err: NodeJS.ErrnoException) => {
         const code = err.code ?? '';
         if (!settled) {

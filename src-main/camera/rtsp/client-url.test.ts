@@ -9,6 +9,7 @@ describe('parseRtspUrl', () => {
       url: 'rtsp://10.0.0.2:8554/live',
       host: '10.0.0.2',
       port: 8554,
+      tls: false,
       username: 'ad@min',
       password: 'p@ss:w/rd%#1',
     });
@@ -44,7 +45,12 @@ describe('redirectTarget', () => {
     expect(own.target.url).toBe('rtsp://10.0.0.9/x');
   });
 
-  it('refuses a Location that is not rtsp://', () => {
-    expect(() => redirectTarget(current, creds, 'rtsps://10.0.0.2/1')).toThrow(/rtsp/);
+  it('refuses a Location that is not rtsp:// or rtsps://', () => {
+    expect(() => redirectTarget(current, creds, 'http://10.0.0.2/1')).toThrow(/rtsp/);
+    expect(redirectTarget(current, creds, 'rtsps://10.0.0.2/1').target).toMatchObject({
+      tls: true,
+      port: 322,
+      url: 'rtsps://10.0.0.2/1',
+    });
   });
 });

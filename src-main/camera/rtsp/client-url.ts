@@ -1,5 +1,5 @@
-// RTSP URL handling for the client: splits rtsp://user:pass@host:port/path into the request URL
-// (never carrying credentials) and the credentials. Pure string work.
+// RTSP URL handling for the client: splits rtsp[s]://user:pass@host:port/path into the request URL
+// (never carrying credentials) and the credentials; follows redirects. Pure string work.
 import { NvrError, redactUrl } from '../../base';
 
 export interface ParsedUrl {
@@ -7,6 +7,8 @@ export interface ParsedUrl {
   url: string;
   host: string;
   port: number;
+  /** rtsps://: the control connection runs over TLS (RTP interleaved in it). */
+  tls: boolean;
   username?: string;
   password?: string;
 }
@@ -19,11 +21,17 @@ export function parseRtspUrl(raw: string): ParsedUrl {
   } catch {
     throw new NvrError('bad_request', 'not a valid RTSP URL', { url: redactUrl(raw) });
   }
-  if (u.protocol !== 'rtsp:' || u.hostname === '')
-    throw new NvrError('bad_request', 'not an rtsp:// URL', { url: redactUrl(raw) });
-  const port = u.port === '' ? 554 : Number(u.port);
+  if ((u.protocol !== 'rtsp:' && u.protocol !== 'rtsps:') || u.hostname === '')
+    throw new NvrError('bad_request', 'not an rtsp:// or rtsps:// URL', { url: redactUrl(raw) });
+  const tls = u.protocol === 'rtsps:';
+  const port = u.port === '' ? (tls ? 322 : 554) : Number(u.port);
   const host = u.hostname.replace(/^\[(.*)\]$/, '$1');
-  const out: ParsedUrl = { url: `rtsp://${u.host}${u.pathname}${u.search}`, host, port };
+  const out: ParsedUrl = {
+    url: `${u.protocol}//${u.host}${u.pathname}${u.search}`,
+    host,
+    port,
+    tls,
+  };
   if (u.username !== '') out.username = decodeLenient(u.username);
   if (u.password !== '') out.password = decodeLenient(u.password);
   return out;

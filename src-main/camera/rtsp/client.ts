@@ -12,7 +12,7 @@ import { accessUnitIterator } from './client-iterator';
 import { SessionTimers } from './client-timers';
 import { TrackReceiver } from './client-track';
 import { systemClock, type Clock } from '../../base';
-import { defaultSocketOpener } from './client-types';
+import { defaultSocketOpener, tlsSocketOpener } from './client-types';
 import type {
   RtspClientEvents,
   RtspClientOptions,
@@ -88,7 +88,8 @@ export class RtspClient extends EventEmitter<RtspClientEvents> {
       throw new NvrError('conflict', 'connect() may be called once', { url: this.target.url });
     this.state = 'connecting';
     this.options.signal?.addEventListener('abort', this.onAbort, { once: true });
-    const mode = this.options.transport ?? 'auto';
+    // RTSPS carries RTP interleaved in the TLS connection: UDP would need SRTP.
+    const mode = this.target.tls ? 'tcp' : (this.options.transport ?? 'auto');
     try {
       if (mode !== 'auto') return await this.attempt(mode, false);
       try {
@@ -121,7 +122,9 @@ export class RtspClient extends EventEmitter<RtspClientEvents> {
       ...this.credentials,
       timeoutMs: this.timeoutMs,
       clock: this.clock,
-      openSocket: this.options.openSocket ?? defaultSocketOpener,
+      openSocket:
+        this.options.openSocket ??
+        (this.target.tls ? tlsSocketOpener(this.options.tlsVerify ?? false) : defaultSocketOpener),
       userAgent: this.options.userAgent ?? 'nvr-rtsp/0.1',
       ...(this.options.signal ? { signal: this.options.signal } : {}),
     });

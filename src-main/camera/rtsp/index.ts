@@ -83,4 +83,11 @@ export type {
 export { RtspCameraSession, userMessage } from './client-session';
 export type { CameraStreamStats } from './client-stats';
 export type { RtspQuirk } from './quirks';
-export { RTSP_QUIRKS, REDIRECT_QUIRK, quirkByName, quirkMountPath, quirkCameraUrl } from './quirks';
+export {
+  RTSP_QUIRKS,
+  REDIRECT_QUIRK,
+  RTSPS_QUIRK,
+  quirkByName,
+  quirkMountPath,
+  quirkCameraUrl,
+} from './quirks';

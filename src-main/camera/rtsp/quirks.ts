@@ -218,6 +218,14 @@ export const REDIRECT_QUIRK = {
   imitates: 'DESCRIBE answers 302 Moved Temporarily with a Location on another port',
 } as const;
 
+/** The quirk RTSPS imitates; it needs a TLS listener with a certificate, so it is not a mount profile. */
+export const RTSPS_QUIRK = {
+  name: 'unifi-protect-rtsps',
+  vendor: 'Ubiquiti UniFi Protect',
+  report: 'https://github.com/koush/scrypted/issues/2016',
+  imitates: 'RTSP only over TLS (rtsps://, a self-signed certificate), RTP interleaved',
+} as const;
+
 export function quirkByName(name: string): RtspQuirk | undefined {
   return RTSP_QUIRKS.find((q) => q.name === name);
 }

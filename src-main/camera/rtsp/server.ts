@@ -3,6 +3,7 @@
 // Binds where it is told (default 127.0.0.1); never reaches out to the network itself.
 import { EventEmitter } from 'node:events';
 import { createServer, type Server, type Socket } from 'node:net';
+import { createServer as createTlsServer } from 'node:tls';
 import { NvrError, isNvrError, systemClock, type Clock } from '../../base';
 import type { VideoCodec } from '../../media';
 import {
@@ -45,6 +46,8 @@ export interface RtspServerOptions {
   /** A TCP reader whose unsent bytes exceed this is dropped to the next keyframe (default 512 KiB). */
   tcpHighWaterBytes?: number;
   senderReportIntervalMs?: number;
+  /** Serve RTSPS (RTSP over TLS, RTP interleaved) with this PEM certificate and key. */
+  tls?: { cert: string | Buffer; key: string | Buffer };
   clock?: Clock;
 }
 
@@ -95,7 +98,10 @@ export class RtspServer extends EventEmitter implements ServerState {
     if (this.server)
       throw new NvrError('conflict', 'RTSP server already listening', { port: this.port });
     this.host = opts.host ?? '127.0.0.1';
-    const server = createServer((socket) => this.onConnection(socket));
+    const onSocket = (socket: Socket): void => this.onConnection(socket);
+    const server = this.options.tls
+      ? createTlsServer({ cert: this.options.tls.cert, key: this.options.tls.key }, onSocket)
+      : createServer(onSocket);
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(opts.port ?? 0, this.host, () => {
