@@ -56,6 +56,7 @@ export class ClipMount implements Mount {
   readonly payloadType: number;
   readonly quirk: RtspQuirk | undefined;
   private readonly shaper: QuirkShaper;
+  private readonly silentAudio: TrackFanout | undefined;
 
   constructor(
     readonly path: string,
@@ -66,6 +67,7 @@ export class ClipMount implements Mount {
     this.payloadType = options.payloadType ?? 96;
     this.quirk = options.quirk;
     this.shaper = new QuirkShaper(options.quirk, clip.codec);
+    if (options.quirk?.sdp?.audioFirst) this.silentAudio = new TrackFanout({ clockRate: 44100 });
     const sdp = buildSdp({
       sessionName: path,
       tracks: [
@@ -93,7 +95,9 @@ export class ClipMount implements Mount {
   }
 
   tracks(): MountTrack[] {
-    return [{ control: 'trackID=0', fanout: this.fanout }];
+    const video = { control: 'trackID=0', fanout: this.fanout };
+    // An audio-first quirk lists an audio track too: it can be set up, and stays silent.
+    return this.silentAudio ? [video, { control: 'trackID=1', fanout: this.silentAudio }] : [video];
   }
 
   readerCount(): number {
