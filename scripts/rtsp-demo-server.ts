@@ -1,12 +1,19 @@
 // Serves the demo clips (resources/demo) over RTSP for manual checks and benchmarks:
-//   npx tsx scripts/rtsp-demo-server.ts [--port 8554] [--host 127.0.0.1] [--user u --password p [--scheme any|basic|digest]]
+//   npx tsx scripts/rtsp-demo-server.ts [--port 8554] [--host 127.0.0.1] [--user u --password p [--scheme any|basic|digest]] [--quirks]
 //     [--drop-rtp-percent 2] [--drop-keyframes]   (trouble for decode health: UDP loss, keyframes that never arrive)
 // Each <scene>-<main|sub>.<h264|h265> file is served at rtsp://HOST:PORT/<scene>/<main|sub>; any other path accepts publishers.
+// --quirks adds rtsp://HOST:PORT/quirk/<name> per imitated vendor quirk (src-main/camera/rtsp/QUIRKS.md).
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { RtspServer } from '../src-main/camera/rtsp';
+import {
+  REDIRECT_QUIRK,
+  RTSP_QUIRKS,
+  RtspServer,
+  quirkCameraUrl,
+  quirkMountPath,
+} from '../src-main/camera/rtsp';
 
 const { values } = parseArgs({
   options: {
@@ -18,6 +25,7 @@ const { values } = parseArgs({
     scheme: { type: 'string', default: 'any' },
     'drop-rtp-percent': { type: 'string' },
     'drop-keyframes': { type: 'boolean' },
+    quirks: { type: 'boolean', default: false },
   },
 });
 
@@ -44,7 +52,24 @@ for (const name of readdirSync(dir).sort()) {
   await server.addClipStream(mountPath, { file: path.join(dir, name) });
   urls.push(mountPath);
 }
+const quirkUrls: string[] = [];
+if (values.quirks) {
+  const file = path.join(dir, 'door-sub.h264');
+  for (const quirk of RTSP_QUIRKS) {
+    await server.addClipStream(quirkMountPath(quirk.name), { file, quirk });
+    quirkUrls.push(quirk.name);
+  }
+  const redirect = quirkMountPath(REDIRECT_QUIRK.name);
+  await server.addClipStream(`${redirect}/moved`, { file });
+  server.addRedirect(redirect, `${redirect}/moved`);
+}
 const { port } = await server.listen({ host: values.host, port: Number(values.port) });
+const base = `rtsp://${values.host}:${port}`;
+for (const name of quirkUrls) {
+  const quirk = RTSP_QUIRKS.find((q) => q.name === name)!;
+  console.log(`${quirkCameraUrl(base, quirk)}  (${quirk.vendor}: ${quirk.imitates})`);
+}
+if (values.quirks) console.log(`${base}${quirkMountPath(REDIRECT_QUIRK.name)}  (302)`);
 server.on('publish', (p: string) => console.log(`publishing: ${p}`));
 server.on('unpublish', (p: string) => console.log(`unpublished: ${p}`));
 for (const u of urls) console.log(`rtsp://${values.host}:${port}${u}`);

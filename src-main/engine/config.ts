@@ -12,6 +12,8 @@ export interface EngineConfig {
   port: number;
   /** Start the built-in demo cameras. */
   demo: boolean;
+  /** With the demo, one camera per imitated vendor quirk (`--demo-quirks`, NVR_DEMO_QUIRKS=1). */
+  demoQuirks?: boolean;
   logLevel: LogLevel;
   /** Folder with the demo clips and icons (`NVR_RESOURCES_DIR`); found from the code's location when absent. */
   resourcesDir?: string;
@@ -43,6 +45,7 @@ export const USAGE = `Usage: serve [--data DIR] [--port N] [--host ADDR] [--demo
   --port N           HTTP port, 0 for any free port (env NVR_PORT, default ${DEFAULT_PORT})
   --host ADDR        address to bind (env NVR_HOST, default ${DEFAULT_HOST}: this machine only)
   --demo             start the built-in demo cameras
+  --demo-quirks      the demo plus one camera per imitated vendor RTSP quirk (env NVR_DEMO_QUIRKS=1)
   --log-level LEVEL  trace|debug|info|warn|error|fatal|silent (env NVR_LOG_LEVEL, default info)
   --auth MODE        required|loopback-open (env NVR_AUTH; default: required unless --host is loopback)
   --tls-cert FILE    serve HTTPS with this PEM certificate (env NVR_TLS_CERT; needs --tls-key)
@@ -131,7 +134,7 @@ export function parseCommandLine(
     const m = /^--([a-z-]+)(?:=(.*))?$/.exec(arg);
     if (!m) throw badConfig(`unexpected argument "${arg}"\n${USAGE}`, 'argv');
     const name = m[1] as string;
-    if (name === 'demo' || name === 'https') {
+    if (name === 'demo' || name === 'demo-quirks' || name === 'https') {
       if (m[2] !== undefined) throw badConfig(`--${name} takes no value`, name);
       flags.set(name, true);
       continue;
@@ -179,7 +182,11 @@ export function parseCommandLine(
     dataDir: data ? parseDir(data[0], data[1], cwd) : defaultDataDir(platform, env, homeDir),
     port: port ? parsePort(port[0], port[1]) : DEFAULT_PORT,
     host: host ? parseHost(host[0], host[1]) : DEFAULT_HOST,
-    demo: flags.get('demo') === true || env.NVR_DEMO === '1',
+    demo:
+      flags.get('demo') === true ||
+      env.NVR_DEMO === '1' ||
+      flags.get('demo-quirks') === true ||
+      env.NVR_DEMO_QUIRKS === '1',
     logLevel: level ? parseLevel(level[0], level[1]) : 'info',
   };
   const auth = pick('auth', 'NVR_AUTH');
@@ -196,6 +203,7 @@ export function parseCommandLine(
     config.tlsKeyFile = parseDir(key[0], key[1], cwd);
   }
   if (flags.get('https') === true || env.NVR_HTTPS === '1') config.https = true;
+  if (flags.get('demo-quirks') === true || env.NVR_DEMO_QUIRKS === '1') config.demoQuirks = true;
   const cors = pick('cors-origin', 'NVR_CORS_ORIGINS');
   if (cors) {
     const origins = cors[0]

@@ -4,7 +4,14 @@ import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { NvrError } from '../base';
 import type { Logger } from '../base';
-import { RtspServer } from '../camera/rtsp';
+import {
+  REDIRECT_QUIRK,
+  RTSP_QUIRKS,
+  RtspServer,
+  quirkCameraUrl,
+  quirkMountPath,
+} from '../camera/rtsp';
+import type { RtspQuirk } from '../camera/rtsp';
 import { startFakeOnvifDevices } from '../camera/onvif/testing';
 import type { FakeOnvifDevice } from '../camera/onvif/testing';
 import type { CameraInput } from '../../src-preload/contract';
@@ -50,7 +57,8 @@ export function findDemoScenes(demoDir: string): DemoScene[] {
 
 export interface DemoRtspServer {
   listen(opts: { host?: string; port?: number }): Promise<unknown>;
-  addClipStream(path: string, opts: { file: string }): Promise<void>;
+  addClipStream(path: string, opts: { file: string; quirk?: RtspQuirk }): Promise<void>;
+  addRedirect?(path: string, location: string): void;
   close(): Promise<void>;
   readonly listeningPort: number;
 }
@@ -67,6 +75,8 @@ export interface RunningDemo {
 export interface DemoOptions {
   /** WS-Discovery port the fake ONVIF devices share; default 3702 (what a Scan asks), 0 in tests. */
   onvifMulticastPort?: number;
+  /** Also one camera per vendor quirk the RTSP server imitates (`--demo-quirks`, camera/rtsp/QUIRKS.md). */
+  quirks?: boolean;
 }
 
 /** The demo ONVIF devices' login (also the PTZ demo camera's). */
@@ -88,6 +98,7 @@ export async function startDemo(
       await server.addClipStream(`/${s.scene}/main`, { file: s.mainFile });
       if (s.subFile) await server.addClipStream(`/${s.scene}/sub`, { file: s.subFile });
     }
+    if (options.quirks) await addQuirkMounts(server, scenes[0]!);
     await server.listen({ host: '127.0.0.1', port: 0 });
   } catch (err) {
     await server.close().catch(() => undefined);
@@ -119,6 +130,7 @@ export async function startDemo(
         }
       : {}),
   }));
+  if (options.quirks) cameras.push(...quirkCameras(rtspBaseUrl));
   return {
     rtspBaseUrl,
     cameras,
@@ -128,6 +140,34 @@ export async function startDemo(
       await server.close();
     },
   };
+}
+
+/** One mount per vendor quirk (`/quirk/<name>`), looping the first scene's sub stream. */
+async function addQuirkMounts(server: DemoRtspServer, scene: DemoScene): Promise<void> {
+  const file = scene.subFile ?? scene.mainFile;
+  for (const quirk of RTSP_QUIRKS)
+    await server.addClipStream(quirkMountPath(quirk.name), { file, quirk });
+  const redirect = quirkMountPath(REDIRECT_QUIRK.name);
+  await server.addClipStream(`${redirect}/moved`, { file });
+  server.addRedirect?.(redirect, `${redirect}/moved`);
+}
+
+function quirkCameras(rtspBaseUrl: string): CameraInput[] {
+  const camera = (name: string, url: string, creds?: RtspQuirk['credentials']): CameraInput => ({
+    name: `Quirk ${name}`,
+    streams: { main: { url } },
+    transport: 'tcp',
+    recording: { mode: 'continuous', retentionDays: 1, recordSub: false },
+    ...(creds ? { username: creds.username, password: creds.password } : {}),
+  });
+  return [
+    ...RTSP_QUIRKS.map((q) =>
+      q.credentials
+        ? camera(q.name, `${rtspBaseUrl}${quirkMountPath(q.name)}`, q.credentials)
+        : camera(q.name, quirkCameraUrl(rtspBaseUrl, q)),
+    ),
+    camera(REDIRECT_QUIRK.name, `${rtspBaseUrl}${quirkMountPath(REDIRECT_QUIRK.name)}`),
+  ];
 }
 
 /**

@@ -303,6 +303,7 @@ export function createEngine(config: EngineConfig, deps: EngineDeps = {}): Engin
           path.join(resourcesDir, 'demo'),
           logger.child({ module: 'demo' }),
           deps.createDemoServer,
+          { quirks: config.demoQuirks === true },
         );
         disposables.add({ dispose: () => demo.close() });
         // Demo cameras keep their ids across restarts: the same name gets its new URLs.

@@ -57,6 +57,7 @@ describe('parseRtspUrl', () => {
       url: 'rtsp://cam.local/ch1?x=1',
       host: 'cam.local',
       port: 554,
+      tls: false,
       username: 'ad@min',
       password: 'p:ss',
     });

@@ -2,9 +2,11 @@
 // responses matched back, one authentication retry on 401 (Basic or Digest, recomputed per
 // request), and `$` interleaved frames handed on. It knows no SDP, no RTP and no session flow.
 import type net from 'node:net';
+import tls from 'node:tls';
 import { NvrError, redactUrl } from '../../base';
 import type { ErrorContext, ErrorKind } from '../../base';
 import { ClientAuthenticator } from './client-auth';
+import { parseSessionHeader } from './headers';
 import type { Clock } from '../../base';
 import type { SocketOpener } from './client-types';
 import {
@@ -84,6 +86,7 @@ export class RtspConnection {
         clock.clearTimeout(timer);
         signal?.removeEventListener('abort', onAbort);
         socket.off('connect', onConnect);
+        socket.off('secureConnect', onConnect);
         if (err) {
           this.closed = true;
           socket.destroy();
@@ -102,7 +105,8 @@ export class RtspConnection {
         timeoutMs,
       );
       signal?.addEventListener('abort', onAbort, { once: true });
-      socket.once('connect', onConnect);
+      // Over TLS the connection is usable once the handshake is done.
+      socket.once(socket instanceof tls.TLSSocket ? 'secureConnect' : 'connect', onConnect);
       socket.on('error', (err: NodeJS.ErrnoException) => {
         const code = err.code ?? '';
         if (!settled) {
@@ -208,6 +212,7 @@ export class RtspConnection {
     uri: string,
     headers: RtspHeader[] = [],
     acceptStatus: (code: number) => boolean = ok2xx,
+    timeoutMs = this.options.timeoutMs,
   ): Promise<RtspResponse> {
     let retries = 0;
     for (;;) {
@@ -220,7 +225,8 @@ export class RtspConnection {
       if (this.sessionId !== undefined) all.push(['Session', this.sessionId]);
       const authorization = this.auth.authorization(method, uri);
       if (authorization !== undefined) all.push(['Authorization', authorization]);
-      const res = await this.send(method, uri, all, cseq);
+      const res = await this.send(method, uri, all, cseq, timeoutMs);
+      this.adoptSessionId(res);
       const context = { method, cseq, statusCode: res.statusCode };
       if (res.statusCode === 401) {
         const challenges = getHeaders(res.headers, 'www-authenticate');
@@ -260,13 +266,14 @@ export class RtspConnection {
     uri: string,
     headers: RtspHeader[],
     cseq: number,
+    timeoutMs: number,
   ): Promise<RtspResponse> {
     return new Promise<RtspResponse>((resolve, reject) => {
       if (this.closed) {
         reject(this.closedError ?? this.error('cancelled', 'connection closed', { method, cseq }));
         return;
       }
-      const { clock, timeoutMs } = this.options;
+      const { clock } = this.options;
       const timer = clock.setTimeout(() => {
         const i = this.pending.indexOf(p);
         if (i >= 0) this.pending.splice(i, 1);
@@ -278,6 +285,22 @@ export class RtspConnection {
       this.pending.push(p);
       this.write(serializeRequest({ method, uri, headers }));
     });
+  }
+
+  /**
+   * A camera may name a new Session id after SETUP (XiongMai "H264DVR" on a second SETUP, others
+   * in the PLAY answer) and forget the old one: later requests carry the id it named last.
+   */
+  private adoptSessionId(res: RtspResponse): void {
+    if (this.sessionId === undefined || res.statusCode < 200 || res.statusCode >= 300) return;
+    const header = getHeader(res.headers, 'session');
+    if (header === undefined) return;
+    try {
+      const id = parseSessionHeader(header).id;
+      if (id !== '') this.sessionId = id;
+    } catch {
+      // a mangled Session header in a later answer: keep the id we have
+    }
   }
 
   /** Ends the connection with an error: pending requests reject, onClose fires once. */

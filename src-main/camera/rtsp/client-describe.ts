@@ -32,12 +32,22 @@ export function readDescribe(
   let base = requestUrl;
   if (header !== undefined && header !== '') {
     try {
-      base = new URL(header, requestUrl).href;
+      base = new URL(withScheme(header), requestUrl).href;
     } catch {
       base = requestUrl;
     }
   }
   return { sdp, base };
+}
+
+/**
+ * Some firmwares (SV3C) send Content-Base as `host:port/path/` without `rtsp://`; resolved as a
+ * relative reference it would land under the request path, so it gets the scheme back.
+ */
+function withScheme(value: string): string {
+  const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(value)?.[1];
+  if (scheme !== undefined && /^(rtsps?|rtspu|https?)$/i.test(scheme)) return value;
+  return /^[^/?#@\s]+:\d+(\/|$)/.test(value) ? `rtsp://${value}` : value;
 }
 
 /**

@@ -155,8 +155,10 @@ describe('RtspClient bad input', () => {
     await c.connect();
     const err = await closed;
     expect(isNvrError(err, 'timeout')).toBe(true);
-    expect(isNvrError(err) && err.context.method).toBe('GET_PARAMETER');
+    // An unanswered GET_PARAMETER switches to OPTIONS (Hipcam); an unanswered OPTIONS ends it.
+    expect(isNvrError(err) && err.context.method).toBe('OPTIONS');
     expect(camera.requests.map((r) => r.method)).toContain('GET_PARAMETER');
+    expect(camera.requests.map((r) => r.method).at(-1)).toBe('OPTIONS');
   });
 
   it('keepalive uses OPTIONS (with the session) when GET_PARAMETER is not offered', async () => {

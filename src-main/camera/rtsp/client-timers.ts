@@ -1,5 +1,6 @@
-// Periodic work of a playing RTSP client session: the keepalive (GET_PARAMETER when the server
-// lists it, else OPTIONS, at half the session timeout; one left unanswered fails the connection)
+// Periodic work of a playing RTSP client session: the keepalive (GET_PARAMETER unless the server's
+// Public list leaves it out, else OPTIONS, at half the session timeout; an unanswered or refused
+// GET_PARAMETER switches to OPTIONS, an unanswered OPTIONS fails the connection)
 // and RTCP receiver reports. Owns two timers; it knows nothing about RTP or SDP.
 import { isNvrError } from '../../base';
 import type { RtspConnection } from './client-connection';
@@ -43,8 +44,10 @@ export class SessionTimers {
     const { conn, clock } = this.o;
     const method = this.useGetParameter ? 'GET_PARAMETER' : 'OPTIONS';
     const url = method === 'OPTIONS' ? this.o.optionsUrl : this.o.playUrl;
+    // Wait for the answer at most half an interval, so a fallback still beats the session timeout.
+    const waitMs = Math.max(250, this.keepaliveMs / 2);
     conn
-      .request(method, url, [], () => true)
+      .request(method, url, [], () => true, waitMs)
       .then(
         (res) => {
           // A server that lists GET_PARAMETER but refuses it gets OPTIONS from now on.
@@ -55,6 +58,12 @@ export class SessionTimers {
         (e: unknown) => {
           if (this.stopped || !this.o.isPlaying() || !isNvrError(e) || e.kind === 'cancelled')
             return;
+          if (method === 'GET_PARAMETER' && isNvrError(e, 'timeout')) {
+            // Some cameras (Hipcam) list GET_PARAMETER and never answer it: OPTIONS from now on.
+            this.useGetParameter = false;
+            this.keepalive();
+            return;
+          }
           conn.fail(
             isNvrError(e, 'timeout')
               ? conn.error('timeout', `keepalive ${method} left unanswered`, e.context)

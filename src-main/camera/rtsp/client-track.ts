@@ -60,6 +60,8 @@ export class TrackReceiver {
   private readonly reorder: SequenceReorderBuffer | undefined;
   private readonly reception: ReceptionStats;
   private ssrc: number | undefined;
+  private lastSeq: number | undefined;
+  private lastTimestamp: number | undefined;
   private fpsFromSps = false;
   private readonly ptsDeltas: number[] = [];
   private lastPts: number | undefined;
@@ -120,10 +122,16 @@ export class TrackReceiver {
     this.counters.rtpBytes += bytes.length;
     if (this.ssrc !== undefined && packet.ssrc !== this.ssrc) {
       this.reception.reset();
-      this.lastPts = undefined;
-      this.events.discontinuity('ssrc_change');
+      // Some cameras (Uniview) take a new SSRC at every keyframe while numbering and timing go
+      // on: that is the same stream, not a new run. A real new sender restarts both.
+      if (!this.continuesStream(packet)) {
+        this.lastPts = undefined;
+        this.events.discontinuity('ssrc_change');
+      }
     }
     this.ssrc = packet.ssrc;
+    this.lastSeq = packet.sequenceNumber;
+    this.lastTimestamp = packet.timestamp;
     this.reception.onPacket(packet, arrivalMs);
     const lateBefore = this.reorder?.stats.packetsLate ?? 0;
     const ordered = this.reorder ? this.reorder.push(packet) : [packet];
@@ -156,6 +164,13 @@ export class TrackReceiver {
     if (this.recentLost.get(rtpTimestamp) !== false) return;
     this.recentLost.set(rtpTimestamp, true);
     this.framesLostToLate++;
+  }
+
+  private continuesStream(p: RtpPacket): boolean {
+    if (this.lastSeq === undefined || this.lastTimestamp === undefined) return false;
+    const seqStep = (p.sequenceNumber - this.lastSeq) & 0xffff;
+    const tsStep = (p.timestamp - this.lastTimestamp) >>> 0;
+    return seqStep >= 1 && seqStep <= 100 && tsStep <= 10 * this.info.clockRate;
   }
 
   private depacketize(packet: RtpPacket): void {

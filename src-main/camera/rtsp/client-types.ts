@@ -1,6 +1,7 @@
 // Types shared by the RTSP client, its track handling and the camera session: options, injected
 // clock and socket opener, track info and event maps. Declarations only, no behaviour beyond defaults.
 import net from 'node:net';
+import tls from 'node:tls';
 import type { Clock, NvrError } from '../../base';
 import type { AccessUnit, VideoCodec } from '../../media';
 
@@ -9,6 +10,24 @@ export type SocketOpener = (host: string, port: number) => net.Socket;
 
 export const defaultSocketOpener: SocketOpener = (host, port) =>
   net.connect({ host, port, noDelay: true });
+
+/**
+ * rtsps://: TLS to the camera. Cameras (UniFi Protect, Dahua) serve self-signed certificates, so
+ * by default the certificate is not checked (what ffmpeg does): the stream is encrypted but the
+ * camera not authenticated. `verify` checks it against the system CAs and the host name.
+ */
+export function tlsSocketOpener(verify: boolean): SocketOpener {
+  return (host, port) => {
+    const socket = tls.connect({
+      host,
+      port,
+      ...(net.isIP(host) === 0 ? { servername: host } : {}),
+      rejectUnauthorized: verify,
+    });
+    socket.setNoDelay(true);
+    return socket;
+  };
+}
 
 export type RtspTransport = 'tcp' | 'udp' | 'auto';
 
@@ -28,6 +47,8 @@ export interface RtspClientOptions {
   /** Interval of RTCP receiver reports. Default 5 s. */
   receiverReportIntervalMs?: number;
   userAgent?: string;
+  /** rtsps:// only: check the camera's certificate (default false: self-signed certs are the norm). */
+  tlsVerify?: boolean;
   signal?: AbortSignal;
   clock?: Clock;
   openSocket?: SocketOpener;

@@ -12,7 +12,7 @@ import { accessUnitIterator } from './client-iterator';
 import { SessionTimers } from './client-timers';
 import { TrackReceiver } from './client-track';
 import { systemClock, type Clock } from '../../base';
-import { defaultSocketOpener } from './client-types';
+import { defaultSocketOpener, tlsSocketOpener } from './client-types';
 import type {
   DecodeCounters,
   RtspClientEvents,
@@ -25,14 +25,20 @@ import { encodeInterleaved, getHeader } from './message';
 import type { RtspResponse } from './message';
 import { isLoopback, parseRtspUrl } from './client-url';
 import type { ParsedUrl } from './client-url';
+import { isRedirect, redirectTarget } from './client-url';
 import { bindUdpPair } from './udp-transport';
 import type { UdpPair } from './udp-transport';
 
 type Attempt = 'tcp' | 'udp';
 
+/** 3xx answers followed before giving up. */
+const MAX_REDIRECTS = 3;
+
 export class RtspClient extends EventEmitter<RtspClientEvents> {
   private readonly clock: Clock;
-  private readonly target: ParsedUrl;
+  /** Where requests go; a 3xx redirect replaces it (and the credentials, see redirectTarget). */
+  private target: ParsedUrl;
+  private credentials: { username?: string; password?: string };
   private readonly timeoutMs: number;
   private conn: RtspConnection | undefined;
   private udp: UdpPair | undefined;
@@ -49,6 +55,10 @@ export class RtspClient extends EventEmitter<RtspClientEvents> {
     super();
     this.clock = options.clock ?? systemClock;
     this.target = parseRtspUrl(options.url);
+    this.credentials = {
+      username: options.username ?? this.target.username,
+      password: options.password ?? this.target.password,
+    };
     this.timeoutMs = options.timeoutMs ?? 10_000;
   }
 
@@ -84,7 +94,8 @@ export class RtspClient extends EventEmitter<RtspClientEvents> {
       throw new NvrError('conflict', 'connect() may be called once', { url: this.target.url });
     this.state = 'connecting';
     this.options.signal?.addEventListener('abort', this.onAbort, { once: true });
-    const mode = this.options.transport ?? 'auto';
+    // RTSPS carries RTP interleaved in the TLS connection: UDP would need SRTP.
+    const mode = this.target.tls ? 'tcp' : (this.options.transport ?? 'auto');
     try {
       if (mode !== 'auto') return await this.attempt(mode, false);
       try {
@@ -109,28 +120,67 @@ export class RtspClient extends EventEmitter<RtspClientEvents> {
     }
   }
 
-  private async attempt(transport: Attempt, waitForRtp: boolean): Promise<TrackInfo> {
+  private async openConnection(): Promise<RtspConnection> {
     const conn = new RtspConnection({
       url: this.target.url,
       host: this.target.host,
       port: this.target.port,
-      username: this.options.username ?? this.target.username,
-      password: this.options.password ?? this.target.password,
+      ...this.credentials,
       timeoutMs: this.timeoutMs,
       clock: this.clock,
-      openSocket: this.options.openSocket ?? defaultSocketOpener,
+      openSocket:
+        this.options.openSocket ??
+        (this.target.tls ? tlsSocketOpener(this.options.tlsVerify ?? false) : defaultSocketOpener),
       userAgent: this.options.userAgent ?? 'nvr-rtsp/0.1',
       ...(this.options.signal ? { signal: this.options.signal } : {}),
     });
     this.conn = conn;
     conn.onClose = (err) => this.onConnectionLost(conn, err);
     await conn.open();
+    return conn;
+  }
 
-    const url = this.target.url;
-    const options = await conn.request('OPTIONS', url, [], () => true);
-    this.publicMethods = parseMethodList(getHeader(options.headers, 'public') ?? '');
+  /**
+   * OPTIONS and DESCRIBE, following up to MAX_REDIRECTS 3xx answers (cameras behind a
+   * redirector, or one that moved the stream to another port); a new host or port gets a new
+   * connection. Resolves with the connection that answered DESCRIBE with 2xx.
+   */
+  private async describe(): Promise<{ conn: RtspConnection; describe: RtspResponse }> {
+    let conn = await this.openConnection();
+    for (let hops = 0; ; hops++) {
+      const url = this.target.url;
+      const options = await conn.request('OPTIONS', url, [], () => true);
+      this.publicMethods = parseMethodList(getHeader(options.headers, 'public') ?? '');
+      let res = options;
+      if (!isRedirect(options.statusCode))
+        res = await conn.request(
+          'DESCRIBE',
+          url,
+          [['Accept', 'application/sdp']],
+          (c) => (c >= 200 && c < 300) || isRedirect(c),
+        );
+      if (!isRedirect(res.statusCode)) return { conn, describe: res };
+      const method = res === options ? 'OPTIONS' : 'DESCRIBE';
+      const location = getHeader(res.headers, 'location');
+      if (hops >= MAX_REDIRECTS || location === undefined || location === '')
+        throw conn.error(
+          'protocol',
+          location ? `more than ${MAX_REDIRECTS} redirects` : `${res.statusCode} without Location`,
+          contextOf(res, method),
+        );
+      const next = redirectTarget(this.target, this.credentials, location);
+      const moved = next.target.host !== this.target.host || next.target.port !== this.target.port;
+      this.target = next.target;
+      this.credentials = next.credentials;
+      if (moved) {
+        conn.close();
+        conn = await this.openConnection();
+      }
+    }
+  }
 
-    const describe = await conn.request('DESCRIBE', url, [['Accept', 'application/sdp']]);
+  private async attempt(transport: Attempt, waitForRtp: boolean): Promise<TrackInfo> {
+    const { conn, describe } = await this.describe();
     const { sdp, base } = readDescribe(conn, describe, this.target.url);
     const sdpTrack = pickVideo(conn, sdp, describe);
     const controlUrl = resolveControlUrl(base, sdpTrack.control);
@@ -270,7 +320,9 @@ export class RtspClient extends EventEmitter<RtspClientEvents> {
       clock: this.clock,
       conn,
       timeoutSec,
-      useGetParameter: this.publicMethods.includes('GET_PARAMETER'),
+      // No Public list at all: try GET_PARAMETER (the RFC's liveness ping); refusals fall back.
+      useGetParameter:
+        this.publicMethods.length === 0 || this.publicMethods.includes('GET_PARAMETER'),
       optionsUrl: this.target.url,
       playUrl: this.playUrl,
       receiverReportIntervalMs: this.options.receiverReportIntervalMs ?? 5000,

@@ -87,3 +87,12 @@ export { StreamHealthMonitor, DEFAULT_HEALTH_THRESHOLDS } from './stream-health'
 export type { DecodeTotals, HealthThresholds, HealthVerdict, StreamHealth } from './stream-health';
 export { RtspCameraSession, userMessage } from './client-session';
 export type { CameraStreamStats } from './client-stats';
+export type { RtspQuirk } from './quirks';
+export {
+  RTSP_QUIRKS,
+  REDIRECT_QUIRK,
+  RTSPS_QUIRK,
+  quirkByName,
+  quirkMountPath,
+  quirkCameraUrl,
+} from './quirks';

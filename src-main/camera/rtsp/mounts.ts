@@ -8,6 +8,8 @@ import { H264Packetizer, H265Packetizer, buildSenderReport, parseRtcp } from '..
 import { buildSdp, parseSdp, videoTrackFromSdp } from '../../media/sdp';
 import { ClipLooper, type Clip } from './clip-source';
 import { TrackFanout } from './fanout';
+import { QuirkShaper, quirkSdp } from './quirk-shaper';
+import type { RtspQuirk } from './quirks';
 import { payloadHasKeyframe } from './rtp-keyframe';
 
 export interface MountTrack {
@@ -25,6 +27,8 @@ export interface Mount {
   sdp(): string | undefined;
   tracks(): MountTrack[];
   readerCount(): number;
+  /** A vendor quirk the mount imitates (clip mounts only). */
+  readonly quirk?: RtspQuirk;
 }
 
 export interface ClipMountOptions {
@@ -33,6 +37,8 @@ export interface ClipMountOptions {
   senderReportIntervalMs?: number;
   payloadType?: number;
   mtu?: number;
+  /** Behave like a quirky camera (see quirks.ts). */
+  quirk?: RtspQuirk;
 }
 
 /** Serves a clip in a loop: packetizes each access unit when its time comes and fans it out. */
@@ -50,6 +56,9 @@ export class ClipMount implements Mount {
   private rtpBase = 0;
   private ssrc = 0;
   readonly payloadType: number;
+  readonly quirk: RtspQuirk | undefined;
+  private readonly shaper: QuirkShaper;
+  private readonly silentAudio: TrackFanout | undefined;
 
   constructor(
     readonly path: string,
@@ -58,7 +67,10 @@ export class ClipMount implements Mount {
   ) {
     this.clock = options.clock ?? systemClock;
     this.payloadType = options.payloadType ?? 96;
-    this.sdpText = buildSdp({
+    this.quirk = options.quirk;
+    this.shaper = new QuirkShaper(options.quirk, clip.codec);
+    if (options.quirk?.sdp?.audioFirst) this.silentAudio = new TrackFanout({ clockRate: 44100 });
+    const sdp = buildSdp({
       sessionName: path,
       tracks: [
         {
@@ -69,6 +81,7 @@ export class ClipMount implements Mount {
         },
       ],
     });
+    this.sdpText = quirkSdp(sdp, options.quirk, path);
   }
 
   get codec(): VideoCodec {
@@ -84,7 +97,9 @@ export class ClipMount implements Mount {
   }
 
   tracks(): MountTrack[] {
-    return [{ control: 'trackID=0', fanout: this.fanout, codec: this.clip.codec }];
+    const video = { control: 'trackID=0', fanout: this.fanout, codec: this.clip.codec };
+    // An audio-first quirk lists an audio track too: it can be set up, and stays silent.
+    return this.silentAudio ? [video, { control: 'trackID=1', fanout: this.silentAudio }] : [video];
   }
 
   readerCount(): number {
@@ -106,6 +121,7 @@ export class ClipMount implements Mount {
     this.packetizer =
       this.clip.codec === 'h265' ? new H265Packetizer(opts) : new H264Packetizer(opts);
     this.looper = new ClipLooper(this.clip);
+    this.shaper.reset();
     this.fanout.reset();
     this.startMs = this.clock.monotonicMs();
     this.tick();
@@ -134,11 +150,8 @@ export class ClipMount implements Mount {
         this.startMs = now - au.pts90k / 90;
       }
       this.looper.next();
-      const packets = this.packetizer.packetize({
-        nalus: au.nalus,
-        rtpTimestamp: this.rtpBase + au.pts90k,
-      });
-      for (const p of packets) this.fanout.push(p, au.isKeyframe, now);
+      const packets = this.shaper.shape(au, this.rtpBase + au.pts90k, this.packetizer);
+      for (const p of packets) this.fanout.push(p.packet, p.keyframe, now);
       sent++;
     }
   }
@@ -175,6 +188,7 @@ interface PublishedTrack extends MountTrack {
  */
 export class PublishMount implements Mount {
   readonly kind = 'publish';
+  readonly quirk = undefined;
   private sdpText: string | undefined;
   private trackList: PublishedTrack[] = [];
   /** Set while a publisher owns the path (an id of its connection). */

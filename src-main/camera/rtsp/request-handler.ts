@@ -22,6 +22,12 @@ import {
 } from './message';
 import type { Clock } from '../../base';
 import { PublishMount, type Mount } from './mounts';
+import {
+  quirkAuthenticator,
+  quirkContentBase,
+  quirkRtpInfo,
+  quirkSetupAllowed,
+} from './quirk-rtsp';
 import { ServerSession, tcpSink, udpSink, type SessionTrack } from './session';
 import { withFaults, type RtpFaults } from './faults';
 import { bindUdpPair, closeUdpPair } from './udp';
@@ -30,6 +36,7 @@ import { bindUdpPair, closeUdpPair } from './udp';
 export interface ServerState {
   readonly mounts: Map<string, Mount>;
   readonly registeredPublishPaths: Set<string>;
+  readonly redirects: Map<string, string>;
   readonly sessions: Map<string, ServerSession>;
   readonly auth: ServerAuthenticator | undefined;
   readonly clock: Clock;
@@ -62,6 +69,8 @@ export type Reply = {
   reason?: string;
   after?: () => void;
   close?: boolean;
+  /** Write no answer at all (a quirk mount ignoring the request). */
+  noReply?: boolean;
 };
 
 export const METHODS = [
@@ -83,15 +92,24 @@ export class RequestHandler {
   async dispatch(conn: Connection, req: RtspRequest): Promise<Reply> {
     if (req.version !== 'RTSP/1.0') return { status: 505 };
     const session = this.sessionOf(req);
-    session?.touch(this.s.clock.monotonicMs());
-    if (req.method === 'OPTIONS' && !this.s.auth)
+    const quirk = (session?.mount ?? this.resolveTrack(req.uri)?.mount)?.quirk;
+    const alive = quirk?.keepalive;
+    if (!alive || ['SETUP', 'PLAY', alive.counts].includes(req.method))
+      session?.touch(this.s.clock.monotonicMs());
+    if (quirk?.play?.newSessionId && !session && getHeader(req.headers, 'session') !== undefined)
+      return { status: 454 }; // quirk: a forgotten (renamed) session id
+    const redirect = this.s.redirects.get(splitUri(req.uri).path);
+    if (redirect !== undefined && (req.method === 'OPTIONS' || req.method === 'DESCRIBE'))
+      return { status: 302, headers: [['Location', absoluteLocation(redirect, req.uri)]] };
+    const auth = quirkAuthenticator(quirk) ?? this.s.auth;
+    if (req.method === 'OPTIONS' && !auth)
       return { status: 200, headers: [['Public', METHODS.join(', ')]] };
-    if (this.s.auth) {
-      const verdict = this.s.auth.verify(req.method, getHeader(req.headers, 'authorization'));
+    if (auth) {
+      const verdict = auth.verify(req.method, getHeader(req.headers, 'authorization'));
       if (!verdict.ok) {
         return {
           status: 401,
-          headers: this.s.auth
+          headers: auth
             .challenges(verdict.stale === true)
             .map((v): RtspHeader => ['WWW-Authenticate', v]),
         };
@@ -101,6 +119,7 @@ export class RequestHandler {
       case 'OPTIONS':
         return { status: 200, headers: [['Public', METHODS.join(', ')]] };
       case 'DESCRIBE':
+        if (quirk?.describe?.delayMs) await this.delay(quirk.describe.delayMs);
         return this.describe(req);
       case 'SETUP':
         return this.setup(conn, req, session);
@@ -114,6 +133,8 @@ export class RequestHandler {
         if (session) this.s.closeSession(session, 'teardown');
         return { status: 200 };
       case 'GET_PARAMETER':
+        if (alive?.ignoreGetParameter) return { status: 0, noReply: true };
+        return { status: 200, headers: session ? [['Session', this.sessionHeader(session)]] : [] };
       case 'SET_PARAMETER':
         return { status: 200, headers: session ? [['Session', this.sessionHeader(session)]] : [] };
       case 'ANNOUNCE':
@@ -135,8 +156,12 @@ export class RequestHandler {
   private sessionHeader(s: ServerSession): string {
     return formatSessionHeader({
       id: s.id,
-      timeoutSec: Math.max(1, Math.round(this.s.sessionTimeoutMs / 1000)),
+      timeoutSec: Math.max(1, Math.round((s.timeoutMs ?? this.s.sessionTimeoutMs) / 1000)),
     });
+  }
+
+  private delay(ms: number): Promise<void> {
+    return new Promise((resolve) => this.s.clock.setTimeout(resolve, ms));
   }
 
   private describe(req: RtspRequest): Reply {
@@ -144,14 +169,11 @@ export class RequestHandler {
     const mount = this.s.mounts.get(path);
     const sdp = mount?.sdp();
     if (!mount || sdp === undefined) return { status: 404 };
-    return {
-      status: 200,
-      headers: [
-        ['Content-Type', 'application/sdp'],
-        ['Content-Base', `${stripQuery(req.uri).replace(/\/$/, '')}/`],
-      ],
-      body: sdp,
-    };
+    const base = quirkContentBase(mount.quirk, req.uri) ?? [
+      'Content-Base',
+      `${stripQuery(req.uri).replace(/\/$/, '')}/`,
+    ];
+    return { status: 200, headers: [['Content-Type', 'application/sdp'], base], body: sdp };
   }
 
   /** Finds the mount and the track a SETUP URL names ('/door/main/trackID=0' or just '/door/main'). */
@@ -195,7 +217,7 @@ export class RequestHandler {
       const tracks = mount.tracks();
       index = rest === '' && tracks.length === 1 ? 0 : tracks.findIndex((t) => t.control === rest);
     }
-    if (index < 0) return { status: 404 };
+    if (index < 0 || !quirkSetupAllowed(mount.quirk, req.uri)) return { status: 404 };
     if (existing && (existing.mount !== mount || existing.mode !== mode)) return { status: 459 };
     if (existing?.tracks.has(index)) return { status: 455, reason: 'Track Already Set Up' };
 
@@ -208,6 +230,7 @@ export class RequestHandler {
         conn.id,
         this.s.clock.monotonicMs(),
       );
+    if (mount.quirk?.keepalive) session.timeoutMs = mount.quirk.keepalive.timeoutSec * 1000;
     let track: SessionTrack;
     const reply: TransportSpec = {
       protocol: spec.protocol,
@@ -280,7 +303,7 @@ export class RequestHandler {
     socket.on('message', (msg, rinfo) => {
       if (session.closed || plainAddress(rinfo.address) !== clientHost) return;
       const now = this.s.clock.monotonicMs();
-      session.touch(now);
+      if (!session.mount.quirk?.keepalive) session.touch(now); // quirk: RTCP does not count
       if (session.mode !== 'record' || !(session.mount instanceof PublishMount)) return;
       const bytes = new Uint8Array(msg.buffer, msg.byteOffset, msg.length);
       if (rtcp) session.mount.pushRtcp(index, bytes);
@@ -299,6 +322,12 @@ export class RequestHandler {
     if (!session) return { status: 454 };
     if (session.mode !== 'play') return { status: 455 };
     if (session.mount.sdp() === undefined) return { status: 404 };
+    const quirk = session.mount.quirk;
+    if (quirk?.play?.newSessionId && session.state !== 'playing') {
+      this.s.sessions.delete(session.id);
+      session.id = randomBytes(8).toString('hex');
+      this.s.sessions.set(session.id, session);
+    }
     const headers: RtspHeader[] = [
       ['Session', this.sessionHeader(session)],
       ['Range', 'npt=0.000-'],
@@ -313,7 +342,8 @@ export class RequestHandler {
         ...mt.fanout.startInfo(),
       };
     });
-    headers.push(['RTP-Info', formatRtpInfo(info)]);
+    const rtpInfo = quirkRtpInfo(quirk, info);
+    if (rtpInfo.length > 0) headers.push(['RTP-Info', formatRtpInfo(rtpInfo)]);
     // Attach after the response is written, so the cached keyframe group follows the 200 on TCP.
     return { status: 200, headers, after: () => session.attachReaders() };
   }
@@ -368,6 +398,13 @@ export function normalizePath(path: string): string {
   p = p.replace(/\/+/g, '/');
   while (p.length > 1 && p.endsWith('/')) p = p.slice(0, -1);
   return p;
+}
+
+/** A redirect target: absolute as given, or a path on the host the request named. */
+function absoluteLocation(location: string, requestUri: string): string {
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(location)) return location;
+  const origin = /^[a-z][a-z0-9+.-]*:\/\/[^/]*/i.exec(requestUri)?.[0] ?? '';
+  return `${origin}${normalizePath(location)}`;
 }
 
 function plainAddress(addr: string): string {

@@ -3,6 +3,7 @@
 // Binds where it is told (default 127.0.0.1); never reaches out to the network itself.
 import { EventEmitter } from 'node:events';
 import { createServer, type Server, type Socket } from 'node:net';
+import { createServer as createTlsServer } from 'node:tls';
 import { NvrError, isNvrError, systemClock, type Clock } from '../../base';
 import type { VideoCodec } from '../../media';
 import {
@@ -28,6 +29,7 @@ import {
   type Reply,
   type ServerState,
 } from './request-handler';
+import type { RtspQuirk } from './quirks';
 import type { ServerSession } from './session';
 import type { RtpFaults } from './faults';
 
@@ -45,6 +47,8 @@ export interface RtspServerOptions {
   /** A TCP reader whose unsent bytes exceed this is dropped to the next keyframe (default 512 KiB). */
   tcpHighWaterBytes?: number;
   senderReportIntervalMs?: number;
+  /** Serve RTSPS (RTSP over TLS, RTP interleaved) with this PEM certificate and key. */
+  tls?: { cert: string | Buffer; key: string | Buffer };
   clock?: Clock;
   /** Trouble to inject into what readers get (tests, manual testing); changeable through `faults`. */
   faults?: RtpFaults;
@@ -75,6 +79,8 @@ export class RtspServer extends EventEmitter implements ServerState {
   private port = 0;
   readonly mounts = new Map<string, Mount>();
   readonly registeredPublishPaths = new Set<string>();
+  /** Paths whose OPTIONS/DESCRIBE answer 302 with this Location (absolute, or a path on this server). */
+  readonly redirects = new Map<string, string>();
   private readonly connections = new Map<number, Connection>();
   readonly sessions = new Map<string, ServerSession>();
   readonly auth: ServerAuthenticator | undefined;
@@ -95,7 +101,10 @@ export class RtspServer extends EventEmitter implements ServerState {
     if (this.server)
       throw new NvrError('conflict', 'RTSP server already listening', { port: this.port });
     this.host = opts.host ?? '127.0.0.1';
-    const server = createServer((socket) => this.onConnection(socket));
+    const onSocket = (socket: Socket): void => this.onConnection(socket);
+    const server = this.options.tls
+      ? createTlsServer({ cert: this.options.tls.cert, key: this.options.tls.key }, onSocket)
+      : createServer(onSocket);
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(opts.port ?? 0, this.host, () => {
@@ -144,7 +153,7 @@ export class RtspServer extends EventEmitter implements ServerState {
   /** Serves an Annex B clip at `path` (e.g. '/door/main'), looped and paced in real time. */
   async addClipStream(
     path: string,
-    opts: { file: string; codec?: VideoCodec; fallbackFps?: number },
+    opts: { file: string; codec?: VideoCodec; fallbackFps?: number; quirk?: RtspQuirk },
   ): Promise<void> {
     const p = normalizePath(path);
     if (this.mounts.has(p))
@@ -153,9 +162,15 @@ export class RtspServer extends EventEmitter implements ServerState {
     const mount = new ClipMount(p, clip, {
       clock: this.clock,
       senderReportIntervalMs: this.options.senderReportIntervalMs,
+      quirk: opts.quirk,
     });
     this.mounts.set(p, mount);
     if (this.server) mount.start();
+  }
+
+  /** Answers OPTIONS/DESCRIBE of `path` with 302 Moved Temporarily to `location` (a camera behind a redirector). */
+  addRedirect(path: string, location: string): void {
+    this.redirects.set(normalizePath(path), location);
   }
 
   /** Allows publishing (ANNOUNCE/RECORD) at `path`; required when options.publish is 'registered'. */
@@ -265,7 +280,7 @@ export class RtspServer extends EventEmitter implements ServerState {
     const ch = conn.channels.get(frame.channel);
     if (!ch || ch.session.closed) return;
     const now = this.clock.monotonicMs();
-    ch.session.touch(now);
+    if (!ch.session.mount.quirk?.keepalive) ch.session.touch(now); // quirk: RTCP does not count
     if (ch.session.mode !== 'record' || !(ch.session.mount instanceof PublishMount)) return; // RTCP receiver reports
     if (ch.rtcp) ch.session.mount.pushRtcp(ch.index, frame.payload);
     else ch.session.mount.pushRtp(ch.index, frame.payload, now);
@@ -285,6 +300,7 @@ export class RtspServer extends EventEmitter implements ServerState {
     const headers: RtspHeader[] = [];
     if (cseq !== undefined) headers.push(['CSeq', cseq]);
     headers.push(['Server', 'nvr-rtsp'], ...(reply.headers ?? []));
+    if (reply.noReply) return; // a quirk mount that ignores the request
     if (reply.body !== undefined && !headers.some(([n]) => n === 'Content-Type'))
       headers.push(['Content-Type', 'text/parameters']);
     if (!conn.socket.destroyed)
@@ -329,7 +345,8 @@ export class RtspServer extends EventEmitter implements ServerState {
   private reapSessions(): void {
     const now = this.clock.monotonicMs();
     for (const s of [...this.sessions.values()]) {
-      if (now - s.lastSeenMs > this.sessionTimeoutMs) this.closeSession(s, 'timeout', true);
+      if (now - s.lastSeenMs > (s.timeoutMs ?? this.sessionTimeoutMs))
+        this.closeSession(s, 'timeout', true);
     }
   }
 }

@@ -25,9 +25,12 @@ export class ServerSession {
   state: 'ready' | 'playing' | 'recording' = 'ready';
   lastSeenMs: number;
   closed = false;
+  /** This session's own timeout (a quirk mount's); the server's when undefined. */
+  timeoutMs: number | undefined;
 
   constructor(
-    readonly id: string,
+    /** Mutable only for quirk mounts that rename the session after SETUP. */
+    public id: string,
     readonly mount: Mount,
     readonly mode: SessionMode,
     /** The TCP connection that set the session up (its interleaved channels live there). */
