@@ -26,8 +26,6 @@ const clip = path.resolve(__dirname, '../../resources/demo/door-sub.h264');
 /** Each quirk records this long (wall clock) after its session started. */
 const RECORD_MS = 10_000;
 const NO_SESSION_MS = 15_000;
-/** Quirks that only pass once the liberal SDP parser (helper "media", src-main/media/sdp) lands. */
-const NEEDS_LIBERAL_SDP = new Set<string>(['vstarcam-junk-sprop']);
 /** Runs a quirk may split the recording into: the timestamp jumps start one each. */
 const RUNS_ALLOWED: Record<string, number> = { 'thingino-timestamp-jumps': 3 };
 /** Quirks recorded over UDP (the others over TCP interleaved). */
@@ -242,8 +240,7 @@ describe('vendor quirk corpus', () => {
   });
 
   for (const q of [...RTSP_QUIRKS.map((x) => x.name), REDIRECT_QUIRK.name, RTSPS_QUIRK.name]) {
-    const test = NEEDS_LIBERAL_SDP.has(q) ? it.fails : it;
-    test(`${q}: records clean files covering >= 90 % of the streamed time`, () => {
+    it(`${q}: records clean files covering >= 90 % of the streamed time`, () => {
       const o = outcomes.get(q)!;
       const why = JSON.stringify(o.lastError);
       expect(o.startedMs, `the server never streamed; last error ${why}`).toBeDefined();
