@@ -6,7 +6,7 @@ import path from 'node:path';
 import type { SegmentRow } from '../../storage';
 import type { SourceClip } from './sources';
 import { SOURCE_GOP } from './sources';
-import { decodeErrors, frameHashes, packets } from './tools';
+import { decodeFile, packets } from './tools';
 
 export interface RecordedFrame {
   /** Frame number in the source clip, or undefined when the picture is not one of the source's. */
@@ -58,11 +58,7 @@ async function analyzeSegment(
   keyframeErrors: string[];
   fragmentErrors: string[];
 }> {
-  const [errors, hashes, pkts] = await Promise.all([
-    decodeErrors(file),
-    frameHashes(file),
-    packets(file),
-  ]);
+  const [{ errors, hashes }, pkts] = await Promise.all([decodeFile(file), packets(file)]);
   const name = path.basename(file);
   const keyframeErrors: string[] = [];
   const fragmentErrors: string[] = [];

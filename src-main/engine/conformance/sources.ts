@@ -1,6 +1,9 @@
 // Conformance harness: the source clips every server streams, encoded once per run with ffmpeg
 // (testsrc2, every picture distinct, fixed GOP, no scene cuts, closed GOPs) and decoded once to a
 // table picture-hash → frame number, so any recorded picture can be placed in the source by content.
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { frameHashes, runTool } from './tools';
 
@@ -62,11 +65,33 @@ function encodeArgs(s: SourceSpec, file: string): string[] {
   ];
 }
 
-/** Encodes one clip and hashes its pictures; throws if any two pictures hash alike. */
+/**
+ * Encoded clips are kept between runs in the OS temp folder under a name that hashes the ffmpeg
+ * command (a changed recipe encodes anew); each run copies the clip into its own folder and
+ * re-checks it by decoding, so a damaged cache entry fails loudly instead of passing quietly.
+ */
+const CACHE_DIR = path.join(os.tmpdir(), 'nvr-conformance-sources');
+
+async function encodeCached(spec: SourceSpec, file: string): Promise<void> {
+  const recipe = createHash('sha256')
+    .update(JSON.stringify(encodeArgs(spec, 'OUT')))
+    .digest('hex')
+    .slice(0, 16);
+  const cached = path.join(CACHE_DIR, `${spec.name}-${recipe}.mp4`);
+  if (!fs.existsSync(cached)) {
+    fs.mkdirSync(CACHE_DIR, { recursive: true });
+    const partial = `${cached}.${process.pid}.partial.mp4`;
+    const enc = await runTool('ffmpeg', encodeArgs(spec, partial), 120_000);
+    if (enc.code !== 0) throw new Error(`encoding ${spec.name} failed: ${enc.stderr}`);
+    fs.renameSync(partial, cached);
+  }
+  fs.copyFileSync(cached, file);
+}
+
+/** Encodes one clip (or takes it from the cache) and hashes its pictures; throws if any two hash alike. */
 export async function prepareSource(dir: string, spec: SourceSpec): Promise<SourceClip> {
   const file = path.join(dir, `${spec.name}.mp4`);
-  const enc = await runTool('ffmpeg', encodeArgs(spec, file), 120_000);
-  if (enc.code !== 0) throw new Error(`encoding ${spec.name} failed: ${enc.stderr}`);
+  await encodeCached(spec, file);
   const hashes = await frameHashes(file);
   if (hashes.length !== SOURCE_FRAMES)
     throw new Error(`${spec.name}: ${hashes.length} frames decoded, ${SOURCE_FRAMES} expected`);

@@ -39,32 +39,38 @@ export async function runTool(
   }
 }
 
-/** What `ffmpeg -v error -i file -f null -` prints: '' for a file a user can play. */
-export async function decodeErrors(file: string): Promise<string> {
-  const r = await runTool('ffmpeg', ['-nostdin', '-v', 'error', '-i', file, '-f', 'null', '-']);
-  return (r.stderr + (r.code === 0 ? '' : `\n(exit ${r.code})`)).trim();
+export interface Decoded {
+  /** What `ffmpeg -v error -i file -f null -` prints: '' for a file a user can play. */
+  errors: string;
+  /** MD5 of every decoded picture, in presentation order (framemd5, no frame rate conversion). */
+  hashes: string[];
 }
 
-/** MD5 of every decoded picture, in presentation order (`ffmpeg -f framemd5`, no frame rate conversion). */
-export async function frameHashes(file: string): Promise<string[]> {
+/**
+ * Decodes a file once into two outputs: the null muxer of the user's check
+ * (`ffmpeg -v error -i file -f null -`, whose messages are stderr) and framemd5 on stdout.
+ */
+export async function decodeFile(file: string): Promise<Decoded> {
   const r = await runTool('ffmpeg', [
-    '-nostdin',
-    '-v',
-    'error',
-    '-i',
-    file,
-    '-map',
-    '0:v:0',
-    '-fps_mode',
-    'passthrough',
-    '-f',
-    'framemd5',
-    '-',
+    ...['-nostdin', '-v', 'error', '-i', file, '-map', '0:v:0', '-f', 'null', '-'],
+    ...['-map', '0:v:0', '-fps_mode', 'passthrough', '-f', 'framemd5', 'pipe:1'],
   ]);
-  return r.stdout
+  return {
+    errors: (r.stderr + (r.code === 0 ? '' : `\n(exit ${r.code})`)).trim(),
+    hashes: parseFrameMd5(r.stdout),
+  };
+}
+
+function parseFrameMd5(out: string): string[] {
+  return out
     .split('\n')
     .filter((l) => l !== '' && !l.startsWith('#'))
     .map((l) => l.slice(l.lastIndexOf(',') + 1).trim());
+}
+
+/** Picture hashes of a file (see decodeFile). */
+export async function frameHashes(file: string): Promise<string[]> {
+  return (await decodeFile(file)).hashes;
 }
 
 export interface PacketInfo {
