@@ -26,10 +26,10 @@ const MIN_RECORDED_S = 20;
 /** Stop once every cell has written this many frames (a second over 20 s: the last fragment may lag). */
 const TARGET_FRAMES = (MIN_RECORDED_S + 1) * SOURCE_FPS;
 /**
- * Stop slow cells after this long (they then fail their own length check): before the 40 s clips
+ * Stop slow cells after this long (they then fail their own length check): before the 48 s clips
  * end, or GStreamer's sessions end and a reconnect would start the clip again.
  */
-const RECORD_DEADLINE_MS = 36_000;
+const RECORD_DEADLINE_MS = 40_000;
 
 interface CellResult {
   url: string;
@@ -116,15 +116,17 @@ beforeAll(async () => {
   let recClosed = false;
   cleanups.push(() => (recClosed ? undefined : rec.close()));
 
-  // rtsp-server-perl and VLC stream from their own start: start them last, just before recording.
+  // rtsp-server-perl and VLC stream from their own start: start them last, together, just
+  // before recording, so as little of their clip as possible goes by unrecorded.
   const thirdParty = new Map<Cell['server'], ThirdPartyServer>();
-  for (const cell of CELLS) {
-    if (cell.server === 'gstreamer') continue;
-    const file = sources.get(cell.source)!.file;
-    const server = await (cell.server === 'vlc' ? startVlcServer(file) : startPerlServer(file));
-    cleanups.push(() => server.stop());
-    thirdParty.set(cell.server, server);
-  }
+  await Promise.all(
+    CELLS.filter((c) => c.server !== 'gstreamer').map(async (cell) => {
+      const file = sources.get(cell.source)!.file;
+      const server = await (cell.server === 'vlc' ? startVlcServer(file) : startPerlServer(file));
+      cleanups.push(() => server.stop());
+      thirdParty.set(cell.server, server);
+    }),
+  );
   const oracles: { cell: Cell; file: string; o: ReturnType<typeof startOracle> }[] = [];
   for (const cell of CELLS) {
     const url =
@@ -205,7 +207,7 @@ beforeAll(async () => {
     }),
   );
   timings.checkMs = Date.now() - checkStartMs;
-}, 240_000);
+}, 300_000);
 
 afterAll(async () => {
   const rows = CELLS.map((c) => {

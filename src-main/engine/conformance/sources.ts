@@ -9,7 +9,7 @@ import { frameHashes, runTool } from './tools';
 
 export const SOURCE_FPS = 25;
 export const SOURCE_GOP = 25;
-export const SOURCE_SECONDS = 40;
+export const SOURCE_SECONDS = 48;
 export const SOURCE_FRAMES = SOURCE_FPS * SOURCE_SECONDS;
 
 export interface SourceSpec {
