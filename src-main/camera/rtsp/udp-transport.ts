@@ -16,7 +16,20 @@ export interface UdpPair {
   close(): void;
 }
 
-function bindSocket(type: 'udp4' | 'udp6', address: string, port: number): Promise<dgram.Socket> {
+/**
+ * Receive buffer asked for the RTP socket. The OS default (~200 kB on Linux) holds well under a
+ * second of a fragmented stream: a recording worker stalled that long (GC, a loaded machine) lost
+ * packets, and with them frames up to the next keyframe, in the conformance matrix (FU, mtu 300).
+ * The OS caps it (net.core.rmem_max); ffmpeg asks for a large buffer too.
+ */
+export const RTP_RECV_BUFFER_BYTES = 4 * 1024 * 1024;
+
+function bindSocket(
+  type: 'udp4' | 'udp6',
+  address: string,
+  port: number,
+  recvBufferBytes?: number,
+): Promise<dgram.Socket> {
   return new Promise((resolve, reject) => {
     const socket = dgram.createSocket({ type, reuseAddr: false });
     const onError = (err: Error): void => {
@@ -26,6 +39,13 @@ function bindSocket(type: 'udp4' | 'udp6', address: string, port: number): Promi
     socket.once('error', onError);
     socket.bind({ port, address, exclusive: true }, () => {
       socket.off('error', onError);
+      if (recvBufferBytes !== undefined) {
+        try {
+          socket.setRecvBufferSize(recvBufferBytes);
+        } catch {
+          // Refused by the OS: the default buffer still works, with less slack.
+        }
+      }
       resolve(socket);
     });
   });
@@ -41,7 +61,7 @@ export async function bindUdpPair(bindAddress: string, attempts = 20): Promise<U
   for (let i = 0; i < attempts; i++) {
     let rtp: dgram.Socket | undefined;
     try {
-      rtp = await bindSocket(type, bindAddress, 0);
+      rtp = await bindSocket(type, bindAddress, 0, RTP_RECV_BUFFER_BYTES);
       const port = rtp.address().port;
       if (port % 2 !== 0 || port >= 65535) {
         // Odd: try to take port-1 directly next time round, else fall back to a fresh random port.
@@ -49,7 +69,7 @@ export async function bindUdpPair(bindAddress: string, attempts = 20): Promise<U
         rtp = undefined;
         if (port % 2 !== 0) {
           try {
-            rtp = await bindSocket(type, bindAddress, port - 1);
+            rtp = await bindSocket(type, bindAddress, port - 1, RTP_RECV_BUFFER_BYTES);
           } catch (err) {
             lastError = err;
             continue;
