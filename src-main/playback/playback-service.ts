@@ -9,8 +9,8 @@ import { accessUnitToSample } from '../media/fmp4';
 import { createSegmentReadStream, segmentFileSize } from '../storage';
 import type { RecordingIndex, SegmentRow } from '../storage';
 import type { ExportJob } from '../../src-preload/contract';
-import { ExportJobs } from './export-jobs';
-import type { ExportJobRequest } from './export-jobs';
+import { ExportJobs, LOCAL_CALLER } from './export-jobs';
+import type { ExportCaller, ExportJobRequest, ExportJobsOptions } from './export-jobs';
 import { prepareExport } from './export-prepare';
 import type { PreparedExport } from './export-prepare';
 import type { GapMode } from './export-plan';
@@ -61,6 +61,11 @@ export interface PlaybackServiceOptions {
   playbackLeaseMs?: number;
   /** ffmpeg processes at once (default 2). */
   maxDecoders?: number;
+  /** Export quotas and the free-space floor they keep (export-jobs.ts; defaults there). */
+  exportLimits?: Pick<
+    ExportJobsOptions,
+    'maxJobsPerOwner' | 'maxBytesPerOwner' | 'quotaBytes' | 'freeBytes' | 'minFreeBytes' | 'keepMs'
+  >;
 }
 
 export interface WindowInput {
@@ -110,6 +115,7 @@ export class PlaybackService {
       prepare: (req, signal) => this.prepareExport({ ...req }, signal),
       ...(opts.onExportProgress ? { onProgress: opts.onExportProgress } : {}),
       fileUrl: opts.exportFileUrl ?? ((id) => `/api/exports/${encodeURIComponent(id)}/file`),
+      ...opts.exportLimits,
     });
     void this.exports.cleanStale();
     this.thumbnails = new ThumbnailCache({
@@ -362,7 +368,7 @@ export class PlaybackService {
     };
   }
 
-  startExport(e: ExportInput): ExportJob {
+  startExport(e: ExportInput, caller: ExportCaller = LOCAL_CALLER): ExportJob {
     this.checkExport(e);
     const req: ExportJobRequest = {
       cameraIds: e.cameraIds,
@@ -371,7 +377,7 @@ export class PlaybackService {
       toMs: e.toMs,
       gaps: e.gaps ?? 'preserve',
     };
-    return this.exports.start(req);
+    return this.exports.start(req, caller);
   }
 
   // ---- snapshots and thumbnails ----

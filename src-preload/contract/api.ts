@@ -224,6 +224,12 @@ export const NVR_API_METHODS = {
     output: ExportJobSchema,
     http: { method: 'DELETE', path: '/api/exports/:id' },
   },
+  /** Deletes an export's file and forgets the job (cancelling it first): its owner or an admin. */
+  deleteExport: {
+    input: exportRef,
+    output: OkSchema,
+    http: { method: 'DELETE', path: '/api/exports/:id/file' },
+  },
   /** The finished export's file (also given as `downloadUrl` on the job). */
   getExportFileUrl: {
     input: exportRef,

@@ -10,8 +10,12 @@ const HOUR_MS = 3_600_000;
 /** Latest time accepted anywhere (2200-01-01T00:00:00Z): later values are typos or attacks. */
 export const MAX_TIME_MS = Date.UTC(2200, 0, 1);
 
-/** Longest window of a recordings or timeline query: the longest retention (3650 d) and a margin. */
-export const MAX_QUERY_WINDOW_MS = 3660 * DAY_MS;
+/**
+ * Longest window of a recordings or timeline query: any window of valid times (a script may ask for
+ * everything, `from=0`). Their work grows with the recorded runs, not the window: ranges and gaps
+ * come from the index and coverage lists only buckets holding recordings; buckets are capped below.
+ */
+export const MAX_QUERY_WINDOW_MS = MAX_TIME_MS;
 
 /** Longest window of a VOD playlist or a direct clip download (the UI asks for 1 h). */
 export const MAX_PLAYBACK_WINDOW_MS = DAY_MS;
