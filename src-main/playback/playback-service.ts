@@ -57,6 +57,8 @@ export interface PlaybackServiceOptions {
   /** Thumbnail interval (default 60 s) and width (default 160 px). */
   thumbnailIntervalMs?: number;
   thumbnailWidthPx?: number;
+  /** Bytes the thumbnail cache may hold (default 1 GiB); beyond it thumbnails are served uncached. */
+  thumbnailCacheBytes?: number;
   /** How long a playlist keeps its segments from retention after the player's last request (5 min). */
   playbackLeaseMs?: number;
   /** ffmpeg processes at once (default 2). */
@@ -125,6 +127,7 @@ export class PlaybackService {
       intervalMs: opts.thumbnailIntervalMs ?? 60_000,
       render: (cameraId, stream, bucketMs, widthPx) =>
         this.renderThumbnail(cameraId, stream, bucketMs, widthPx),
+      ...(opts.thumbnailCacheBytes !== undefined ? { maxBytes: opts.thumbnailCacheBytes } : {}),
     });
     this.pruneTimer = setInterval(() => {
       void this.pruneThumbnails();
