@@ -199,6 +199,9 @@ export function createHandlers(deps: HandlerDeps): NvrHandlers {
     getExportFileUrl: async ({ id }) => {
       throw new NvrError('not_found', `no export ${id}`, { field: 'id' });
     },
+    deleteExport: async ({ id }) => {
+      throw new NvrError('not_found', `no export ${id}`, { field: 'id' });
+    },
     // Replaced by src-main/playback's handlers when recording is on (engine.ts).
     getTimeline: async () => notImplemented('Timeline data'),
     getThumbnailUrl: async (input) => (mustGet(input.id), resourceUrl('getThumbnailUrl', input)),

@@ -194,6 +194,9 @@ export function createEngine(config: EngineConfig, deps: EngineDeps = {}): Engin
         bus: events,
         baseUrl: () => (url ? dialableUrl(url, config.host) : undefined),
         ...(deps.playback ? { options: deps.playback } : {}),
+        ...(deps.recording && deps.recording.minFreeBytes !== undefined
+          ? { minFreeBytes: deps.recording.minFreeBytes }
+          : {}),
       })
     : undefined;
   if (playback) disposables.defer(() => playback.close());

@@ -5,6 +5,7 @@
 import type { Logger } from '../base';
 import { LiveService, RemoteWhepBackend, isWhepWorkerMessage } from '../live';
 import type { IceServer, OpenHub } from '../live';
+import { currentCallContext } from '../server';
 import type { LiveFileHandler, ResourceHandlers } from '../server';
 import { findFfmpeg } from '../../native';
 import type {
@@ -20,6 +21,8 @@ export interface EngineLiveOptions {
   maxViewersPerStream?: number;
   /** Default NVR_LIVE_MAX_TOTAL, else 64. */
   maxViewersTotal?: number;
+  /** Slots of one stream one signed-in user may hold; default NVR_LIVE_MAX_PER_USER, else half the stream's. */
+  maxViewersPerUserPerStream?: number;
   /** A viewer that does not connect, or goes silent, for this long is closed. Default 15 s. */
   sessionTimeoutMs?: number;
   /** STUN/TURN servers; default from NVR_ICE_SERVERS (comma-separated URLs), else none. */
@@ -76,6 +79,7 @@ export function createEngineLive(opts: {
 }): EngineLive {
   const o = opts.options ?? {};
   const env = opts.env ?? process.env;
+  const perUser = o.maxViewersPerUserPerStream ?? envInt(env, 'NVR_LIVE_MAX_PER_USER');
   const workers = opts.workers;
   const ffmpegPath = o.ffmpegPath === false ? undefined : (o.ffmpegPath ?? findFfmpeg());
   const service = new LiveService({
@@ -98,6 +102,7 @@ export function createEngineLive(opts: {
     ...(LOOPBACK.has(opts.host) ? { iceBindAddress: '127.0.0.1' } : {}),
     maxViewersPerStream: o.maxViewersPerStream ?? envInt(env, 'NVR_LIVE_MAX_PER_STREAM') ?? 16,
     maxViewersTotal: o.maxViewersTotal ?? envInt(env, 'NVR_LIVE_MAX_TOTAL') ?? 64,
+    ...(perUser !== undefined ? { maxViewersPerUserPerStream: perUser } : {}),
     sessionTimeoutMs: o.sessionTimeoutMs ?? 15_000,
     ...(envInt(env, 'NVR_LIVE_SILENCE_MS') !== undefined
       ? { silenceTimeoutMs: envInt(env, 'NVR_LIVE_SILENCE_MS') }
@@ -130,11 +135,13 @@ export function createEngineLive(opts: {
     service,
     handlers: {
       startLive: async ({ id, stream, offerSdp, transcode }) => {
+        const user = currentCallContext()?.principal?.userId;
         const answer = await service.startWhep({
           cameraId: id,
           stream,
           offerSdp,
           ...(transcode ? { transcode } : {}),
+          ...(user !== undefined ? { owner: `user:${user}` } : {}),
         });
         return { sdp: answer.answerSdp, sessionId: answer.sessionId };
       },

@@ -1,9 +1,13 @@
 // Wires the playback module into the engine: a PlaybackService over the recording index (ffmpeg found
 // as native/ says, live snapshots from the workers' hubs), its API handlers, resource routes and the
 // segment-file route, and export progress as events. Holds no playback state of its own.
+import { statfsSync } from 'node:fs';
+import path from 'node:path';
 import type { Clock, Logger } from '../base';
 import { PlaybackService, playbackHandlers, playbackResources } from '../playback';
-import type { LiveGop, PlaybackHandlers } from '../playback';
+import type { PlaybackServiceOptions } from '../playback';
+import type { ExportCaller, LiveGop, PlaybackHandlers } from '../playback';
+import { currentCallContext } from '../server';
 import type { ResourceHandlers, SegmentFileHandler } from '../server';
 import type { StreamName } from '../../src-preload/contract';
 import { findFfmpeg } from '../../native';
@@ -16,6 +20,26 @@ export interface EnginePlaybackOptions {
   exportCapMs?: number;
   /** ffmpeg for snapshots and thumbnails; found in native/ or PATH by default, `false` disables. */
   ffmpegPath?: string | false;
+  /** Export quotas (defaults: EXPORT_LIMIT_DEFAULTS) and the free space exports leave. */
+  exportLimits?: PlaybackServiceOptions['exportLimits'];
+}
+
+/** The caller of the current API call: a signed-in user owns exports; no principal is the local admin. */
+export function exportCaller(): ExportCaller {
+  const p = currentCallContext()?.principal;
+  return p ? { owner: `user:${p.userId}`, admin: p.role === 'admin' } : { admin: true };
+}
+
+/** Free bytes of the volume holding `dir` (its nearest existing parent). */
+function freeBytesOf(dir: string): number {
+  for (let d = dir; ; d = path.dirname(d)) {
+    try {
+      const s = statfsSync(d);
+      return s.bavail * s.bsize;
+    } catch {
+      if (path.dirname(d) === d) return Number.POSITIVE_INFINITY;
+    }
+  }
 }
 
 export interface EnginePlayback {
@@ -42,6 +66,8 @@ export function createEnginePlayback(opts: {
   bus: EventBus;
   baseUrl: () => string | undefined;
   options?: EnginePlaybackOptions;
+  /** The recordings' free-space floor (retention); exports keep twice this free. Default 1 GiB. */
+  minFreeBytes?: number;
 }): EnginePlayback {
   const o = opts.options ?? {};
   const { recording } = opts;
@@ -66,13 +92,20 @@ export function createEnginePlayback(opts: {
     cameraExists: (id) => opts.store.get(id) !== undefined,
     liveGop,
     onExportProgress: (job) => opts.bus.emit('export.progress', job),
+    exportLimits: {
+      freeBytes: () => freeBytesOf(opts.dataDir),
+      // The recordings' free-space floor, and as much again: exports never push recordings out.
+      minFreeBytes: 2 * (opts.minFreeBytes ?? 1024 ** 3),
+      ...o.exportLimits,
+    },
   });
-  const resources = playbackResources(service);
+  const resources = playbackResources(service, exportCaller);
   return {
     service,
     handlers: playbackHandlers(service, {
       baseUrl: opts.baseUrl,
       cameraIds: () => opts.store.list().map((c) => c.id),
+      caller: exportCaller,
     }),
     resources: {
       getVodPlaylistUrl: resources.getVodPlaylistUrl,

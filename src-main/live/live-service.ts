@@ -33,6 +33,7 @@ interface ViewerRecord {
   connectedMs?: number;
   codec?: StreamTrack['codec'];
   backend: WhepBackend;
+  owner?: string;
 }
 
 interface HlsRecord {
@@ -105,7 +106,7 @@ export class LiveService {
 
   async startWhep(req: WhepRequest): Promise<WhepAnswer> {
     if (this.closed) throw new NvrError('unavailable', 'live view is shutting down');
-    this.admit(req.cameraId, req.stream);
+    this.admit(req.cameraId, req.stream, req.owner);
     inspectOffer(req.offerSdp); // a malformed offer gets its 400 before anything starts
     const backend = this.backendFor(req);
     const id = randomBytes(12).toString('base64url');
@@ -115,6 +116,7 @@ export class LiveService {
       stream: req.stream,
       startedMs: this.now(),
       backend,
+      ...(req.owner !== undefined ? { owner: req.owner } : {}),
     };
     this.viewers.set(id, record); // holds the slot while negotiating
     this.notifyViewers(req.cameraId, req.stream);
@@ -268,7 +270,7 @@ export class LiveService {
     return (cameraId, stream) => t.open(cameraId, stream);
   }
 
-  private admit(cameraId: string, stream: StreamName): void {
+  private admit(cameraId: string, stream: StreamName, owner: string | undefined): void {
     const total = this.viewers.size;
     if (total >= this.opts.maxViewersTotal)
       throw new NvrError(
@@ -284,6 +286,18 @@ export class LiveService {
         'unavailable',
         `too many live viewers of camera ${cameraId} (${stream}): at most ${this.opts.maxViewersPerStream}`,
         { cameraId, stream, limit: this.opts.maxViewersPerStream },
+      );
+    if (owner === undefined) return;
+    const perUser =
+      this.opts.maxViewersPerUserPerStream ?? Math.ceil(this.opts.maxViewersPerStream / 2);
+    let mine = 0;
+    for (const r of this.viewers.values())
+      if (r.cameraId === cameraId && r.stream === stream && r.owner === owner) mine++;
+    if (mine >= perUser)
+      throw new NvrError(
+        'unavailable',
+        `too many live viewers of camera ${cameraId} (${stream}) for one user: at most ${perUser} of its ${this.opts.maxViewersPerStream}`,
+        { cameraId, stream, limit: perUser },
       );
   }
 

@@ -40,6 +40,11 @@ export interface LiveServiceOptions {
   iceBindAddress?: string;
   maxViewersPerStream: number;
   maxViewersTotal: number;
+  /**
+   * Slots of one stream a single user (WhepRequest.owner) may hold, so one viewer cannot take them
+   * all; default half the stream's slots, rounded up. Requests without an owner are not counted.
+   */
+  maxViewersPerUserPerStream?: number;
   /** A viewer that does not connect within this long is closed. */
   sessionTimeoutMs: number;
   /**
@@ -82,6 +87,8 @@ export interface WhepRequest {
   offerSdp: string;
   /** 'h264': serve an H.265 camera through the ffmpeg transcode (needs `transcode` settings). */
   transcode?: 'h264';
+  /** Who asks (a user id): counted against maxViewersPerUserPerStream. Absent for the local app. */
+  owner?: string;
 }
 
 export interface WhepAnswer {

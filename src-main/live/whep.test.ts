@@ -214,6 +214,28 @@ describe('LiveService WHEP (H.264 demo camera)', () => {
     }
   });
 
+  it("keeps one user from taking all of a stream's slots (half of them by default)", async () => {
+    const capped = makeService({ maxViewersPerStream: 4, maxViewersTotal: 8 });
+    try {
+      await connectViewer(capped, clients, 'user:7');
+      await connectViewer(capped, clients, 'user:7');
+      const client = await createWhepClient();
+      clients.push(client);
+      const offer = { cameraId: 'cam', stream: 'main' as const, offerSdp: client.offerSdp };
+      const err = await expectNvrError(
+        capped.startWhep({ ...offer, owner: 'user:7' }),
+        'unavailable',
+      );
+      expect(err.message).toMatch(/for one user: at most 2 of its 4/);
+      expect(capped.viewerStats()).toHaveLength(2);
+      // Another user still gets in.
+      await connectViewer(capped, clients, 'user:8');
+      expect(capped.viewerStats()).toHaveLength(3);
+    } finally {
+      await capped.close();
+    }
+  });
+
   it('rejects malformed offers (bad_request) and unknown cameras (not_found)', async () => {
     await expectNvrError(
       live.startWhep({ cameraId: 'cam', stream: 'main', offerSdp: 'hello' }),

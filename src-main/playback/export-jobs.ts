@@ -1,6 +1,9 @@
 // Background exports: jobs that write an export to <dataDir>/exports/<id>.mp4 (through a .part file)
-// with progress events and cancel. Holds the job list in memory (a finished file is kept `keepMs`, then
-// deleted with its job; files of an earlier run are deleted at start); the bytes come from export-output.
+// with progress events, cancel and delete. Holds the job list in memory (a finished file is kept
+// `keepMs`, then deleted with its job; files of an earlier run are deleted at start); the bytes come
+// from export-output. Exports live under their own quota, apart from recordings: per owner (concurrent
+// jobs, bytes), in all, and above the free-space floor, checked against the exact size before a byte
+// is written, so an export can never make retention delete recordings. Owners see only their jobs.
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -23,8 +26,26 @@ export interface ExportJobRequest {
   gaps: GapMode;
 }
 
+/** Who calls: `owner` names a signed-in user; `admin` may see and delete every job. */
+export interface ExportCaller {
+  owner?: string;
+  admin: boolean;
+}
+
+/** The engine itself (IPC, tests): an admin without an owner (no per-owner limits). */
+export const LOCAL_CALLER: ExportCaller = { admin: true };
+
+export const EXPORT_LIMIT_DEFAULTS = {
+  maxJobsPerOwner: 2,
+  maxBytesPerOwner: 2 * 1024 ** 3,
+  quotaBytes: 10 * 1024 ** 3,
+};
+
 interface JobState {
   job: ExportJob;
+  owner?: string;
+  /** Bytes the job holds against the quotas: its exact size once planned. */
+  reservedBytes: number;
   abort: AbortController;
   fileName?: string;
   done: Promise<void>;
@@ -44,6 +65,16 @@ export interface ExportJobsOptions {
   progressIntervalMs?: number;
   /** How long a finished job and its file stay downloadable (default 24 h). */
   keepMs?: number;
+  /** Queued or running jobs per owner (default 2). */
+  maxJobsPerOwner?: number;
+  /** Bytes of one owner's exports, kept and in progress (default 2 GiB). */
+  maxBytesPerOwner?: number;
+  /** Bytes of every export together (default 10 GiB). */
+  quotaBytes?: number;
+  /** Free bytes of the exports volume; with minFreeBytes, exports never take it below the floor. */
+  freeBytes?: () => number;
+  /** Bytes an export must leave free (the recordings' floor and as much again). */
+  minFreeBytes?: number;
 }
 
 export class ExportJobs {
@@ -77,7 +108,21 @@ export class ExportJobs {
     }
   }
 
-  start(req: ExportJobRequest): ExportJob {
+  start(req: ExportJobRequest, caller: ExportCaller = LOCAL_CALLER): ExportJob {
+    if (caller.owner !== undefined) {
+      const mine = [...this.jobs.values()].filter((s) => s.owner === caller.owner);
+      const maxJobs = this.opts.maxJobsPerOwner ?? EXPORT_LIMIT_DEFAULTS.maxJobsPerOwner;
+      const active = mine.filter((s) => s.job.state === 'queued' || s.job.state === 'running');
+      if (active.length >= maxJobs)
+        throw new NvrError(
+          'conflict',
+          `at most ${maxJobs} exports per user at a time: wait for one to finish or cancel it`,
+          { field: 'cameraIds', limit: maxJobs },
+        );
+      const maxBytes = this.opts.maxBytesPerOwner ?? EXPORT_LIMIT_DEFAULTS.maxBytesPerOwner;
+      const used = mine.reduce((n, s) => n + s.reservedBytes, 0);
+      if (used >= maxBytes) throw this.quotaError('your exports', used, maxBytes);
+    }
     const id = `exp-${this.opts.clock.nowMs().toString(36)}-${randomBytes(4).toString('hex')}`;
     const job: ExportJob = {
       id,
@@ -93,36 +138,66 @@ export class ExportJobs {
       },
       createdMs: this.opts.clock.nowMs(),
     };
-    const state: JobState = { job, abort: new AbortController(), done: Promise.resolve() };
+    const state: JobState = {
+      job,
+      reservedBytes: 0,
+      abort: new AbortController(),
+      done: Promise.resolve(),
+      ...(caller.owner !== undefined ? { owner: caller.owner } : {}),
+    };
     this.jobs.set(id, state);
     state.done = this.run(state, req);
     return { ...job };
   }
 
-  get(id: string): ExportJob {
-    return { ...this.mustGet(id).job };
+  get(id: string, caller: ExportCaller = LOCAL_CALLER): ExportJob {
+    return { ...this.mustGet(id, caller).job };
   }
 
-  list(): ExportJob[] {
-    return [...this.jobs.values()].map((s) => ({ ...s.job }));
+  /** The caller's jobs (an admin: every job). */
+  list(caller: ExportCaller = LOCAL_CALLER): ExportJob[] {
+    return [...this.jobs.values()]
+      .filter((s) => caller.admin || s.owner === caller.owner)
+      .map((s) => ({ ...s.job }));
   }
 
   /** Waits for a job to finish (tests, shutdown). */
   async settled(id: string): Promise<ExportJob> {
-    const s = this.mustGet(id);
+    const s = this.mustGet(id, LOCAL_CALLER);
     await s.done;
     return { ...s.job };
   }
 
-  cancel(id: string): ExportJob {
-    const s = this.mustGet(id);
+  cancel(id: string, caller: ExportCaller = LOCAL_CALLER): ExportJob {
+    const s = this.mustGet(id, caller);
     if (s.job.state === 'queued' || s.job.state === 'running') s.abort.abort();
     return { ...s.job };
   }
 
+  /** Cancels the job if it runs, deletes its file and forgets it (its owner or an admin). */
+  async delete(id: string, caller: ExportCaller = LOCAL_CALLER): Promise<void> {
+    const s = this.mustGet(id, caller);
+    s.abort.abort();
+    await s.done;
+    this.jobs.delete(id);
+    await fs.promises.rm(path.join(this.dir, `${id}.mp4`), { force: true });
+    this.opts.logger.info({ exportId: id, by: caller.owner ?? 'local' }, 'export deleted');
+  }
+
+  /** Bytes the exports hold (kept files and jobs in progress), of one owner or of all. */
+  usedBytes(owner?: string): number {
+    let n = 0;
+    for (const s of this.jobs.values())
+      if (owner === undefined || s.owner === owner) n += s.reservedBytes;
+    return n;
+  }
+
   /** The finished file: its path, size and download name. */
-  async file(id: string): Promise<{ path: string; sizeBytes: number; fileName: string }> {
-    const s = this.mustGet(id);
+  async file(
+    id: string,
+    caller: ExportCaller = LOCAL_CALLER,
+  ): Promise<{ path: string; sizeBytes: number; fileName: string }> {
+    const s = this.mustGet(id, caller);
     if (s.job.state !== 'done' || !s.fileName)
       throw new NvrError('conflict', `export ${id} is ${s.job.state}`, {
         field: 'id',
@@ -135,8 +210,12 @@ export class ExportJobs {
   }
 
   /** A finished export as a download (206 for a Range). */
-  async fileReply(id: string, rangeHeader?: string): Promise<PlaybackReply> {
-    const f = await this.file(id);
+  async fileReply(
+    id: string,
+    rangeHeader?: string,
+    caller: ExportCaller = LOCAL_CALLER,
+  ): Promise<PlaybackReply> {
+    const f = await this.file(id, caller);
     const range = parseRange(rangeHeader, f.sizeBytes);
     const headers: Record<string, string> = {
       'accept-ranges': 'bytes',
@@ -171,10 +250,48 @@ export class ExportJobs {
     await Promise.allSettled([...this.jobs.values()].map((s) => s.done));
   }
 
-  private mustGet(id: string): JobState {
+  private mustGet(id: string, caller: ExportCaller): JobState {
     const s = this.jobs.get(id);
     if (!s) throw new NvrError('not_found', `no export ${id}`, { field: 'id' });
+    if (!caller.admin && s.owner !== caller.owner)
+      throw new NvrError('forbidden', `export ${id} belongs to another user`, { field: 'id' });
     return s;
+  }
+
+  private quotaError(what: string, usedBytes: number, limitBytes: number): NvrError {
+    const mib = (n: number) => `${Math.ceil(n / 1024 ** 2)} MiB`;
+    return new NvrError(
+      'too_large',
+      `export quota: ${what} would hold ${mib(usedBytes)} of at most ${mib(limitBytes)}; delete finished exports first`,
+      { usedBytes, limitBytes },
+    );
+  }
+
+  /** Holds `sizeBytes` for the job, or throws if a quota or the free-space floor would be passed. */
+  private reserve(s: JobState, sizeBytes: number): void {
+    if (s.owner !== undefined) {
+      const max = this.opts.maxBytesPerOwner ?? EXPORT_LIMIT_DEFAULTS.maxBytesPerOwner;
+      const used = this.usedBytes(s.owner) + sizeBytes;
+      if (used > max) throw this.quotaError('your exports', used, max);
+    }
+    const quota = this.opts.quotaBytes ?? EXPORT_LIMIT_DEFAULTS.quotaBytes;
+    const total = this.usedBytes() + sizeBytes;
+    if (total > quota) throw this.quotaError('all exports', total, quota);
+    const { freeBytes, minFreeBytes } = this.opts;
+    if (freeBytes && minFreeBytes !== undefined) {
+      // Bytes reserved by jobs still writing are not on disk yet: count them as taken.
+      const inFlight = [...this.jobs.values()]
+        .filter((j) => j.job.state === 'running' && j !== s)
+        .reduce((n, j) => n + Math.max(0, j.reservedBytes - j.job.bytes), 0);
+      const left = freeBytes() - inFlight - sizeBytes;
+      if (left < minFreeBytes)
+        throw new NvrError(
+          'disk',
+          `not enough free disk space for this export (${Math.ceil(sizeBytes / 1024 ** 2)} MiB): exports keep ${Math.ceil(minFreeBytes / 1024 ** 2)} MiB free for recordings`,
+          { sizeBytes, minFreeBytes },
+        );
+    }
+    s.reservedBytes = sizeBytes;
   }
 
   private emit(s: JobState): void {
@@ -191,6 +308,7 @@ export class ExportJobs {
       this.emit(s);
       prepared = await this.opts.prepare(req, s.abort.signal);
       const total = prepared.sizeBytes;
+      this.reserve(s, total);
       s.fileName = prepared.fileName;
       let lastEmit = 0;
       const every = this.opts.progressIntervalMs ?? 250;
@@ -215,6 +333,7 @@ export class ExportJobs {
       this.opts.logger.info({ exportId: job.id, sizeBytes: total }, 'export done');
     } catch (e) {
       await fs.promises.rm(part, { force: true }).catch(() => undefined);
+      s.reservedBytes = 0;
       if (s.abort.signal.aborted) {
         job.state = 'cancelled';
       } else {

@@ -11,6 +11,8 @@ export type {
 export type { PlaybackReply } from './http-range';
 export { parseRange } from './http-range';
 export type { PreparedExport } from './export-prepare';
+export { EXPORT_LIMIT_DEFAULTS, LOCAL_CALLER } from './export-jobs';
+export type { ExportCaller } from './export-jobs';
 export { isoBasic } from './export-prepare';
 export type { GapMode } from './export-plan';
 export { queryTimeline, mergeRanges, gapsOf, coverage, HOUR_MS, DAY_MS } from './timeline';

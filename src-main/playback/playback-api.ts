@@ -6,6 +6,8 @@ import { methodPath } from '../../src-preload/contract';
 import type { MethodParsedInput, NvrHandlers, StreamName } from '../../src-preload/contract';
 import type { PlaybackReply } from './http-range';
 import type { PlaybackService } from './playback-service';
+import { LOCAL_CALLER } from './export-jobs';
+import type { ExportCaller } from './export-jobs';
 
 export type PlaybackMethodName =
   | 'listRecordings'
@@ -14,6 +16,7 @@ export type PlaybackMethodName =
   | 'listExports'
   | 'getExport'
   | 'cancelExport'
+  | 'deleteExport'
   | 'getExportFileUrl';
 
 export type PlaybackHandlers = Pick<NvrHandlers, PlaybackMethodName>;
@@ -23,12 +26,15 @@ export interface PlaybackHandlerOptions {
   baseUrl: () => string | undefined;
   /** Configured cameras (the timeline's default list adds cameras that only have recordings). */
   cameraIds?: () => string[];
+  /** Who calls (export ownership and per-user quotas); default the local admin. */
+  caller?: () => ExportCaller;
 }
 
 export function playbackHandlers(
   service: PlaybackService,
   opts: PlaybackHandlerOptions,
 ): PlaybackHandlers {
+  const caller = opts.caller ?? (() => LOCAL_CALLER);
   return {
     listRecordings: async ({ id, stream, from, to }) => ({
       ranges: service.ranges({ cameraId: id, stream, fromMs: from, toMs: to }),
@@ -53,18 +59,25 @@ export function playbackHandlers(
       };
     },
     startExport: async (req) =>
-      service.startExport({
-        cameraIds: req.cameraIds,
-        stream: req.stream,
-        fromMs: req.from,
-        toMs: req.to,
-        gaps: req.gaps,
-      }),
-    listExports: async () => service.exports.list(),
-    getExport: async ({ id }) => service.exports.get(id),
-    cancelExport: async ({ id }) => service.exports.cancel(id),
+      service.startExport(
+        {
+          cameraIds: req.cameraIds,
+          stream: req.stream,
+          fromMs: req.from,
+          toMs: req.to,
+          gaps: req.gaps,
+        },
+        caller(),
+      ),
+    listExports: async () => service.exports.list(caller()),
+    getExport: async ({ id }) => service.exports.get(id, caller()),
+    cancelExport: async ({ id }) => service.exports.cancel(id, caller()),
+    deleteExport: async ({ id }) => {
+      await service.exports.delete(id, caller());
+      return { ok: true };
+    },
     getExportFileUrl: async ({ id }) => {
-      await service.exports.file(id);
+      await service.exports.file(id, caller());
       const base = opts.baseUrl();
       if (!base) throw new NvrError('unavailable', 'the HTTP server is not listening yet');
       return { url: base + methodPath('getExportFileUrl', { id }) };
@@ -98,7 +111,10 @@ export type PlaybackResources = { [K in keyof PlaybackResourceInputs]: Resource<
   segmentFile: (segmentId: number, request: PlaybackRequest) => Promise<PlaybackReply>;
 };
 
-export function playbackResources(service: PlaybackService): PlaybackResources {
+export function playbackResources(
+  service: PlaybackService,
+  caller: () => ExportCaller = () => LOCAL_CALLER,
+): PlaybackResources {
   return {
     getVodPlaylistUrl: (i) =>
       service.playlistReply({ cameraId: i.id, stream: i.stream, fromMs: i.from, toMs: i.to }),
@@ -118,7 +134,7 @@ export function playbackResources(service: PlaybackService): PlaybackResources {
         { cameraIds: [i.id], stream: i.stream, fromMs: i.from, toMs: i.to, gaps: 'preserve' },
         r.signal,
       ),
-    getExportFileUrl: (i, r) => service.exports.fileReply(i.id, r.range),
+    getExportFileUrl: (i, r) => service.exports.fileReply(i.id, r.range, caller()),
     getThumbnailUrl: (i) =>
       service.thumbnailReply({
         cameraId: i.id,

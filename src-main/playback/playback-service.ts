@@ -9,8 +9,8 @@ import { accessUnitToSample } from '../media/fmp4';
 import { createSegmentReadStream, segmentFileSize } from '../storage';
 import type { RecordingIndex, SegmentRow } from '../storage';
 import type { ExportJob } from '../../src-preload/contract';
-import { ExportJobs } from './export-jobs';
-import type { ExportJobRequest } from './export-jobs';
+import { ExportJobs, LOCAL_CALLER } from './export-jobs';
+import type { ExportCaller, ExportJobRequest, ExportJobsOptions } from './export-jobs';
 import { prepareExport } from './export-prepare';
 import type { PreparedExport } from './export-prepare';
 import type { GapMode } from './export-plan';
@@ -57,10 +57,17 @@ export interface PlaybackServiceOptions {
   /** Thumbnail interval (default 60 s) and width (default 160 px). */
   thumbnailIntervalMs?: number;
   thumbnailWidthPx?: number;
+  /** Bytes the thumbnail cache may hold (default 1 GiB); beyond it thumbnails are served uncached. */
+  thumbnailCacheBytes?: number;
   /** How long a playlist keeps its segments from retention after the player's last request (5 min). */
   playbackLeaseMs?: number;
   /** ffmpeg processes at once (default 2). */
   maxDecoders?: number;
+  /** Export quotas and the free-space floor they keep (export-jobs.ts; defaults there). */
+  exportLimits?: Pick<
+    ExportJobsOptions,
+    'maxJobsPerOwner' | 'maxBytesPerOwner' | 'quotaBytes' | 'freeBytes' | 'minFreeBytes' | 'keepMs'
+  >;
 }
 
 export interface WindowInput {
@@ -110,6 +117,7 @@ export class PlaybackService {
       prepare: (req, signal) => this.prepareExport({ ...req }, signal),
       ...(opts.onExportProgress ? { onProgress: opts.onExportProgress } : {}),
       fileUrl: opts.exportFileUrl ?? ((id) => `/api/exports/${encodeURIComponent(id)}/file`),
+      ...opts.exportLimits,
     });
     void this.exports.cleanStale();
     this.thumbnails = new ThumbnailCache({
@@ -119,6 +127,7 @@ export class PlaybackService {
       intervalMs: opts.thumbnailIntervalMs ?? 60_000,
       render: (cameraId, stream, bucketMs, widthPx) =>
         this.renderThumbnail(cameraId, stream, bucketMs, widthPx),
+      ...(opts.thumbnailCacheBytes !== undefined ? { maxBytes: opts.thumbnailCacheBytes } : {}),
     });
     this.pruneTimer = setInterval(() => {
       void this.pruneThumbnails();
@@ -362,7 +371,7 @@ export class PlaybackService {
     };
   }
 
-  startExport(e: ExportInput): ExportJob {
+  startExport(e: ExportInput, caller: ExportCaller = LOCAL_CALLER): ExportJob {
     this.checkExport(e);
     const req: ExportJobRequest = {
       cameraIds: e.cameraIds,
@@ -371,7 +380,7 @@ export class PlaybackService {
       toMs: e.toMs,
       gaps: e.gaps ?? 'preserve',
     };
-    return this.exports.start(req);
+    return this.exports.start(req, caller);
   }
 
   // ---- snapshots and thumbnails ----

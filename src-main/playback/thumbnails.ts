@@ -1,6 +1,7 @@
 // Timeline thumbnails: one small JPEG per camera stream per interval (default a minute), made lazily
 // from the interval's first keyframe and cached under <dataDir>/thumbnails/<camera>/<stream>/.
-// Pruned with the video: a thumbnail goes once no recording of its interval is left.
+// Pruned with the video: a thumbnail goes once no recording of its interval is left. The cache has its
+// own byte quota (`maxBytes`, apart from recordings): beyond it thumbnails are served uncached.
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Logger } from '../base';
@@ -22,14 +23,46 @@ export interface ThumbnailCacheOptions {
     bucketMs: number,
     widthPx: number,
   ) => Promise<Uint8Array | undefined>;
+  /** Bytes the cache may hold (default 1 GiB); beyond it new thumbnails are not stored. */
+  maxBytes?: number;
 }
+
+export const DEFAULT_THUMBNAIL_CACHE_BYTES = 1024 ** 3;
 
 export class ThumbnailCache {
   private readonly inflight = new Map<string, Promise<Uint8Array>>();
   private readonly root: string;
+  /** Bytes of the cached files: measured once (lazily), then kept up to date by writes and prunes. */
+  private sizeBytes: Promise<number> | undefined;
+  private full = false;
 
   constructor(private readonly opts: ThumbnailCacheOptions) {
     this.root = path.join(opts.dataDir, THUMBNAILS_DIR);
+  }
+
+  /** Bytes the cache holds now. */
+  async cachedBytes(): Promise<number> {
+    this.sizeBytes ??= this.measure();
+    return this.sizeBytes;
+  }
+
+  private async measure(): Promise<number> {
+    let n = 0;
+    const walk = async (dir: string): Promise<void> => {
+      const entries = await fs.promises.readdir(dir, { withFileTypes: true }).catch(() => []);
+      for (const e of entries) {
+        const p = path.join(dir, e.name);
+        if (e.isDirectory()) await walk(p);
+        else n += (await fs.promises.stat(p).catch(() => undefined))?.size ?? 0;
+      }
+    };
+    await walk(this.root);
+    return n;
+  }
+
+  private addBytes(delta: number): void {
+    const before = this.sizeBytes ?? Promise.resolve(0);
+    this.sizeBytes = before.then((n) => Math.max(0, n + delta));
   }
 
   bucketOf(timeMs: number): number {
@@ -84,12 +117,22 @@ export class ThumbnailCache {
           bucketMs,
         },
       );
+    const maxBytes = this.opts.maxBytes ?? DEFAULT_THUMBNAIL_CACHE_BYTES;
+    if ((await this.cachedBytes()) + jpeg.length > maxBytes) {
+      if (!this.full)
+        this.opts.logger.warn({ maxBytes }, 'thumbnail cache is full: serving thumbnails uncached');
+      this.full = true;
+      return jpeg;
+    }
+    this.full = false;
+    this.addBytes(jpeg.length);
     try {
       await fs.promises.mkdir(path.dirname(file), { recursive: true });
       const tmp = `${file}.${process.pid}.tmp`;
       await fs.promises.writeFile(tmp, jpeg);
       await fs.promises.rename(tmp, file);
     } catch (e) {
+      this.addBytes(-jpeg.length);
       this.opts.logger.warn({ err: String(e), file }, 'cannot cache thumbnail');
     }
     return jpeg;
@@ -120,7 +163,9 @@ export class ThumbnailCache {
               ? name.endsWith('.tmp')
               : keepFrom === undefined || bucketMs + this.opts.intervalMs <= keepFrom;
           if (!stale) continue;
+          const size = (await fs.promises.stat(path.join(dir, name)).catch(() => undefined))?.size;
           await fs.promises.rm(path.join(dir, name), { force: true });
+          if (size !== undefined && this.sizeBytes) this.addBytes(-size);
           removed++;
         }
         await fs.promises.rmdir(dir).catch(() => undefined);

@@ -57,7 +57,11 @@ export function gapsOf(ranges: readonly TimeRange[], fromMs: number, toMs: numbe
   return gaps.filter((g) => g.endMs > g.startMs);
 }
 
-/** Recorded ms per bucket; buckets are aligned to `bucketMs` in local time (utcOffsetMs). */
+/**
+ * Recorded ms per bucket; buckets are aligned to `bucketMs` in local time (utcOffsetMs). Only buckets
+ * holding recordings are listed (oldest first): the work and the answer grow with what is recorded,
+ * never with the window (a window of empty years costs nothing).
+ */
 export function coverage(
   ranges: readonly TimeRange[],
   fromMs: number,
@@ -65,19 +69,18 @@ export function coverage(
   bucketMs: number,
   utcOffsetMs = 0,
 ): CoverageBucket[] {
-  const first = Math.floor((fromMs + utcOffsetMs) / bucketMs) * bucketMs - utcOffsetMs;
+  const bucketStart = (t: number) =>
+    Math.floor((t + utcOffsetMs) / bucketMs) * bucketMs - utcOffsetMs;
   const buckets: CoverageBucket[] = [];
-  for (let s = first; s < toMs; s += bucketMs)
-    buckets.push({ startMs: s, durationMs: bucketMs, recordedMs: 0 });
-  for (const r of ranges) {
+  const sorted = [...ranges].sort((a, b) => a.startMs - b.startMs);
+  for (const r of sorted) {
     const start = Math.max(r.startMs, fromMs);
     const end = Math.min(r.endMs, toMs);
-    if (end <= start) continue;
-    let i = Math.floor((start - first) / bucketMs);
-    for (; i < buckets.length; i++) {
-      const b = buckets[i]!;
-      if (b.startMs >= end) break;
-      b.recordedMs += Math.min(end, b.startMs + bucketMs) - Math.max(start, b.startMs);
+    for (let s = bucketStart(start); s < end; s += bucketMs) {
+      const ms = Math.min(end, s + bucketMs) - Math.max(start, s);
+      const last = buckets[buckets.length - 1];
+      if (last && last.startMs === s) last.recordedMs += ms;
+      else buckets.push({ startMs: s, durationMs: bucketMs, recordedMs: ms });
     }
   }
   return buckets;

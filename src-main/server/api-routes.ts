@@ -143,11 +143,13 @@ export function registerApiRoutes(
           const ifNoneMatch = req.headers['if-none-match'];
           return sendResource(
             reply,
-            await handler(input.value, {
-              signal: abort.signal,
-              ...(range ? { range } : {}),
-              ...(ifNoneMatch ? { ifNoneMatch } : {}),
-            }),
+            await callAs(req, () =>
+              handler(input.value, {
+                signal: abort.signal,
+                ...(range ? { range } : {}),
+                ...(ifNoneMatch ? { ifNoneMatch } : {}),
+              }),
+            ),
           );
         }
 

@@ -27,6 +27,7 @@ export const VIEWER_METHODS: ReadonlySet<NvrMethodName> = new Set<NvrMethodName>
   'listExports',
   'getExport',
   'cancelExport',
+  'deleteExport',
   'getExportFileUrl',
   'getPtz',
   'ptzMove',
@@ -101,5 +102,6 @@ export function accessFor(method: string, pattern: string | undefined, rpcMethod
 export const EXPORT_ID_METHODS: ReadonlySet<NvrMethodName> = new Set<NvrMethodName>([
   'getExport',
   'cancelExport',
+  'deleteExport',
   'getExportFileUrl',
 ]);

@@ -1,5 +1,5 @@
 // Users, logins, sessions and API tokens over an injected AuthStore (SQLite in storage, memory in tests):
-// login with per-address backoff, token checks with expiry, user/token admin, the audit log.
+// login with per-address and per-username backoff, token checks with expiry, user/token admin, the audit log.
 // No HTTP and no SQLite here; the hook (auth-hook.ts) decides what a principal may call.
 import { NvrError } from '../base';
 import {
@@ -9,6 +9,7 @@ import {
   newTokenSecret,
   verifyPassword,
 } from './auth-crypto';
+import { LoginLimiter } from './login-limiter';
 
 export type AuthRole = 'admin' | 'viewer';
 
@@ -73,7 +74,7 @@ export interface AuthServiceOptions {
   nowMs?: () => number;
   /** Browser session lifetime; 12 h by default. */
   sessionTtlMs?: number;
-  /** Failed logins per address before backoff starts; 5 by default. */
+  /** Failed logins per address and per username before backoff starts; 5 by default. */
   freeFailures?: number;
   /** Longest backoff; 15 min by default. */
   maxBackoffMs?: number;
@@ -120,20 +121,26 @@ export class AuthService {
   readonly store: AuthStore;
   private readonly nowMs: () => number;
   readonly sessionTtlMs: number;
-  private readonly freeFailures: number;
-  private readonly maxBackoffMs: number;
-  /** Per address: consecutive failures and the time before which logins are refused. */
-  private readonly failures = new Map<string, { count: number; untilMs: number }>();
-  /** Per user: consecutive wrong current passwords on a password change (a stolen token must not guess). */
-  private readonly changeFailures = new Map<number, { count: number; untilMs: number }>();
+  /** Failed logins per address and per username (backoff before the password check). */
+  private readonly limiter: LoginLimiter;
+  /** Wrong current passwords on a password change, per address and per user (a stolen token must not guess). */
+  private readonly changeLimiter: LoginLimiter;
   private readonly cameraExists: ((id: string) => boolean) | undefined;
 
   constructor(opts: AuthServiceOptions) {
     this.store = opts.store;
     this.nowMs = opts.nowMs ?? (() => Date.now());
     this.sessionTtlMs = opts.sessionTtlMs ?? 12 * 3600_000;
-    this.freeFailures = opts.freeFailures ?? 5;
-    this.maxBackoffMs = opts.maxBackoffMs ?? 15 * 60_000;
+    this.limiter = new LoginLimiter({
+      nowMs: this.nowMs,
+      ...(opts.freeFailures !== undefined ? { freeFailures: opts.freeFailures } : {}),
+      ...(opts.maxBackoffMs !== undefined ? { maxBackoffMs: opts.maxBackoffMs } : {}),
+    });
+    this.changeLimiter = new LoginLimiter({
+      nowMs: this.nowMs,
+      ...(opts.freeFailures !== undefined ? { freeFailures: opts.freeFailures } : {}),
+      ...(opts.maxBackoffMs !== undefined ? { maxBackoffMs: opts.maxBackoffMs } : {}),
+    });
     this.cameraExists = opts.cameraExists;
   }
 
@@ -227,19 +234,21 @@ export class AuthService {
   > {
     const user = this.store.getUser(p.userId);
     if (!user) return { ok: false, reason: 'bad_credentials' };
-    const now = this.nowMs();
-    const f = this.changeFailures.get(user.id);
-    if (f && f.untilMs > now)
-      return { ok: false, reason: 'rate_limited', retryAfterMs: f.untilMs - now };
-    if (!(await verifyPassword(currentPassword, user.passwordHash))) {
-      const count = (f?.count ?? 0) + 1;
-      const over = count - this.freeFailures;
-      const backoffMs = over > 0 ? Math.min(this.maxBackoffMs, 1000 * 2 ** (over - 1)) : 0;
-      this.changeFailures.set(user.id, { count, untilMs: this.nowMs() + backoffMs });
-      this.audit(user.username, 'password.change_failed', address, { failures: count });
-      return { ok: false, reason: 'bad_credentials' };
+    // Reserved before the check, like logins: concurrent guesses cannot slip past the limit.
+    const admission = this.changeLimiter.admit(address, `#${user.id}`);
+    if (!admission.ok)
+      return { ok: false, reason: 'rate_limited', retryAfterMs: admission.retryAfterMs };
+    let ok = false;
+    try {
+      ok = await verifyPassword(currentPassword, user.passwordHash);
+    } finally {
+      if (ok) admission.ticket.succeeded();
+      else {
+        const count = admission.ticket.failed();
+        this.audit(user.username, 'password.change_failed', address, { failures: count });
+      }
     }
-    this.changeFailures.delete(user.id);
+    if (!ok) return { ok: false, reason: 'bad_credentials' };
     await this.updateUser(user.id, { password: newPassword }, user.username, address, p.tokenHash);
     return { ok: true };
   }
@@ -253,26 +262,28 @@ export class AuthService {
     this.audit(actor, 'user.delete', address, { username: user.username });
   }
 
-  /** Checks the address's backoff, then the password; records the outcome in the audit log. */
+  /**
+   * Reserves an attempt against the address's and the username's backoff (login-limiter.ts), then
+   * checks the password; records the outcome in the audit log.
+   */
   async login(username: string, password: string, address: string): Promise<LoginResult> {
-    const now = this.nowMs();
-    const f = this.failures.get(address);
-    if (f && f.untilMs > now) {
-      this.audit(username, 'login.rate_limited', address);
-      return { ok: false, reason: 'rate_limited', retryAfterMs: f.untilMs - now };
+    const admission = this.limiter.admit(address, username);
+    if (!admission.ok) {
+      this.audit(username, 'login.rate_limited', address, { by: admission.key });
+      return { ok: false, reason: 'rate_limited', retryAfterMs: admission.retryAfterMs };
     }
-    const user = this.store.getUserByName(username);
-    const ok = await verifyPassword(password, user?.passwordHash ?? (await dummyPasswordHash()));
-    if (!user || !ok) {
-      const count = (f?.count ?? 0) + 1;
-      const over = count - this.freeFailures;
-      const backoffMs = over > 0 ? Math.min(this.maxBackoffMs, 1000 * 2 ** (over - 1)) : 0;
-      this.failures.set(address, { count, untilMs: this.nowMs() + backoffMs });
-      if (this.failures.size > 10_000) this.pruneFailures();
-      this.audit(username, 'login.failed', address, { failures: count });
-      return { ok: false, reason: 'bad_credentials' };
+    let user: AuthUser | undefined;
+    let ok = false;
+    try {
+      user = this.store.getUserByName(username);
+      ok = await verifyPassword(password, user?.passwordHash ?? (await dummyPasswordHash()));
+    } finally {
+      if (!user || !ok) {
+        const count = admission.ticket.failed();
+        this.audit(username, 'login.failed', address, { failures: count });
+      } else admission.ticket.succeeded();
     }
-    this.failures.delete(address);
+    if (!user || !ok) return { ok: false, reason: 'bad_credentials' };
     const t = newTokenSecret();
     const expiresMs = this.nowMs() + this.sessionTtlMs;
     this.store.deleteExpiredTokens(this.nowMs());
@@ -287,11 +298,6 @@ export class AuthService {
     });
     this.audit(user.username, 'login', address);
     return { ok: true, token: t.secret, expiresMs, user: publicUser(user) };
-  }
-
-  private pruneFailures(): void {
-    const now = this.nowMs();
-    for (const [k, v] of this.failures) if (v.untilMs <= now) this.failures.delete(k);
   }
 
   /** The principal behind a bearer/session secret, or undefined (unknown, expired, user gone). */

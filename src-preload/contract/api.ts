@@ -52,6 +52,7 @@ import {
   UserSchema,
 } from './auth-schemas';
 import { ViewInputSchema, ViewRefSchema, ViewSchema } from './view-schemas';
+import { MAX_PLAYBACK_WINDOW_MS, MAX_QUERY_WINDOW_MS, windowRefinement } from './limits';
 import type { NvrEventListener, Unsubscribe } from './events';
 
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
@@ -89,10 +90,13 @@ const windowShape = {
   to: TimeMsSchema,
   stream: StreamNameSchema.default('main'),
 };
-/** `{ id }` of a camera plus a time window `from < to` (the error names `to`). */
-const cameraWindow = z
-  .object({ id: CameraIdSchema, ...windowShape })
-  .refine((v) => v.from < v.to, { path: ['to'], error: 'must be after from' });
+/** `{ id }` of a camera plus a time window `from < to`, at most `maxMs` long (the errors name `to`). */
+const cameraWindowOf = (maxMs: number) =>
+  z.object({ id: CameraIdSchema, ...windowShape }).superRefine(windowRefinement(maxMs));
+/** Recordings lists: up to the longest retention. */
+const cameraWindow = cameraWindowOf(MAX_QUERY_WINDOW_MS);
+/** VOD playlists and clip downloads: work and output grow with the window's fragments. */
+const playbackWindow = cameraWindowOf(MAX_PLAYBACK_WINDOW_MS);
 const cameraStream = z.object({ id: CameraIdSchema, stream: StreamNameSchema.default('main') });
 const exportRef = z.object({ id: ExportIdSchema });
 
@@ -170,7 +174,7 @@ export const NVR_API_METHODS = {
   },
   /** Playback playlist URL (byte-range fMP4 HLS) for a window. */
   getVodPlaylistUrl: {
-    input: cameraWindow,
+    input: playbackWindow,
     output: ResourceUrlSchema,
     http: { method: 'GET', path: '/api/cameras/:id/hls/vod.m3u8', resource: 'hls' },
   },
@@ -182,7 +186,7 @@ export const NVR_API_METHODS = {
   },
   /** Direct MP4 download URL of one camera's window (the export is built while downloading). */
   getClipDownloadUrl: {
-    input: cameraWindow,
+    input: playbackWindow,
     output: ResourceUrlSchema,
     http: { method: 'GET', path: '/api/cameras/:id/export.mp4', resource: 'mp4' },
   },
@@ -219,6 +223,12 @@ export const NVR_API_METHODS = {
     input: exportRef,
     output: ExportJobSchema,
     http: { method: 'DELETE', path: '/api/exports/:id' },
+  },
+  /** Deletes an export's file and forgets the job (cancelling it first): its owner or an admin. */
+  deleteExport: {
+    input: exportRef,
+    output: OkSchema,
+    http: { method: 'DELETE', path: '/api/exports/:id/file' },
   },
   /** The finished export's file (also given as `downloadUrl` on the job). */
   getExportFileUrl: {

@@ -2,6 +2,7 @@
 // DTO schemas, the event map and error kinds. Imports only zod: no node:, no DOM, no electron.
 export * from './errors';
 export * from './schemas';
+export * from './limits';
 export * from './view-schemas';
 export * from './health-schemas';
 export * from './auth-schemas';

@@ -7,6 +7,14 @@ import {
   TransportFallbackSchema,
 } from './health-schemas';
 import { ErrorKindSchema } from './errors';
+import {
+  MAX_EXPORT_WINDOW_MS,
+  MAX_QUERY_WINDOW_MS,
+  MAX_TIME_MS,
+  bucketRefinement,
+  snapThumbnailWidth,
+  windowRefinement,
+} from './limits';
 
 // ---------------------------------------------------------------------------------------------
 // Primitives
@@ -46,14 +54,14 @@ export const RtspUrlSchema = z
   .max(2048, { error: 'must be at most 2048 characters' })
   .regex(RTSP_URL, { error: 'must be an rtsp:// or rtsps:// URL' });
 
-/** Milliseconds since the Unix epoch; strings are coerced (query strings). */
+/** Milliseconds since the Unix epoch, before 2200 (MAX_TIME_MS); strings are coerced (query strings). */
 export const TimeMsSchema = z.preprocess(
   (v: number | string) => (typeof v === 'string' && /^\s*\d+\s*$/.test(v) ? Number(v) : v),
   z
     .number()
     .int({ error: 'must be an integer number of ms' })
     .min(0, { error: 'must be a time in ms since the epoch' })
-    .max(8.64e15, { error: 'must be a time in ms since the epoch' }),
+    .max(MAX_TIME_MS, { error: 'must be a time in ms since the epoch before the year 2200' }),
 );
 
 /** A host name or IP address (IPv6 in brackets). */
@@ -269,13 +277,10 @@ export type CameraStatus = z.infer<typeof CameraStatusSchema>;
 // ---------------------------------------------------------------------------------------------
 // Time windows, recordings, playback
 
-const fromBeforeTo = <T extends { from: number; to: number }>(v: T) => v.from < v.to;
-const fromBeforeToError = { path: ['to'], error: 'must be after from' };
-
-/** `?from&to&stream` (ms since epoch, from < to). */
+/** `?from&to&stream` (ms since epoch, from < to, at most MAX_QUERY_WINDOW_MS apart). */
 export const TimeWindowQuerySchema = z
   .object({ from: TimeMsSchema, to: TimeMsSchema, stream: StreamNameSchema.default('main') })
-  .refine(fromBeforeTo, fromBeforeToError);
+  .superRefine(windowRefinement(MAX_QUERY_WINDOW_MS));
 export type TimeWindowQuery = z.input<typeof TimeWindowQuerySchema>;
 
 export const TimeRangeSchema = z.object({ startMs: z.number().int(), endMs: z.number().int() });
@@ -294,6 +299,9 @@ export const WidthPxSchema = z.preprocess(
     .min(16, { error: 'must be at least 16' })
     .max(7680, { error: 'must be at most 7680' }),
 );
+
+/** A thumbnail width: any WidthPxSchema value, snapped up to one of THUMBNAIL_WIDTHS_PX (the cache keys). */
+export const ThumbnailWidthPxSchema = WidthPxSchema.transform(snapThumbnailWidth);
 
 export const StreamQuerySchema = z.object({ stream: StreamNameSchema.default('main') });
 
@@ -318,7 +326,8 @@ export const TimelineRequestSchema = z
       .max(14 * 60)
       .default(0),
   })
-  .refine(fromBeforeTo, fromBeforeToError);
+  .superRefine(windowRefinement(MAX_QUERY_WINDOW_MS))
+  .superRefine(bucketRefinement);
 export type TimelineRequest = z.input<typeof TimelineRequestSchema>;
 
 export const CoverageBucketSchema = z.object({
@@ -335,6 +344,7 @@ export const StreamTimelineSchema = z.object({
   ranges: z.array(TimeRangeSchema),
   gaps: z.array(TimeRangeSchema),
   recordedMs: z.number().int(),
+  /** Coverage per bucket asked for; only buckets holding recordings are listed (empty ones are left out). */
   buckets: z.array(CoverageBucketSchema).optional(),
 });
 export type StreamTimeline = z.infer<typeof StreamTimelineSchema>;
@@ -350,7 +360,7 @@ export type Timeline = z.infer<typeof TimelineSchema>;
 export const ThumbnailQuerySchema = z.object({
   time: TimeMsSchema,
   stream: StreamNameSchema.default('main'),
-  width: WidthPxSchema.optional(),
+  width: ThumbnailWidthPxSchema.optional(),
 });
 
 /** `?time&stream`: a live snapshot when `time` is absent. */
@@ -390,7 +400,16 @@ export type LiveAnswer = z.infer<typeof LiveAnswerSchema>;
 export const ExportStateSchema = z.enum(['queued', 'running', 'done', 'failed', 'cancelled']);
 export type ExportState = z.infer<typeof ExportStateSchema>;
 
-/** POST /api/exports body: one or several cameras over one window. */
+function noDuplicateCameras(v: { cameraIds: string[] }, ctx: z.RefinementCtx): void {
+  const seen = new Set<string>();
+  v.cameraIds.forEach((id, i) => {
+    if (seen.has(id))
+      ctx.addIssue({ code: 'custom', path: ['cameraIds', i], message: `names ${id} twice` });
+    seen.add(id);
+  });
+}
+
+/** POST /api/exports body: one or several distinct cameras over one window (at most MAX_EXPORT_WINDOW_MS). */
 export const ExportRequestSchema = z
   .object({
     cameraIds: z.array(CameraIdSchema).min(1, { error: 'must name at least one camera' }).max(16),
@@ -400,7 +419,8 @@ export const ExportRequestSchema = z
     /** Keep gaps as real time (preserve) or join the recorded parts (collapse). */
     gaps: oneOf(['preserve', 'collapse']).default('preserve'),
   })
-  .refine(fromBeforeTo, fromBeforeToError);
+  .superRefine(windowRefinement(MAX_EXPORT_WINDOW_MS))
+  .superRefine(noDuplicateCameras);
 export type ExportRequest = z.input<typeof ExportRequestSchema>;
 
 export const ExportJobSchema = z.object({

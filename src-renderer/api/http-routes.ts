@@ -37,6 +37,7 @@ export const HTTP_ROUTES = {
   listExports: { method: 'GET', path: '/api/exports' },
   getExport: { method: 'GET', path: '/api/exports/:id' },
   cancelExport: { method: 'DELETE', path: '/api/exports/:id' },
+  deleteExport: { method: 'DELETE', path: '/api/exports/:id/file' },
   getExportFileUrl: { method: 'GET', path: '/api/exports/:id/file', resource: 'mp4' },
   getTimeline: { method: 'POST', path: '/api/timeline', body: '*' },
   getThumbnailUrl: { method: 'GET', path: '/api/cameras/:id/thumbnail', resource: 'jpeg' },

@@ -183,6 +183,8 @@ export function h264PayloadNalTypes(payload: Buffer): number[] {
 export async function connectViewer(
   service: Pick<LiveService, 'startWhep'>,
   clients: WhepTestClient[],
+  /** Who asks (counted against the per-user share). */
+  owner?: string,
 ): Promise<{ client: WhepTestClient; sessionId: string; answeredAt: number }> {
   const client = await createWhepClient();
   clients.push(client);
@@ -190,6 +192,7 @@ export async function connectViewer(
     cameraId: 'cam',
     stream: 'main',
     offerSdp: client.offerSdp,
+    ...(owner !== undefined ? { owner } : {}),
   });
   const answeredAt = performance.now();
   await client.applyAnswer(answer.answerSdp);
