@@ -209,7 +209,7 @@ export class StreamHealthMonitor {
     const packetShare = expected > 0 ? d.packetsLost / expected : 0;
     const sinceKeyframeMs = Math.max(0, nowMs - this.lastKeyframeAtMs);
     const base = {
-      windowMs: spanMs,
+      windowMs: Math.round(spanMs),
       framesLostPercent: Math.round(frameShare * 1000) / 10,
       packetsLostPercent: Math.round(packetShare * 1000) / 10,
       sinceKeyframeMs: Math.round(sinceKeyframeMs),
