@@ -296,8 +296,15 @@ export function TimelinePanel({ api, jumpRef }: TimelinePanelProps) {
           {rowsCams.length === 0 && <div className="tl-label">No cameras</div>}
           {rowsCams.map((c) => {
             const w = describeStatus(statuses[c.id], c.enabled);
+            const recordedMs = (ranges[c.id] ?? []).reduce((a, r) => a + r.endMs - r.startMs, 0);
             return (
-              <div className="tl-label" key={c.id}>
+              <div
+                className="tl-label"
+                key={c.id}
+                data-testid="timeline-row"
+                data-camera-id={c.id}
+                data-recorded-ms={recordedMs}
+              >
                 <StateDot tone={w.tone} label={w.label} />
                 {c.name}
               </div>
