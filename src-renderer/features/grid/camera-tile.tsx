@@ -4,10 +4,11 @@ import { memo, useCallback, useState, type CSSProperties, type DragEvent } from 
 import type { Camera, CameraStatus } from '../../../src-preload/contract';
 import type { Transport } from '../../api';
 import { describeStatus, streamFacts, useIsAdmin, useTime, type StatusWords } from '../../stores';
-import { IconCamera, IconGear, IconPlus, IconWarning, StateDot } from '../../components';
-import { LiveVideo, type LivePlayerState } from '../live';
+import { IconCamera, IconGear, IconPlus, StateDot } from '../../components';
+import { LiveVideo, type LivePlayerState, type LiveVia } from '../live';
 import { PlaybackVideo, type PlaybackState } from '../playback';
 import { PtzOverlay } from '../ptz';
+import { TileCenter, UnsupportedCenter } from './tile-center';
 
 export const CAMERA_DRAG_TYPE = 'application/x-nvr-camera';
 /** A tile being dragged onto another: the data is the source tile's index. */
@@ -34,8 +35,12 @@ export interface CameraTileProps {
 
 type PlayerState = LivePlayerState | PlaybackState;
 
-/** The tile's words when its camera is fine: what the player is doing. */
-export function playerWords(state: PlayerState, mode: 'live' | 'playback'): StatusWords {
+/** The tile's words when its camera is fine: what the player is doing (`codec`: 'H.265', for words). */
+export function playerWords(
+  state: PlayerState,
+  mode: 'live' | 'playback',
+  codec?: string,
+): StatusWords {
   const w = (
     tone: StatusWords['tone'],
     label: string,
@@ -59,6 +64,12 @@ export function playerWords(state: PlayerState, mode: 'live' | 'playback'): Stat
       return w('idle', 'no recording', 'Nothing was recorded at this time.');
     case 'error':
       return w('bad', 'playback error');
+    case 'unsupported':
+      return w(
+        'bad',
+        `can't decode ${codec ?? 'this codec'}`,
+        `This browser can't decode ${codec ?? "this camera's codec"}.`,
+      );
     case 'reconnecting':
       return w('warn', 'reconnecting');
     case 'loading':
@@ -76,6 +87,8 @@ export const CameraTile = memo(function CameraTile(props: CameraTileProps) {
   const [player, setPlayer] = useState<{ state: PlayerState; detail?: string }>({
     state: 'connecting',
   });
+  // How live reaches this tile: the user picks the transcode or HLS after an "unsupported codec".
+  const [via, setVia] = useState<LiveVia>('webrtc');
   const onPlayer = useCallback(
     (state: PlayerState, detail?: string) => setPlayer({ state, detail }),
     [],
@@ -157,13 +170,16 @@ export const CameraTile = memo(function CameraTile(props: CameraTileProps) {
   // offer is on the critical path of the first frame); playback works whatever its state now.
   const canLive = camera.enabled && camWords.tone !== 'bad';
   const showPlayer = mode === 'playback' || canLive;
-  const words =
-    showPlayer && (mode === 'playback' || camWords.tone === 'ok')
-      ? playerWords(player.state, mode)
-      : camWords;
   const stream = maximized
     ? (status?.streams.main ?? status?.streams.sub)
     : (status?.streams.sub ?? status?.streams.main);
+  const codecName =
+    stream?.codec === 'h265' ? 'H.265' : stream?.codec === 'h264' ? 'H.264' : undefined;
+  const words =
+    showPlayer && (mode === 'playback' || camWords.tone === 'ok')
+      ? playerWords(player.state, mode, codecName)
+      : camWords;
+  const unsupported = showPlayer && player.state === 'unsupported';
   const facts = camWords.tone === 'ok' ? streamFacts(stream) : [];
   const playing = words.tone === 'ok';
 
@@ -184,10 +200,11 @@ export const CameraTile = memo(function CameraTile(props: CameraTileProps) {
       <div className="tile-video">
         {showPlayer && mode === 'live' && (
           <LiveVideo
-            key={`live:${camera.id}:${streamName}`}
+            key={`live:${camera.id}:${streamName}:${via}`}
             api={props.api}
             cameraId={camera.id}
             stream={streamName}
+            via={via}
             onState={onPlayer}
           />
         )}
@@ -228,7 +245,19 @@ export const CameraTile = memo(function CameraTile(props: CameraTileProps) {
           </button>
         )}
       </div>
-      {!playing && (
+      {unsupported && (
+        <UnsupportedCenter
+          words={words}
+          detail={player.detail}
+          live={mode === 'live'}
+          via={via}
+          onVia={(v) => {
+            setPlayer({ state: 'connecting' });
+            setVia(v);
+          }}
+        />
+      )}
+      {!playing && !unsupported && (
         <TileCenter
           words={words}
           {...(props.chrome && props.onOpenSettings
@@ -240,56 +269,18 @@ export const CameraTile = memo(function CameraTile(props: CameraTileProps) {
         <PtzOverlay api={props.api} cameraId={camera.id} canSavePresets={admin} />
       )}
       <div className="tile-foot">
-        <span>{maximized ? 'main stream · Esc to return' : ''}</span>
+        <span>
+          {[
+            maximized ? 'main stream' : '',
+            mode === 'live' && via === 'transcode' ? 'H.264 transcode' : '',
+            mode === 'live' && via === 'hls' ? 'live HLS' : '',
+            maximized ? 'Esc to return' : '',
+          ]
+            .filter(Boolean)
+            .join(' · ')}
+        </span>
         <span>{mode === 'playback' ? 'recorded' : ''}</span>
       </div>
     </div>
   );
 });
-
-function TileCenter({
-  words,
-  onFix,
-}: {
-  words: ReturnType<typeof describeStatus>;
-  onFix?: () => void;
-}) {
-  if (words.tone === 'busy' || words.tone === 'warn') {
-    return (
-      <div className="tile-center">
-        <div className="spinner" />
-        <div className="big">{capitalize(words.label)}…</div>
-        {words.hint && <div className="sub">{words.hint}</div>}
-      </div>
-    );
-  }
-  if (words.tone === 'bad') {
-    return (
-      <div className="tile-center bad">
-        <IconWarning size={22} />
-        <div className="big">{capitalize(words.label)}</div>
-        {words.hint && <div className="sub">{words.hint}</div>}
-        {words.fixInSettings && onFix && (
-          <button
-            className="btn small"
-            onClick={(e) => {
-              e.stopPropagation();
-              onFix();
-            }}
-          >
-            Open settings
-          </button>
-        )}
-      </div>
-    );
-  }
-  return (
-    <div className="tile-center">
-      <IconCamera size={22} className="glyph" />
-      <div className="big">{capitalize(words.label)}</div>
-      {words.hint && <div className="sub">{words.hint}</div>}
-    </div>
-  );
-}
-
-const capitalize = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);

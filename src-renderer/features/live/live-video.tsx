@@ -9,16 +9,34 @@ import { WhepClient, type WhepHandlers, type WhepState } from './whep-client';
 
 export type LivePlayerState = WhepState | 'hls';
 
+/** How live reaches the tile: WebRTC as sent, WebRTC through the engine's H.264 transcode, live HLS. */
+export type LiveVia = 'webrtc' | 'transcode' | 'hls';
+
 export interface LiveVideoProps {
   api: Transport;
   cameraId: string;
   stream: 'main' | 'sub';
+  /** Default webrtc (live HLS when WebRTC fails). */
+  via?: LiveVia;
   onState(state: LivePlayerState, detail?: string): void;
 }
 
-export function LiveVideo({ api, cameraId, stream, onState }: LiveVideoProps) {
+/** hls.js error details that mean "this browser cannot decode the stream's codec". */
+export const HLS_CODEC_ERRORS: ReadonlySet<string> = new Set([
+  'manifestIncompatibleCodecsError',
+  'bufferAddCodecError',
+  'bufferIncompatibleCodecsError',
+]);
+
+/** False when the browser's MSE says it cannot play `codec` (e.g. hvc1.* in a Chromium without H.265). */
+export function canDecode(container: string | undefined, codec: string | undefined): boolean {
+  if (!codec || typeof MediaSource === 'undefined') return true;
+  return MediaSource.isTypeSupported(`${container ?? 'video/mp4'}; codecs="${codec}"`);
+}
+
+export function LiveVideo({ api, cameraId, stream, via = 'webrtc', onState }: LiveVideoProps) {
   const videoRef = useRef<HTMLVideoElement>(null);
-  const [fallback, setFallback] = useState(false);
+  const [fallback, setFallback] = useState(via === 'hls');
   const onStateRef = useRef(onState);
   onStateRef.current = onState;
 
@@ -39,11 +57,12 @@ export function LiveVideo({ api, cameraId, stream, onState }: LiveVideoProps) {
       },
     };
     // The first grid's sessions were started before it rendered (warm start): take ours over.
-    let client = claimWarmLive(api, { cameraId, stream }, handlers);
+    let client = via === 'webrtc' ? claimWarmLive(api, { cameraId, stream }, handlers) : undefined;
     if (!client) {
       client = new WhepClient({
         cameraId,
         stream,
+        ...(via === 'transcode' ? { transcode: 'h264' as const } : {}),
         startLive: (input) => api.startLive(input),
         stopLive: (input) => api.stopLive(input),
         ...handlers,
@@ -54,7 +73,7 @@ export function LiveVideo({ api, cameraId, stream, onState }: LiveVideoProps) {
       client.close();
       video.srcObject = null;
     };
-  }, [api, cameraId, stream, fallback]);
+  }, [api, cameraId, stream, fallback, via]);
 
   useEffect(() => {
     if (!fallback) return;
@@ -69,12 +88,23 @@ export function LiveVideo({ api, cameraId, stream, onState }: LiveVideoProps) {
         if (!Hls.isSupported()) {
           video.src = url; // Safari plays HLS natively
         } else {
-          hls = new Hls({ liveSyncDurationCount: 2 });
-          hls.on(Hls.Events.ERROR, (_e, data) => {
-            if (data.fatal) onStateRef.current('reconnecting', `${data.type}: ${data.details}`);
+          const h = new Hls({ liveSyncDurationCount: 2 });
+          hls = h;
+          const unsupported = (why: string) => {
+            onStateRef.current('unsupported', why);
+            h.destroy();
+          };
+          h.on(Hls.Events.BUFFER_CODECS, (_e, data) => {
+            const v = data.video;
+            if (v && !canDecode(v.container, v.codec)) unsupported(`no decoder for ${v.codec}`);
           });
-          hls.loadSource(url);
-          hls.attachMedia(video);
+          h.on(Hls.Events.ERROR, (_e, data) => {
+            if (HLS_CODEC_ERRORS.has(data.details)) unsupported(`${data.type}: ${data.details}`);
+            else if (data.fatal)
+              onStateRef.current('reconnecting', `${data.type}: ${data.details}`);
+          });
+          h.loadSource(url);
+          h.attachMedia(video);
         }
         video.play().catch(() => {});
       },
@@ -94,7 +124,7 @@ export function LiveVideo({ api, cameraId, stream, onState }: LiveVideoProps) {
       ref={videoRef}
       className="tile-media"
       data-testid="live-video"
-      data-transport={fallback ? 'hls' : 'webrtc'}
+      data-transport={fallback ? 'hls' : via}
       muted
       autoPlay
       playsInline
