@@ -120,4 +120,35 @@ test.describe('guard', () => {
     await page.keyboard.press('Escape');
     await page.keyboard.press('l');
   });
+
+  test('frozen live frames are called stale within 3 s and not counted live', async ({
+    page,
+    engine,
+  }) => {
+    test.setTimeout(90_000);
+    await openDemo(page, engine.url);
+    const states = page.getByTestId('tile-state');
+    await expect(states).toHaveText(['live', 'live', 'live', 'live'], { timeout: 30_000 });
+    await expect
+      .poll(() => framesOver(page, '[data-testid=live-video]', 500), { timeout: 20_000 })
+      .toBeGreaterThan(1);
+    await expect(page.getByTestId('live-count')).toHaveText('4');
+
+    // The engine stops dead (as a hung or crashed engine looks to the page: the socket stays open).
+    process.kill(-engine.pid, 'SIGSTOP');
+    try {
+      const stoppedAt = Date.now();
+      await expect(states).toHaveText(['stale', 'stale', 'stale', 'stale'], { timeout: 4_000 });
+      const calledStaleAfterMs = Date.now() - stoppedAt;
+      await expect(page.getByTestId('live-count')).toHaveText('0');
+      await expect(page.getByText(/No new picture since \d\d:\d\d:\d\d\.\d/).first()).toBeVisible();
+      await page.screenshot({ path: path.join(ARTIFACTS, 'guard-stale.png') });
+      console.log(`stale after ${calledStaleAfterMs} ms`);
+    } finally {
+      process.kill(-engine.pid, 'SIGCONT');
+    }
+    // Frames resume: live again, counted again.
+    await expect(states).toHaveText(['live', 'live', 'live', 'live'], { timeout: 30_000 });
+    await expect(page.getByTestId('live-count')).toHaveText('4');
+  });
 });

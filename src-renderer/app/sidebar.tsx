@@ -5,11 +5,14 @@ import { CAMERA_DRAG_TYPE } from '../features/grid';
 import { ViewsList } from '../features/views';
 import {
   camerasStore,
+  countLive,
   describeStatus,
   filterCameras,
   layoutStore,
   streamFacts,
   useCameras,
+  useConnection,
+  useFrames,
   useLayout,
 } from '../stores';
 import { IconChevronDown, IconPlus, IconSearch, IconWarning, StateDot } from '../components';
@@ -32,16 +35,12 @@ export function Sidebar({ open, onAddCamera, onPicked, searchRef }: SidebarProps
   const tiles = useLayout((s) => s.tiles);
   const shown = useMemo(() => filterCameras(cameras, query), [cameras, query]);
 
-  const counts = useMemo(() => {
-    let live = 0;
-    let problem = 0;
-    for (const c of cameras) {
-      const tone = describeStatus(statuses[c.id], c.enabled).tone;
-      if (tone === 'ok') live++;
-      else if (tone === 'bad' || tone === 'warn') problem++;
-    }
-    return { live, problem };
-  }, [cameras, statuses]);
+  const staleSinceMs = useFrames((s) => s.staleSinceMs);
+  const link = useConnection((s) => s.link);
+  const counts = useMemo(
+    () => countLive(cameras, statuses, staleSinceMs, link),
+    [cameras, statuses, staleSinceMs, link],
+  );
 
   const pick = (id: string) => {
     camerasStore.getState().select(id);
@@ -112,7 +111,11 @@ export function Sidebar({ open, onAddCamera, onPicked, searchRef }: SidebarProps
         >
           {shown.map((c) => {
             const st = statuses[c.id];
-            const words = describeStatus(st, c.enabled);
+            const status = describeStatus(st, c.enabled);
+            const words =
+              status.tone === 'ok' && c.id in staleSinceMs
+                ? { ...status, tone: 'warn' as const, label: 'stale: picture frozen' }
+                : status;
             const facts = words.tone === 'ok' ? streamFacts(st?.streams.main) : [];
             return (
               <li key={c.id}>
@@ -149,7 +152,7 @@ export function Sidebar({ open, onAddCamera, onPicked, searchRef }: SidebarProps
       </div>
       <div className="side-foot">
         <span>
-          <b>{counts.live}</b> live
+          <b data-testid="live-count">{counts.live}</b> live
         </span>
         <span>
           <b>{counts.problem}</b> with problems

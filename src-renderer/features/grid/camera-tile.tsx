@@ -1,10 +1,17 @@
 // One grid tile: the camera's live (WebRTC, sub stream; main when maximized) or playback video, its name,
 // state in words, stream facts on hover; what is wrong and a button to fix it.
-import { memo, useCallback, useState, type CSSProperties, type DragEvent } from 'react';
+import { memo, useCallback, useEffect, useState, type CSSProperties, type DragEvent } from 'react';
 import type { Camera, CameraStatus } from '../../../src-preload/contract';
 import type { Transport } from '../../api';
-import { describeStatus, streamFacts, useIsAdmin, useTime, type StatusWords } from '../../stores';
-import { IconCamera, IconGear, IconPlus, StateDot } from '../../components';
+import {
+  describeStatus,
+  framesStore,
+  streamFacts,
+  useIsAdmin,
+  useTime,
+  type StatusWords,
+} from '../../stores';
+import { IconCamera, IconGear, IconPlus, StateDot, formatTimeTenths } from '../../components';
 import { LiveVideo, type LivePlayerState, type LiveVia } from '../live';
 import { PlaybackVideo, type PlaybackState } from '../playback';
 import { PtzOverlay } from '../ptz';
@@ -79,6 +86,16 @@ export function playerWords(
   }
 }
 
+/** Words of a frozen live picture: no new frame since `sinceMs`. */
+export function staleWords(sinceMs: number): StatusWords {
+  return {
+    tone: 'warn',
+    label: 'stale',
+    hint: `No new picture since ${formatTimeTenths(sinceMs)}: what you see is frozen.`,
+    fixInSettings: false,
+  };
+}
+
 export const CameraTile = memo(function CameraTile(props: CameraTileProps) {
   const { index, camera, status, selected, maximized, style } = props;
   const [dropping, setDropping] = useState(false);
@@ -89,6 +106,14 @@ export const CameraTile = memo(function CameraTile(props: CameraTileProps) {
   });
   // How live reaches this tile: the user picks the transcode or HLS after an "unsupported codec".
   const [via, setVia] = useState<LiveVia>('webrtc');
+  // Wall-clock ms of the last frame while the live picture is frozen (null: moving, or not live).
+  const [staleSinceMs, setStaleSinceMs] = useState<number | null>(null);
+  const cameraId = camera?.id;
+  useEffect(() => {
+    if (!cameraId) return;
+    framesStore.getState().setStale(cameraId, staleSinceMs);
+    return () => framesStore.getState().setStale(cameraId, null);
+  }, [cameraId, staleSinceMs]);
   const onPlayer = useCallback(
     (state: PlayerState, detail?: string) => setPlayer({ state, detail }),
     [],
@@ -175,8 +200,11 @@ export const CameraTile = memo(function CameraTile(props: CameraTileProps) {
     : (status?.streams.sub ?? status?.streams.main);
   const codecName =
     stream?.codec === 'h265' ? 'H.265' : stream?.codec === 'h264' ? 'H.264' : undefined;
-  const words =
-    showPlayer && (mode === 'playback' || camWords.tone === 'ok')
+  const liveStale =
+    mode === 'live' && staleSinceMs !== null && (player.state === 'live' || player.state === 'hls');
+  const words = liveStale
+    ? staleWords(staleSinceMs)
+    : showPlayer && (mode === 'playback' || camWords.tone === 'ok')
       ? playerWords(player.state, mode, codecName)
       : camWords;
   const unsupported = showPlayer && player.state === 'unsupported';
@@ -206,6 +234,8 @@ export const CameraTile = memo(function CameraTile(props: CameraTileProps) {
             stream={streamName}
             via={via}
             onState={onPlayer}
+            onStale={setStaleSinceMs}
+            {...(stream?.fps && stream.fps < 1 ? { staleAfterMs: 2_500 / stream.fps } : {})}
           />
         )}
         {mode === 'playback' && (

@@ -19,7 +19,18 @@ export interface LiveVideoProps {
   /** Default webrtc (live HLS when WebRTC fails). */
   via?: LiveVia;
   onState(state: LivePlayerState, detail?: string): void;
+  /**
+   * The picture froze (wall-clock ms of the last frame) or moves again (null): no new frame for
+   * `staleAfterMs` after frames had been arriving.
+   */
+  onStale?(lastFrameMs: number | null): void;
+  /** Default STALE_AFTER_MS; callers pass more for cameras slower than 1 fps. */
+  staleAfterMs?: number;
 }
+
+/** A live picture with no new frame for this long is called stale (a guard must not trust it). */
+export const STALE_AFTER_MS = 2_000;
+const STALE_CHECK_MS = 250;
 
 /** hls.js error details that mean "this browser cannot decode the stream's codec". */
 export const HLS_CODEC_ERRORS: ReadonlySet<string> = new Set([
@@ -34,11 +45,58 @@ export function canDecode(container: string | undefined, codec: string | undefin
   return MediaSource.isTypeSupported(`${container ?? 'video/mp4'}; codecs="${codec}"`);
 }
 
-export function LiveVideo({ api, cameraId, stream, via = 'webrtc', onState }: LiveVideoProps) {
+export function LiveVideo(props: LiveVideoProps) {
+  const { api, cameraId, stream, via = 'webrtc', onState } = props;
   const videoRef = useRef<HTMLVideoElement>(null);
   const [fallback, setFallback] = useState(via === 'hls');
   const onStateRef = useRef(onState);
   onStateRef.current = onState;
+  const onStaleRef = useRef(props.onStale);
+  onStaleRef.current = props.onStale;
+  const staleAfterMs = props.staleAfterMs ?? STALE_AFTER_MS;
+
+  // Frame freshness: every presented frame (requestVideoFrameCallback; else the decoded-frame count)
+  // moves lastFrame; a check every 250 ms calls the picture stale once it stops moving.
+  useEffect(() => {
+    const video = videoRef.current;
+    if (!video) return;
+    let lastFrame = 0; // performance.now() of the last frame; 0 = none yet
+    let frames = -1;
+    let stale = false;
+    let rvfc = 0;
+    const fresh = () => {
+      lastFrame = performance.now();
+      if (stale) {
+        stale = false;
+        onStaleRef.current?.(null);
+      }
+    };
+    const onFrame = () => {
+      fresh();
+      rvfc = video.requestVideoFrameCallback(onFrame);
+    };
+    const hasRvfc = typeof video.requestVideoFrameCallback === 'function';
+    if (hasRvfc) rvfc = video.requestVideoFrameCallback(onFrame);
+    const timer = setInterval(() => {
+      if (!hasRvfc) {
+        const n = video.getVideoPlaybackQuality?.().totalVideoFrames ?? 0;
+        if (n !== frames) {
+          if (frames >= 0 || n > 0) fresh();
+          frames = n;
+        }
+      }
+      const idleMs = performance.now() - lastFrame;
+      if (lastFrame > 0 && !stale && idleMs > staleAfterMs) {
+        stale = true;
+        onStaleRef.current?.(Date.now() - idleMs);
+      }
+    }, STALE_CHECK_MS);
+    return () => {
+      clearInterval(timer);
+      if (hasRvfc) video.cancelVideoFrameCallback(rvfc);
+      if (stale) onStaleRef.current?.(null);
+    };
+  }, [staleAfterMs]);
 
   // A layout effect: the offer leaves before the browser paints the freshly mounted grid (a passive
   // effect would wait for that paint, which is on the critical path of the first frame).
