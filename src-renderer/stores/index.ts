@@ -17,6 +17,7 @@ export {
   LAYOUTS,
   layoutSpec,
   MAX_CUSTOM_SIDE,
+  pageCount,
 } from './layout-store';
 export type {
   GridSize,
