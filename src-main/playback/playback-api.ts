@@ -45,6 +45,7 @@ export function playbackHandlers(
         toMs: input.to,
         utcOffsetMinutes: input.utcOffsetMinutes,
         ...(input.bucket ? { bucket: input.bucket } : {}),
+        ...(input.sizes ? { withBytes: true } : {}),
       });
       return {
         from: input.from,
