@@ -17,6 +17,9 @@ import {
 } from '../stores';
 import { IconChevronDown, IconPlus, IconSearch, IconWarning, StateDot } from '../components';
 
+/** The small-screen layout (styles.css / grid.css: sidebar as a drawer, one column). */
+const PHONE_QUERY = '(max-width: 760px)';
+
 export interface SidebarProps {
   open: boolean;
   /** Absent for viewers: no [+] (adding cameras is admin-only). */
@@ -42,12 +45,27 @@ export function Sidebar({ open, onAddCamera, onPicked, searchRef }: SidebarProps
     [cameras, statuses, staleSinceMs, link],
   );
 
+  // Picking a camera always shows it: its tile is selected; a camera off the grid goes into the
+  // selected tile, or the grid goes to the page (automatic grid) that shows it. On a phone (the
+  // drawer) the camera then opens maximized: one tap, one camera.
   const pick = (id: string) => {
     camerasStore.getState().select(id);
     const layout = layoutStore.getState();
-    const at = layout.tiles.indexOf(id);
-    if (at >= 0) layout.selectTile(at);
-    else if (layout.selectedTile !== null) layout.placeCamera(layout.selectedTile, id);
+    if (!layout.tiles.includes(id)) {
+      if (layout.selectedTile !== null) layout.placeCamera(layout.selectedTile, id);
+      else
+        layout.revealCamera(
+          camerasStore.getState().cameras.map((c) => c.id),
+          id,
+        );
+    }
+    const now = layoutStore.getState();
+    const at = now.tiles.indexOf(id);
+    if (at >= 0) {
+      now.selectTile(at);
+      const phone = typeof matchMedia === 'function' && matchMedia(PHONE_QUERY).matches;
+      if (phone && now.maximizedTile !== at) now.toggleMaximize(at);
+    }
     onPicked();
   };
 

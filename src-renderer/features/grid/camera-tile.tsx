@@ -260,6 +260,21 @@ export const CameraTile = memo(function CameraTile(props: CameraTileProps) {
           {mode === 'playback' && playing ? '▶ ' : ''}
           {words.label}
         </span>
+        {maximized && props.chrome && (
+          <button
+            className="tile-gear tile-close"
+            aria-label="Close"
+            title="Back to the grid (Esc)"
+            data-testid="tile-close"
+            onClick={(e) => {
+              e.stopPropagation();
+              props.onToggleMaximize(index);
+            }}
+            onDoubleClick={(e) => e.stopPropagation()}
+          >
+            ×
+          </button>
+        )}
         {props.chrome && props.onOpenSettings && (
           <button
             className="tile-gear"
