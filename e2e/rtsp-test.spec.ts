@@ -33,3 +33,19 @@ test('RTSP Test: wrong path in words, an edit clears the result, the right path 
   await expect(page.locator('.preview[data-state=ok]')).toHaveCount(0);
   await page.keyboard.press('Escape');
 });
+
+test('camera settings have a Test button that shows the stream as typed', async ({
+  page,
+  engine,
+}) => {
+  test.setTimeout(60_000);
+  await page.goto(engine.url);
+  const door = page.locator('[data-testid=tile][data-camera-id=door]');
+  await expect(door).toBeVisible();
+  await door.getByRole('button', { name: /^Settings of/ }).click();
+  const dialog = page.getByRole('dialog');
+  await dialog.getByRole('button', { name: 'Test', exact: true }).click();
+  await expect(dialog.locator('.preview[data-state=ok] img')).toBeVisible({ timeout: 30_000 });
+  await page.screenshot({ path: path.join(ARTIFACTS, 'settings-test.png') });
+  await page.keyboard.press('Escape');
+});
