@@ -153,7 +153,11 @@ describe('testStream', () => {
   it('an unknown path says so', async () => {
     const r = await testStream(input(`rtsp://127.0.0.1:${openPort}/nothing/here`), { ffmpegPath });
     expect(r.ok).toBe(false);
-    if (!r.ok) expect(r.error.message).toContain('/nothing/here');
+    if (!r.ok) {
+      expect(r.error.message).toContain('/nothing/here');
+      // An RTSP server that answers 404 is not "not an RTSP server": the path is wrong.
+      expect(r.error.message).toMatch(/^No stream at this path/);
+    }
   });
 
   it('stops at the time limit', async () => {

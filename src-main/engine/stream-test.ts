@@ -101,9 +101,12 @@ function describe(err: NvrError, url: string): string {
   switch (err.kind) {
     case 'protocol':
     case 'malformed':
+      // A server that answers DESCRIBE with 404 is an RTSP server without this path.
+      if (/\b404\b/.test(err.message))
+        return `No stream at this path: ${where} (check the path; ${err.message})`;
       return `${where} does not answer as an RTSP server (${err.message})`;
     case 'not_found':
-      return `No stream at ${where}: check the path (${err.message})`;
+      return `No stream at this path: ${where} (check the path; ${err.message})`;
     default:
       return userMessage(err, url);
   }

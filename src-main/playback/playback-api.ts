@@ -51,6 +51,7 @@ export function playbackHandlers(
         toMs: input.to,
         utcOffsetMinutes: input.utcOffsetMinutes,
         ...(input.bucket ? { bucket: input.bucket } : {}),
+        ...(input.sizes ? { withBytes: true } : {}),
       });
       return {
         from: input.from,

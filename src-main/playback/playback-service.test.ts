@@ -104,6 +104,35 @@ describe('timeline', () => {
     );
   });
 
+  it('sums recorded bytes from the index when asked (export size estimates)', () => {
+    const ref = { cameraId: 'door', stream: 'main' } as const;
+    const media = index
+      .querySegments({ ...ref, fromMs: T0 - 60_000, toMs: T0 + 120_000 })
+      .reduce((n, s) => n + s.sizeBytes - s.initSize, 0);
+    const [all] = service.timeline({
+      streams: [ref],
+      fromMs: T0 - 60_000,
+      toMs: T0 + 120_000,
+      withBytes: true,
+    });
+    expect(all!.recordedBytes).toBe(media);
+    expect(media).toBeGreaterThan(10_000);
+    // The first 5 s of a 10-s segment: about half of that segment's bytes.
+    const [first] = index.querySegments({ ...ref, fromMs: T0, toMs: T0 + 1 });
+    const [half] = service.timeline({
+      streams: [ref],
+      fromMs: T0,
+      toMs: T0 + 5_000,
+      withBytes: true,
+    });
+    const firstMedia = first!.sizeBytes - first!.initSize;
+    expect(half!.recordedBytes).toBeGreaterThan(firstMedia * 0.4);
+    expect(half!.recordedBytes).toBeLessThan(firstMedia * 0.6);
+    // Not asked: not computed.
+    const [plain] = service.timeline({ streams: [ref], fromMs: T0, toMs: T0 + 5_000 });
+    expect(plain!.recordedBytes).toBeUndefined();
+  });
+
   it('refuses from >= to and unknown cameras', async () => {
     expect(
       isNvrError(

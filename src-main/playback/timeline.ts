@@ -17,6 +17,8 @@ export interface StreamTimeline extends StreamRef {
   ranges: TimeRange[];
   gaps: TimeRange[];
   recordedMs: number;
+  /** With `withBytes`: media bytes inside the window (each segment's bytes pro rata of its overlap). */
+  recordedBytes?: number;
   buckets?: CoverageBucket[];
 }
 
@@ -30,6 +32,26 @@ export interface TimelineQuery {
   utcOffsetMinutes?: number;
   /** Ranges closer than this are merged (default 0: only touching ones, e.g. back-to-back runs). */
   mergeGapMs?: number;
+  /** Also sum the recorded bytes inside the window (export size estimates). */
+  withBytes?: boolean;
+}
+
+/** Media bytes of a stream inside [fromMs, toMs): each overlapping segment's media bytes pro rata. */
+export function recordedBytesIn(
+  index: RecordingIndex,
+  ref: StreamRef,
+  fromMs: number,
+  toMs: number,
+): number {
+  let bytes = 0;
+  for (const seg of index.querySegments({ ...ref, fromMs, toMs })) {
+    const lenMs = seg.endMs - seg.startMs;
+    const overlapMs = Math.min(seg.endMs, toMs) - Math.max(seg.startMs, fromMs);
+    const media = Math.max(0, seg.sizeBytes - seg.initSize);
+    if (lenMs <= 0) bytes += overlapMs >= 0 ? media : 0;
+    else if (overlapMs > 0) bytes += media * Math.min(1, overlapMs / lenMs);
+  }
+  return Math.round(bytes);
 }
 
 /** Sorted, merged ranges (touching or within mergeGapMs). */
@@ -109,6 +131,7 @@ export function queryTimeline(index: RecordingIndex, q: TimelineQuery): StreamTi
       ranges,
       gaps: gapsOf(ranges, q.fromMs, q.toMs),
       recordedMs,
+      ...(q.withBytes ? { recordedBytes: recordedBytesIn(index, ref, q.fromMs, q.toMs) } : {}),
       ...(bucketMs ? { buckets: coverage(ranges, q.fromMs, q.toMs, bucketMs, offsetMs) } : {}),
     };
   });

@@ -318,6 +318,8 @@ export const TimelineRequestSchema = z
     to: TimeMsSchema,
     /** Coverage summaries per hour or per day. */
     bucket: oneOf(['hour', 'day']).optional(),
+    /** Also answer `recordedBytes` per stream (from the index: export size estimates). */
+    sizes: z.boolean().optional(),
     /** Local time offset of bucket boundaries (days start at local midnight), minutes east of UTC. */
     utcOffsetMinutes: z
       .number()
@@ -344,6 +346,8 @@ export const StreamTimelineSchema = z.object({
   ranges: z.array(TimeRangeSchema),
   gaps: z.array(TimeRangeSchema),
   recordedMs: z.number().int(),
+  /** Media bytes recorded inside the window (segments pro rata), when the request asked for `sizes`. */
+  recordedBytes: z.number().int().optional(),
   /** Coverage per bucket asked for; only buckets holding recordings are listed (empty ones are left out). */
   buckets: z.array(CoverageBucketSchema).optional(),
 });

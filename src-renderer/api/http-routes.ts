@@ -90,6 +90,9 @@ export interface HttpRequestParts {
   body: unknown;
 }
 
+/** Input keys holding wall-clock ms (the engine accepts integers only). */
+const MS_KEYS = ['from', 'to', 'time'] as const;
+
 /**
  * Splits one input object over path, query and body the way the engine reads it back: `:name` path
  * parameters come from the input's keys of the same name, `body: '*'` sends the rest as JSON, `body: key`
@@ -98,6 +101,12 @@ export interface HttpRequestParts {
 export function buildRequest(route: HttpRoute, input: unknown): HttpRequestParts {
   const values: Record<string, unknown> =
     typeof input === 'object' && input !== null ? { ...input } : {};
+  // Wall-clock times are integer ms at the API edge (a zoomed window computes fractions).
+  for (const k of MS_KEYS) {
+    const v = values[k];
+    if (typeof v === 'number' && Number.isFinite(v) && !Number.isInteger(v))
+      values[k] = Math.round(v);
+  }
   const path = route.path.replace(/:([A-Za-z_][A-Za-z0-9_]*)/g, (_m, name: string) => {
     const v = values[name];
     delete values[name];

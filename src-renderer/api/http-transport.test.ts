@@ -64,6 +64,20 @@ describe('buildRequest', () => {
       body: { name: 'Door', enabled: true },
     });
   });
+  it('rounds fractional wall-clock times (from, to, time) to integer ms', () => {
+    expect(
+      buildRequest(
+        { method: 'GET', path: '/api/cameras/:id/recordings' },
+        { id: 'a', from: 1000.4, to: 2000.5, stream: 'main' },
+      ).url,
+    ).toBe('/api/cameras/a/recordings?from=1000&to=2001&stream=main');
+    expect(
+      buildRequest(
+        { method: 'POST', path: '/api/timeline', body: '*' },
+        { cameraIds: ['a'], from: 1.25, to: 9.75 },
+      ).body,
+    ).toEqual({ cameraIds: ['a'], from: 1, to: 10 });
+  });
   it('sends one key as the body when the route names it', () => {
     expect(
       buildRequest(

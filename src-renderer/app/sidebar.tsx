@@ -5,14 +5,20 @@ import { CAMERA_DRAG_TYPE } from '../features/grid';
 import { ViewsList } from '../features/views';
 import {
   camerasStore,
+  countLive,
   describeStatus,
   filterCameras,
   layoutStore,
   streamFacts,
   useCameras,
+  useConnection,
+  useFrames,
   useLayout,
 } from '../stores';
 import { IconChevronDown, IconPlus, IconSearch, IconWarning, StateDot } from '../components';
+
+/** The small-screen layout (styles.css / grid.css: sidebar as a drawer, one column). */
+const PHONE_QUERY = '(max-width: 760px)';
 
 export interface SidebarProps {
   open: boolean;
@@ -32,23 +38,34 @@ export function Sidebar({ open, onAddCamera, onPicked, searchRef }: SidebarProps
   const tiles = useLayout((s) => s.tiles);
   const shown = useMemo(() => filterCameras(cameras, query), [cameras, query]);
 
-  const counts = useMemo(() => {
-    let live = 0;
-    let problem = 0;
-    for (const c of cameras) {
-      const tone = describeStatus(statuses[c.id], c.enabled).tone;
-      if (tone === 'ok') live++;
-      else if (tone === 'bad' || tone === 'warn') problem++;
-    }
-    return { live, problem };
-  }, [cameras, statuses]);
+  const staleSinceMs = useFrames((s) => s.staleSinceMs);
+  const link = useConnection((s) => s.link);
+  const counts = useMemo(
+    () => countLive(cameras, statuses, staleSinceMs, link),
+    [cameras, statuses, staleSinceMs, link],
+  );
 
+  // Picking a camera always shows it: its tile is selected; a camera off the grid goes into the
+  // selected tile, or the grid goes to the page (automatic grid) that shows it. On a phone (the
+  // drawer) the camera then opens maximized: one tap, one camera.
   const pick = (id: string) => {
     camerasStore.getState().select(id);
     const layout = layoutStore.getState();
-    const at = layout.tiles.indexOf(id);
-    if (at >= 0) layout.selectTile(at);
-    else if (layout.selectedTile !== null) layout.placeCamera(layout.selectedTile, id);
+    if (!layout.tiles.includes(id)) {
+      if (layout.selectedTile !== null) layout.placeCamera(layout.selectedTile, id);
+      else
+        layout.revealCamera(
+          camerasStore.getState().cameras.map((c) => c.id),
+          id,
+        );
+    }
+    const now = layoutStore.getState();
+    const at = now.tiles.indexOf(id);
+    if (at >= 0) {
+      now.selectTile(at);
+      const phone = typeof matchMedia === 'function' && matchMedia(PHONE_QUERY).matches;
+      if (phone && now.maximizedTile !== at) now.toggleMaximize(at);
+    }
     onPicked();
   };
 
@@ -112,7 +129,11 @@ export function Sidebar({ open, onAddCamera, onPicked, searchRef }: SidebarProps
         >
           {shown.map((c) => {
             const st = statuses[c.id];
-            const words = describeStatus(st, c.enabled);
+            const status = describeStatus(st, c.enabled);
+            const words =
+              status.tone === 'ok' && c.id in staleSinceMs
+                ? { ...status, tone: 'warn' as const, label: 'stale: picture frozen' }
+                : status;
             const facts = words.tone === 'ok' ? streamFacts(st?.streams.main) : [];
             return (
               <li key={c.id}>
@@ -149,7 +170,7 @@ export function Sidebar({ open, onAddCamera, onPicked, searchRef }: SidebarProps
       </div>
       <div className="side-foot">
         <span>
-          <b>{counts.live}</b> live
+          <b data-testid="live-count">{counts.live}</b> live
         </span>
         <span>
           <b>{counts.problem}</b> with problems

@@ -1,5 +1,5 @@
 // Global keyboard shortcuts of the shell (UI.md): L live, 1–8 layouts, F fullscreen, W wall, / camera search, Esc restore,
-// ←/→ step 10 s (shift: 1 min), `,`/`.` previous/next recording, space play/pause, E export. Ignores keys typed into inputs. Dispatch only: the stores do the work.
+// ←/→ step 10 s (shift: 1 min), PageUp/PageDown grid pages, `,`/`.` previous/next recording, space play/pause, E export. Ignores keys typed into inputs. Dispatch only: the stores do the work.
 import { useEffect } from 'react';
 import { LAYOUTS, layoutStore, timeStore } from '../stores';
 
@@ -54,6 +54,11 @@ export function handleHotkey(
   if (key === 'Escape') {
     if (stores.layout.getState().maximizedTile === null) return false;
     stores.layout.getState().restore();
+    return true;
+  }
+  if (key === 'PageUp' || key === 'PageDown') {
+    const l = stores.layout.getState();
+    l.setPage(l.page + (key === 'PageUp' ? -1 : 1));
     return true;
   }
   if (key === 'ArrowLeft' || key === 'ArrowRight') {

@@ -7,6 +7,7 @@ import { createTimeStore, type TimeState } from './time-store';
 import { createConnectionStore, type ConnectionState } from './connection-store';
 import { canAdminister, createSessionStore, type SessionState } from './session-store';
 import { createViewsStore, type ViewsState } from './views-store';
+import { createFramesStore, type FramesState } from './frames-store';
 
 export { createCamerasStore, filterCameras } from './cameras-store';
 export type { CamerasState, CamerasStore, LoadState } from './cameras-store';
@@ -16,6 +17,7 @@ export {
   LAYOUTS,
   layoutSpec,
   MAX_CUSTOM_SIDE,
+  pageCount,
 } from './layout-store';
 export type {
   GridSize,
@@ -47,6 +49,8 @@ export {
   userLabel,
 } from './session-store';
 export type { SessionIdentity, SessionState, SessionStore } from './session-store';
+export { countLive, createFramesStore } from './frames-store';
+export type { FramesState, FramesStore, LiveCounts } from './frames-store';
 export { describeStatus, healthWords, streamFacts, formatBitrate, reasonOf } from './status-words';
 export type { HealthWords } from './status-words';
 export type { StatusTone, StatusWords } from './status-words';
@@ -58,6 +62,7 @@ export const timeStore = createTimeStore();
 export const connectionStore = createConnectionStore();
 export const sessionStore = createSessionStore();
 export const viewsStore = createViewsStore();
+export const framesStore = createFramesStore();
 
 export const useCameras = <T>(select: (s: CamerasState) => T): T => useStore(camerasStore, select);
 export const useLayout = <T>(select: (s: LayoutState) => T): T => useStore(layoutStore, select);
@@ -68,4 +73,5 @@ export const useSession = <T>(select: (s: SessionState) => T): T => useStore(ses
 /** True when the window's user may change settings (admin). */
 export const useIsAdmin = (): boolean => useStore(sessionStore, canAdminister);
 export const useViews = <T>(select: (s: ViewsState) => T): T => useStore(viewsStore, select);
+export const useFrames = <T>(select: (s: FramesState) => T): T => useStore(framesStore, select);
 export { naturalCompare } from './natural-compare';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LAYOUTS, createLayoutStore, currentSpec, layoutSpec } from './layout-store';
+import { LAYOUTS, createLayoutStore, currentSpec, layoutSpec, pageCount } from './layout-store';
 
 describe('layout store', () => {
   it('starts as 2×2 with four empty tiles', () => {
@@ -25,6 +25,46 @@ describe('layout store', () => {
     expect(store.getState().tiles).toHaveLength(9);
     store.getState().syncCameras(['a', 'b', 'c', 'd']);
     expect(store.getState().tiles.slice(0, 4)).toEqual(['a', 'b', 'c', 'd']);
+  });
+
+  it('the automatic grid refills by itself: 2×2 → 1 → 2×2 shows the four cameras again', () => {
+    const store = createLayoutStore();
+    store.getState().syncCameras(['a', 'b', 'c', 'd']);
+    store.getState().setLayout('1x1');
+    store.getState().setLayout('2x2');
+    expect(store.getState().tiles).toEqual(['a', 'b', 'c', 'd']);
+  });
+
+  it('7 cameras: 2×2 has two pages, 3×3 shows all seven', () => {
+    const ids = ['a', 'b', 'c', 'd', 'e', 'f', 'g'];
+    const store = createLayoutStore();
+    store.getState().syncCameras(ids);
+    expect(pageCount(store.getState())).toBe(2);
+    store.getState().setPage(1);
+    expect(store.getState().tiles).toEqual(['e', 'f', 'g', null]);
+    store.getState().setPage(5); // clamped
+    expect(store.getState().page).toBe(1);
+    store.getState().setLayout('3x3');
+    expect(
+      store
+        .getState()
+        .tiles.filter((t) => t !== null)
+        .sort(),
+    ).toEqual(ids);
+    expect(pageCount(store.getState())).toBe(1);
+  });
+
+  it('a camera added while a saved view is active is announced, and reveal shows it', () => {
+    const store = createLayoutStore();
+    store.getState().syncCameras(['a', 'b', 'c', 'd', 'e']);
+    store.getState().applyView({ id: 'v', layout: '2x2', tiles: ['a', 'b', null, null] });
+    store.getState().syncCameras(['a', 'b', 'c', 'd', 'e', 'f']);
+    expect(store.getState().newIds).toEqual(['f']);
+    expect(store.getState().tiles).toEqual(['a', 'b', null, null]); // the view stays exact
+    store.getState().revealCamera(['a', 'b', 'c', 'd', 'e', 'f'], 'f');
+    expect(store.getState().activeViewId).toBe(null);
+    expect(store.getState().tiles).toContain('f');
+    expect(store.getState().newIds).toEqual([]);
   });
 
   it('shrinking keeps as many cameras as fit, moving them into empty tiles first', () => {

@@ -73,6 +73,16 @@ export interface LayoutState {
   activeViewId: string | null;
   /** True when the grid was changed by hand since the view was applied. */
   viewEdited: boolean;
+  /** Page of the automatic grid (cameras beyond one layout's tiles are on later pages). */
+  page: number;
+  /** Cameras added while a saved view was active (not shown by it): announced until shown or dismissed. */
+  newIds: string[];
+  /** Shows page `page` of the automatic grid (clamped). */
+  setPage(page: number): void;
+  /** Forgets the "new camera" announcement. */
+  dismissNew(): void;
+  /** Back to the automatic grid, on the page that shows `cameraId`. */
+  revealCamera(cameraIds: readonly string[], cameraId: string): void;
   setLayout(id: LayoutId): void;
   /** Switches to the custom layout with this many columns and rows (1…8 each). */
   setCustom(cols: number, rows: number): void;
@@ -113,6 +123,41 @@ function compact(tiles: (string | null)[], count: number): (string | null)[] {
   return kept;
 }
 
+/** Pages of the automatic grid: every camera reachable, `count` per page. */
+export function autoPageCount(cameraCount: number, count: number): number {
+  return Math.max(1, Math.ceil(cameraCount / Math.max(1, count)));
+}
+
+/** Pages the grid offers: only the automatic grid (no saved view, not arranged by hand) pages. */
+export function pageCount(
+  s: Pick<LayoutState, 'layoutId' | 'custom' | 'activeViewId' | 'pinned' | 'knownIds'>,
+): number {
+  if (s.activeViewId !== null || s.pinned) return 1;
+  return autoPageCount(s.knownIds.length, currentSpec(s).tiles);
+}
+
+/**
+ * The tiles of page `page` of the automatic grid: that page's cameras, those already shown staying in
+ * their tile (their live sessions keep running), the others filling the empty tiles in order.
+ */
+function pageTiles(
+  current: (string | null)[],
+  ids: readonly string[],
+  count: number,
+  page: number,
+): (string | null)[] {
+  const want = ids.slice(page * count, page * count + count);
+  const wanted = new Set(want);
+  const kept = resize(
+    current.slice(0, count).map((id) => (id !== null && wanted.has(id) ? id : null)),
+    count,
+  );
+  return fill(kept, want);
+}
+
+const clampPage = (page: number, pages: number) =>
+  Math.min(Math.max(0, Math.floor(page) || 0), pages - 1);
+
 /** Fills empty tiles with `ids` not shown yet, in order. */
 function fill(tiles: (string | null)[], ids: readonly string[]): (string | null)[] {
   const shown = new Set(tiles);
@@ -124,11 +169,33 @@ export function createLayoutStore(initial: LayoutId = '2x2') {
   return createStore<LayoutState>()((set) => {
     const withLayout = (s: LayoutState, id: LayoutId, custom: GridSize): Partial<LayoutState> => {
       const count = layoutSpec(id, custom).tiles;
+      let tiles: (string | null)[];
+      let page = 0;
+      if (s.activeViewId === null && !s.pinned) {
+        // The automatic grid: the same cameras from the first one shown, every camera on some page.
+        const first = s.knownIds.indexOf(s.tiles.find((t) => t !== null) ?? '');
+        page = clampPage(
+          first < 0 ? 0 : Math.floor(first / count),
+          autoPageCount(s.knownIds.length, count),
+        );
+        tiles = pageTiles(s.tiles, s.knownIds, count, page);
+      } else {
+        // Keep cameras that were shown beyond the new tile count so switching back restores them.
+        tiles = resize(compact(s.tiles, count), count);
+        // Arranged by hand (no saved view): new tiles of a larger layout take cameras not shown.
+        if (s.activeViewId === null && tiles.length > s.tiles.length) {
+          const grown = fill(
+            tiles.slice(s.tiles.length),
+            s.knownIds.filter((k) => !tiles.includes(k)),
+          );
+          tiles = [...tiles.slice(0, s.tiles.length), ...grown];
+        }
+      }
       return {
         layoutId: id,
         custom,
-        // Keep cameras that were shown beyond the new tile count so switching back restores them.
-        tiles: resize(compact(s.tiles, count), count),
+        tiles,
+        page,
         maximizedTile: null,
         selectedTile: s.selectedTile !== null && s.selectedTile < count ? s.selectedTile : null,
         viewEdited: s.activeViewId !== null,
@@ -144,6 +211,8 @@ export function createLayoutStore(initial: LayoutId = '2x2') {
       selectedTile: null,
       activeViewId: null,
       viewEdited: false,
+      page: 0,
+      newIds: [],
       setLayout: (id) => set((s) => withLayout(s, id, s.custom)),
       setCustom: (cols, rows) =>
         set((s) => withLayout(s, 'custom', { cols: clampSide(cols), rows: clampSide(rows) })),
@@ -151,9 +220,26 @@ export function createLayoutStore(initial: LayoutId = '2x2') {
         set((s) => {
           const known = new Set(cameraIds);
           let tiles = s.tiles.map((id) => (id !== null && known.has(id) ? id : null));
+          const before = new Set(s.knownIds);
+          // Cameras a saved view does not show, added since it was applied: announce them.
+          const added = s.knownIds.length > 0 ? cameraIds.filter((id) => !before.has(id)) : [];
+          const newIds =
+            s.activeViewId === null
+              ? []
+              : [...s.newIds.filter((id) => known.has(id)), ...added].filter(
+                  (id) => !tiles.includes(id),
+                );
+          const count = tiles.length;
+          if (s.activeViewId === null && !s.pinned) {
+            const page = clampPage(s.page, autoPageCount(cameraIds.length, count));
+            tiles = pageTiles(tiles, cameraIds, count, page);
+            const same = page === s.page && tiles.every((id, i) => id === s.tiles[i]);
+            return same
+              ? { knownIds: [...cameraIds], newIds }
+              : { tiles, page, knownIds: [...cameraIds], newIds };
+          }
           // A saved view is exact: it never auto-fills.
           if (s.activeViewId === null) {
-            const before = new Set(s.knownIds);
             tiles = fill(
               tiles,
               cameraIds.filter((id) => !s.pinned || !before.has(id)),
@@ -161,7 +247,36 @@ export function createLayoutStore(initial: LayoutId = '2x2') {
           }
           const same = tiles.every((id, i) => id === s.tiles[i]);
           const knownIds = [...cameraIds];
-          return same ? { knownIds } : { tiles, knownIds };
+          return same ? { knownIds, newIds } : { tiles, knownIds, newIds };
+        }),
+      setPage: (page) =>
+        set((s) => {
+          const next = clampPage(page, pageCount(s));
+          if (next === s.page) return s;
+          return {
+            page: next,
+            tiles: pageTiles(s.tiles, s.knownIds, s.tiles.length, next),
+            maximizedTile: null,
+            selectedTile: null,
+          };
+        }),
+      dismissNew: () => set({ newIds: [] }),
+      revealCamera: (cameraIds, cameraId) =>
+        set((s) => {
+          const count = currentSpec(s).tiles;
+          const at = Math.max(0, cameraIds.indexOf(cameraId));
+          const page = Math.floor(at / count);
+          return {
+            activeViewId: null,
+            viewEdited: false,
+            pinned: false,
+            maximizedTile: null,
+            knownIds: [...cameraIds],
+            newIds: s.newIds.filter((id) => id !== cameraId),
+            page,
+            tiles: pageTiles(resize([], count), cameraIds, count, page),
+            selectedTile: Math.max(0, at - page * count),
+          };
         }),
       placeCamera: (tile, cameraId) =>
         set((s) => {
@@ -218,6 +333,8 @@ export function createLayoutStore(initial: LayoutId = '2x2') {
             selectedTile: null,
             activeViewId: view.id,
             viewEdited: false,
+            page: 0,
+            newIds: [],
           };
         }),
       showAllCameras: (cameraIds) =>
@@ -227,6 +344,8 @@ export function createLayoutStore(initial: LayoutId = '2x2') {
           pinned: false,
           maximizedTile: null,
           knownIds: [...cameraIds],
+          page: 0,
+          newIds: [],
           tiles: fill(resize([], currentSpec(s).tiles), cameraIds),
         })),
     };

@@ -4,7 +4,8 @@ import { useState } from 'react';
 import type { Camera } from '../../../src-preload/contract';
 import type { Transport } from '../../api';
 import { Dialog } from '../../components';
-import { settingsFormOf, settingsPatch, type SettingsForm } from './camera-forms';
+import { rtspFormToTest, settingsFormOf, settingsPatch, type SettingsForm } from './camera-forms';
+import { StreamPreview, useStreamTest } from './stream-preview';
 import './cameras.css';
 
 export interface CameraSettingsDialogProps {
@@ -18,6 +19,17 @@ export function CameraSettingsDialog({ api, camera, onClose }: CameraSettingsDia
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [confirmDelete, setConfirmDelete] = useState(false);
+  // Test the main stream as typed (the stored password never comes back to the browser: a camera
+  // with one is tested with the password typed here).
+  const [testKey, setTestKey] = useState<number | undefined>();
+  const testRequest = rtspFormToTest({ ...f, name: camera.name });
+  const phase = useStreamTest(api, testRequest.ok ? testRequest.value : undefined, testKey);
+  const needsPassword = camera.hasPassword && f.password === '';
+  const test = () => {
+    if (!testRequest.ok) return setError(testRequest.error);
+    setError(null);
+    setTestKey((n) => (n ?? 0) + 1);
+  };
   const set = <K extends keyof SettingsForm>(k: K, v: SettingsForm[K]) =>
     setF((x) => ({ ...x, [k]: v }));
 
@@ -133,6 +145,22 @@ export function CameraSettingsDialog({ api, camera, onClose }: CameraSettingsDia
               onChange={(e) => set('retentionDays', Number(e.target.value))}
             />
           </label>
+        </div>
+        <StreamPreview phase={phase} />
+        <div className="row-buttons">
+          <button
+            className="btn"
+            disabled={phase.kind === 'testing'}
+            onClick={test}
+            title={
+              needsPassword
+                ? 'Type the password to test: the stored one is not sent to this window'
+                : 'Connect to the main stream and show a picture'
+            }
+          >
+            {phase.kind === 'testing' ? 'Testing…' : 'Test'}
+          </button>
+          {needsPassword && <span className="form-hint">Type the password to test with it.</span>}
         </div>
         {confirmDelete && (
           <div className="form-warn">

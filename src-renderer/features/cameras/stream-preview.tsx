@@ -5,11 +5,20 @@ import type { StreamTestRequest, StreamTestResult } from '../../../src-preload/c
 import type { Transport } from '../../api';
 import { streamFormat } from './camera-forms';
 
-type Phase = { kind: 'idle' } | { kind: 'testing' } | { kind: 'done'; result: StreamTestResult };
+type Phase =
+  | { kind: 'idle' }
+  | { kind: 'testing' }
+  | { kind: 'done'; result: StreamTestResult; forRequest?: string };
+
+const signature = (r: StreamTestRequest | undefined) => (r ? JSON.stringify(r) : '');
 
 const errText = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
-/** Runs testStream for `request` whenever `runKey` changes (undefined: not yet). */
+/**
+ * Runs testStream for `request` whenever `runKey` changes (undefined: not yet). A result is shown only
+ * for the request it answered: editing the URL or the login clears it (no old picture or error next
+ * to a new URL), and a new run clears it at once.
+ */
 export function useStreamTest(
   api: Transport,
   request: StreamTestRequest | undefined,
@@ -19,14 +28,16 @@ export function useStreamTest(
   useEffect(() => {
     if (!request || runKey === undefined) return;
     let live = true;
+    const forRequest = signature(request);
     setPhase({ kind: 'testing' });
     api.testStream(request).then(
-      (result) => live && setPhase({ kind: 'done', result }),
+      (result) => live && setPhase({ kind: 'done', result, forRequest }),
       (e: unknown) =>
         live &&
         setPhase({
           kind: 'done',
           result: { ok: false, error: { kind: 'internal', message: errText(e) }, elapsedMs: 0 },
+          forRequest,
         }),
     );
     return () => {
@@ -34,6 +45,7 @@ export function useStreamTest(
     };
     // The request is read when the key changes; a new object with the same key does not rerun it.
   }, [api, runKey]);
+  if (phase.kind === 'done' && phase.forRequest !== signature(request)) return { kind: 'idle' };
   return phase;
 }
 

@@ -61,7 +61,8 @@ export function ExportDialog({ api, onClose }: { api: Transport; onClose(): void
       estimateSizes(
         cameras.map((c) => ({
           id: c.id,
-          recordedMs: recordedMs?.[c.id] ?? 0,
+          recordedMs: recordedMs?.[c.id]?.recordedMs ?? 0,
+          recordedBytes: recordedMs?.[c.id]?.recordedBytes,
           bitrateKbps: recordedMs ? statuses[c.id]?.streams.main?.bitrateKbps : undefined,
         })),
       ),
@@ -207,7 +208,7 @@ export function ExportDialog({ api, onClose }: { api: Transport; onClose(): void
                 }
               />
               <span className="ex-cam-name">{c.name}</span>
-              <span className="ex-size" data-testid="export-size">
+              <span className="ex-size" data-testid="export-size" data-camera-id={c.id}>
                 {sizes.bytes[c.id] === undefined ? '' : `≈ ${formatBytes(sizes.bytes[c.id]!)}`}
               </span>
             </label>

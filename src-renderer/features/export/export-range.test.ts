@@ -129,4 +129,13 @@ describe('export range', () => {
     expect(e.bytes).toEqual({ door: 15_000_000, yard: 3_750_000, lobby: undefined });
     expect(e.totalBytes).toBe(18_750_000);
   });
+
+  it("prefers the index's recorded bytes over the live bitrate (a 0 kb/s live reading)", () => {
+    const e = estimateSizes([
+      { id: 'door', recordedMs: 60_000, recordedBytes: 2_600_000, bitrateKbps: 0 },
+      { id: 'yard', recordedMs: 0, recordedBytes: 0, bitrateKbps: 1_000 },
+    ]);
+    expect(e.bytes).toEqual({ door: 2_600_000, yard: 0 });
+    expect(e.totalBytes).toBe(2_600_000);
+  });
 });

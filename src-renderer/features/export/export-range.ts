@@ -91,17 +91,27 @@ export function hitRange(fromPx: number, toPx: number, xPx: number, tolPx = 7): 
 }
 
 /**
- * Estimated file size of each camera's export: the recorded time inside the range at the stream's
- * current bitrate (unknown bitrate → unknown size). The total adds the known ones.
+ * Estimated file size of each camera's export: the bytes the index holds inside the range when the
+ * engine answered them, else the recorded time at the stream's current bitrate (unknown → unknown
+ * size). The total adds the known ones.
  */
 export function estimateSizes(
-  cameras: readonly { id: string; recordedMs: number; bitrateKbps: number | undefined }[],
+  cameras: readonly {
+    id: string;
+    recordedMs: number;
+    recordedBytes?: number | undefined;
+    bitrateKbps: number | undefined;
+  }[],
 ): { bytes: Record<string, number | undefined>; totalBytes: number } {
   const bytes: Record<string, number | undefined> = {};
   let totalBytes = 0;
   for (const c of cameras) {
     const b =
-      c.bitrateKbps === undefined ? undefined : Math.round((c.recordedMs * c.bitrateKbps) / 8);
+      c.recordedBytes !== undefined
+        ? c.recordedBytes
+        : c.bitrateKbps === undefined
+          ? undefined
+          : Math.round((c.recordedMs * c.bitrateKbps) / 8);
     bytes[c.id] = b;
     totalBytes += b ?? 0;
   }

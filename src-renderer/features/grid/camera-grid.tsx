@@ -7,6 +7,7 @@ import {
   camerasStore,
   currentSpec,
   layoutStore as appLayoutStore,
+  pageCount,
   useCameras,
   useConnection,
   type LayoutState,
@@ -50,6 +51,9 @@ export function CameraGrid({
   const selectedTile = useLayout((s) => s.selectedTile);
   const cameras = useCameras((s) => s.cameras);
   const statuses = useCameras((s) => s.statuses);
+  const page = useLayout((s) => s.page);
+  const pages = useLayout(pageCount);
+  const newIds = useLayout((s) => s.newIds);
   const link = useConnection((s) => s.link);
   const lastError = useConnection((s) => s.lastError);
 
@@ -96,6 +100,8 @@ export function CameraGrid({
   );
 
   const shown = single ? [maximizedTile] : tiles.map((_, i) => i);
+  const newCams = newIds.map((id) => byId.get(id)).filter((c) => c !== undefined);
+  const allIds = () => camerasStore.getState().cameras.map((c) => c.id);
   const span = single ? 1 : spec.leadSpan;
 
   return (
@@ -103,6 +109,46 @@ export function CameraGrid({
       {chrome && link === 'offline' && (
         <div className="banner" role="alert">
           <IconWarning size={14} /> Engine unreachable{lastError ? `: ${lastError}` : ''}. Retrying…
+        </div>
+      )}
+      {chrome && link !== 'offline' && newCams.length > 0 && (
+        <div className="banner info" role="status" data-testid="new-camera-note">
+          New camera{newCams.length > 1 ? 's' : ''} {newCams.map((c) => `“${c.name}”`).join(', ')}{' '}
+          not in this view.
+          <button
+            className="btn small"
+            onClick={() => store.getState().revealCamera(allIds(), newCams[0]!.id)}
+          >
+            Show {newCams.length > 1 ? newCams[0]!.name : 'it'}
+          </button>
+          <button className="btn small ghost" onClick={() => store.getState().dismissNew()}>
+            Dismiss
+          </button>
+        </div>
+      )}
+      {chrome && pages > 1 && !single && (
+        <div className="grid-pager" role="group" aria-label="Grid pages" data-testid="grid-pager">
+          <button
+            className="btn small icon ghost"
+            aria-label="Previous page"
+            title="Previous page (Page Up)"
+            disabled={page === 0}
+            onClick={() => store.getState().setPage(page - 1)}
+          >
+            ‹
+          </button>
+          <span data-testid="grid-page">
+            Page {page + 1} of {pages}
+          </span>
+          <button
+            className="btn small icon ghost"
+            aria-label="Next page"
+            title="Next page (Page Down)"
+            disabled={page >= pages - 1}
+            onClick={() => store.getState().setPage(page + 1)}
+          >
+            ›
+          </button>
         </div>
       )}
       <div

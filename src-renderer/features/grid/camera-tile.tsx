@@ -1,20 +1,29 @@
 // One grid tile: the camera's live (WebRTC, sub stream; main when maximized) or playback video, its name,
 // state in words, stream facts on hover; what is wrong and a button to fix it.
-import { memo, useCallback, useState, type CSSProperties, type DragEvent } from 'react';
+import { memo, useCallback, useEffect, useState, type CSSProperties, type DragEvent } from 'react';
 import type { Camera, CameraStatus } from '../../../src-preload/contract';
 import type { Transport } from '../../api';
 import {
   describeStatus,
   healthWords,
+  framesStore,
   streamFacts,
   useIsAdmin,
   useTime,
   type StatusWords,
 } from '../../stores';
-import { IconCamera, IconGear, IconPlus, IconWarning, StateDot } from '../../components';
-import { LiveVideo, type LivePlayerState } from '../live';
+import {
+  IconCamera,
+  IconGear,
+  IconPlus,
+  IconWarning,
+  StateDot,
+  formatTimeTenths,
+} from '../../components';
+import { LiveVideo, type LivePlayerState, type LiveVia } from '../live';
 import { PlaybackVideo, type PlaybackState } from '../playback';
 import { PtzOverlay } from '../ptz';
+import { TileCenter, UnsupportedCenter } from './tile-center';
 
 export const CAMERA_DRAG_TYPE = 'application/x-nvr-camera';
 /** A tile being dragged onto another: the data is the source tile's index. */
@@ -41,8 +50,12 @@ export interface CameraTileProps {
 
 type PlayerState = LivePlayerState | PlaybackState;
 
-/** The tile's words when its camera is fine: what the player is doing. */
-export function playerWords(state: PlayerState, mode: 'live' | 'playback'): StatusWords {
+/** The tile's words when its camera is fine: what the player is doing (`codec`: 'H.265', for words). */
+export function playerWords(
+  state: PlayerState,
+  mode: 'live' | 'playback',
+  codec?: string,
+): StatusWords {
   const w = (
     tone: StatusWords['tone'],
     label: string,
@@ -66,6 +79,12 @@ export function playerWords(state: PlayerState, mode: 'live' | 'playback'): Stat
       return w('idle', 'no recording', 'Nothing was recorded at this time.');
     case 'error':
       return w('bad', 'playback error');
+    case 'unsupported':
+      return w(
+        'bad',
+        `can't decode ${codec ?? 'this codec'}`,
+        `This browser can't decode ${codec ?? "this camera's codec"}.`,
+      );
     case 'reconnecting':
       return w('warn', 'reconnecting');
     case 'loading':
@@ -73,6 +92,16 @@ export function playerWords(state: PlayerState, mode: 'live' | 'playback'): Stat
     default:
       return w('busy', 'connecting');
   }
+}
+
+/** Words of a frozen live picture: no new frame since `sinceMs`. */
+export function staleWords(sinceMs: number): StatusWords {
+  return {
+    tone: 'warn',
+    label: 'stale',
+    hint: `No new picture since ${formatTimeTenths(sinceMs)}: what you see is frozen.`,
+    fixInSettings: false,
+  };
 }
 
 export const CameraTile = memo(function CameraTile(props: CameraTileProps) {
@@ -83,6 +112,16 @@ export const CameraTile = memo(function CameraTile(props: CameraTileProps) {
   const [player, setPlayer] = useState<{ state: PlayerState; detail?: string }>({
     state: 'connecting',
   });
+  // How live reaches this tile: the user picks the transcode or HLS after an "unsupported codec".
+  const [via, setVia] = useState<LiveVia>('webrtc');
+  // Wall-clock ms of the last frame while the live picture is frozen (null: moving, or not live).
+  const [staleSinceMs, setStaleSinceMs] = useState<number | null>(null);
+  const cameraId = camera?.id;
+  useEffect(() => {
+    if (!cameraId) return;
+    framesStore.getState().setStale(cameraId, staleSinceMs);
+    return () => framesStore.getState().setStale(cameraId, null);
+  }, [cameraId, staleSinceMs]);
   const onPlayer = useCallback(
     (state: PlayerState, detail?: string) => setPlayer({ state, detail }),
     [],
@@ -164,13 +203,19 @@ export const CameraTile = memo(function CameraTile(props: CameraTileProps) {
   // offer is on the critical path of the first frame); playback works whatever its state now.
   const canLive = camera.enabled && camWords.tone !== 'bad';
   const showPlayer = mode === 'playback' || canLive;
-  const words =
-    showPlayer && (mode === 'playback' || camWords.tone === 'ok')
-      ? playerWords(player.state, mode)
-      : camWords;
   const stream = maximized
     ? (status?.streams.main ?? status?.streams.sub)
     : (status?.streams.sub ?? status?.streams.main);
+  const codecName =
+    stream?.codec === 'h265' ? 'H.265' : stream?.codec === 'h264' ? 'H.264' : undefined;
+  const liveStale =
+    mode === 'live' && staleSinceMs !== null && (player.state === 'live' || player.state === 'hls');
+  const words = liveStale
+    ? staleWords(staleSinceMs)
+    : showPlayer && (mode === 'playback' || camWords.tone === 'ok')
+      ? playerWords(player.state, mode, codecName)
+      : camWords;
+  const unsupported = showPlayer && player.state === 'unsupported';
   const facts = camWords.tone === 'ok' ? streamFacts(stream) : [];
   const playing = words.tone === 'ok';
   // A stream that plays but loses frames (or records nothing decodable) says so next to its state.
@@ -193,11 +238,14 @@ export const CameraTile = memo(function CameraTile(props: CameraTileProps) {
       <div className="tile-video">
         {showPlayer && mode === 'live' && (
           <LiveVideo
-            key={`live:${camera.id}:${streamName}`}
+            key={`live:${camera.id}:${streamName}:${via}`}
             api={props.api}
             cameraId={camera.id}
             stream={streamName}
+            via={via}
             onState={onPlayer}
+            onStale={setStaleSinceMs}
+            {...(stream?.fps && stream.fps < 1 ? { staleAfterMs: 2_500 / stream.fps } : {})}
           />
         )}
         {mode === 'playback' && (
@@ -234,6 +282,21 @@ export const CameraTile = memo(function CameraTile(props: CameraTileProps) {
             {health.label}
           </span>
         )}
+        {maximized && props.chrome && (
+          <button
+            className="tile-gear tile-close"
+            aria-label="Close"
+            title="Back to the grid (Esc)"
+            data-testid="tile-close"
+            onClick={(e) => {
+              e.stopPropagation();
+              props.onToggleMaximize(index);
+            }}
+            onDoubleClick={(e) => e.stopPropagation()}
+          >
+            ×
+          </button>
+        )}
         {props.chrome && props.onOpenSettings && (
           <button
             className="tile-gear"
@@ -249,7 +312,19 @@ export const CameraTile = memo(function CameraTile(props: CameraTileProps) {
           </button>
         )}
       </div>
-      {!playing && (
+      {unsupported && (
+        <UnsupportedCenter
+          words={words}
+          detail={player.detail}
+          live={mode === 'live'}
+          via={via}
+          onVia={(v) => {
+            setPlayer({ state: 'connecting' });
+            setVia(v);
+          }}
+        />
+      )}
+      {!playing && !unsupported && (
         <TileCenter
           words={words}
           {...(props.chrome && props.onOpenSettings
@@ -261,56 +336,18 @@ export const CameraTile = memo(function CameraTile(props: CameraTileProps) {
         <PtzOverlay api={props.api} cameraId={camera.id} canSavePresets={admin} />
       )}
       <div className="tile-foot">
-        <span>{maximized ? 'main stream · Esc to return' : ''}</span>
+        <span>
+          {[
+            maximized ? 'main stream' : '',
+            mode === 'live' && via === 'transcode' ? 'H.264 transcode' : '',
+            mode === 'live' && via === 'hls' ? 'live HLS' : '',
+            maximized ? 'Esc to return' : '',
+          ]
+            .filter(Boolean)
+            .join(' · ')}
+        </span>
         <span>{mode === 'playback' ? 'recorded' : ''}</span>
       </div>
     </div>
   );
 });
-
-function TileCenter({
-  words,
-  onFix,
-}: {
-  words: ReturnType<typeof describeStatus>;
-  onFix?: () => void;
-}) {
-  if (words.tone === 'busy' || words.tone === 'warn') {
-    return (
-      <div className="tile-center">
-        <div className="spinner" />
-        <div className="big">{capitalize(words.label)}…</div>
-        {words.hint && <div className="sub">{words.hint}</div>}
-      </div>
-    );
-  }
-  if (words.tone === 'bad') {
-    return (
-      <div className="tile-center bad">
-        <IconWarning size={22} />
-        <div className="big">{capitalize(words.label)}</div>
-        {words.hint && <div className="sub">{words.hint}</div>}
-        {words.fixInSettings && onFix && (
-          <button
-            className="btn small"
-            onClick={(e) => {
-              e.stopPropagation();
-              onFix();
-            }}
-          >
-            Open settings
-          </button>
-        )}
-      </div>
-    );
-  }
-  return (
-    <div className="tile-center">
-      <IconCamera size={22} className="glyph" />
-      <div className="big">{capitalize(words.label)}</div>
-      {words.hint && <div className="sub">{words.hint}</div>}
-    </div>
-  );
-}
-
-const capitalize = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);

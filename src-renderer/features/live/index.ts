@@ -1,5 +1,5 @@
 // Live view: the WHEP client and the live <video> of a tile. Public API of features/live.
-export { WhepClient, backoffMs, preparePeer } from './whep-client';
+export { WhepClient, backoffMs, isFinalLiveError, preparePeer } from './whep-client';
 export type {
   PeerConnectionLike,
   PreparedPeer,
@@ -9,5 +9,5 @@ export type {
 } from './whep-client';
 export { LiveWarmStart, claimWarmLive } from './warm-start';
 export type { LiveStreamRef, WarmStartOptions } from './warm-start';
-export { LiveVideo } from './live-video';
-export type { LivePlayerState, LiveVideoProps } from './live-video';
+export { HLS_CODEC_ERRORS, LiveVideo, canDecode } from './live-video';
+export type { LivePlayerState, LiveVia, LiveVideoProps } from './live-video';

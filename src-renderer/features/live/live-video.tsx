@@ -9,18 +9,94 @@ import { WhepClient, type WhepHandlers, type WhepState } from './whep-client';
 
 export type LivePlayerState = WhepState | 'hls';
 
+/** How live reaches the tile: WebRTC as sent, WebRTC through the engine's H.264 transcode, live HLS. */
+export type LiveVia = 'webrtc' | 'transcode' | 'hls';
+
 export interface LiveVideoProps {
   api: Transport;
   cameraId: string;
   stream: 'main' | 'sub';
+  /** Default webrtc (live HLS when WebRTC fails). */
+  via?: LiveVia;
   onState(state: LivePlayerState, detail?: string): void;
+  /**
+   * The picture froze (wall-clock ms of the last frame) or moves again (null): no new frame for
+   * `staleAfterMs` after frames had been arriving.
+   */
+  onStale?(lastFrameMs: number | null): void;
+  /** Default STALE_AFTER_MS; callers pass more for cameras slower than 1 fps. */
+  staleAfterMs?: number;
 }
 
-export function LiveVideo({ api, cameraId, stream, onState }: LiveVideoProps) {
+/** A live picture with no new frame for this long is called stale (a guard must not trust it). */
+export const STALE_AFTER_MS = 2_000;
+const STALE_CHECK_MS = 250;
+
+/** hls.js error details that mean "this browser cannot decode the stream's codec". */
+export const HLS_CODEC_ERRORS: ReadonlySet<string> = new Set([
+  'manifestIncompatibleCodecsError',
+  'bufferAddCodecError',
+  'bufferIncompatibleCodecsError',
+]);
+
+/** False when the browser's MSE says it cannot play `codec` (e.g. hvc1.* in a Chromium without H.265). */
+export function canDecode(container: string | undefined, codec: string | undefined): boolean {
+  if (!codec || typeof MediaSource === 'undefined') return true;
+  return MediaSource.isTypeSupported(`${container ?? 'video/mp4'}; codecs="${codec}"`);
+}
+
+export function LiveVideo(props: LiveVideoProps) {
+  const { api, cameraId, stream, via = 'webrtc', onState } = props;
   const videoRef = useRef<HTMLVideoElement>(null);
-  const [fallback, setFallback] = useState(false);
+  const [fallback, setFallback] = useState(via === 'hls');
   const onStateRef = useRef(onState);
   onStateRef.current = onState;
+  const onStaleRef = useRef(props.onStale);
+  onStaleRef.current = props.onStale;
+  const staleAfterMs = props.staleAfterMs ?? STALE_AFTER_MS;
+
+  // Frame freshness: every presented frame (requestVideoFrameCallback; else the decoded-frame count)
+  // moves lastFrame; a check every 250 ms calls the picture stale once it stops moving.
+  useEffect(() => {
+    const video = videoRef.current;
+    if (!video) return;
+    let lastFrame = 0; // performance.now() of the last frame; 0 = none yet
+    let frames = -1;
+    let stale = false;
+    let rvfc = 0;
+    const fresh = () => {
+      lastFrame = performance.now();
+      if (stale) {
+        stale = false;
+        onStaleRef.current?.(null);
+      }
+    };
+    const onFrame = () => {
+      fresh();
+      rvfc = video.requestVideoFrameCallback(onFrame);
+    };
+    const hasRvfc = typeof video.requestVideoFrameCallback === 'function';
+    if (hasRvfc) rvfc = video.requestVideoFrameCallback(onFrame);
+    const timer = setInterval(() => {
+      if (!hasRvfc) {
+        const n = video.getVideoPlaybackQuality?.().totalVideoFrames ?? 0;
+        if (n !== frames) {
+          if (frames >= 0 || n > 0) fresh();
+          frames = n;
+        }
+      }
+      const idleMs = performance.now() - lastFrame;
+      if (lastFrame > 0 && !stale && idleMs > staleAfterMs) {
+        stale = true;
+        onStaleRef.current?.(Date.now() - idleMs);
+      }
+    }, STALE_CHECK_MS);
+    return () => {
+      clearInterval(timer);
+      if (hasRvfc) video.cancelVideoFrameCallback(rvfc);
+      if (stale) onStaleRef.current?.(null);
+    };
+  }, [staleAfterMs]);
 
   // A layout effect: the offer leaves before the browser paints the freshly mounted grid (a passive
   // effect would wait for that paint, which is on the critical path of the first frame).
@@ -39,11 +115,12 @@ export function LiveVideo({ api, cameraId, stream, onState }: LiveVideoProps) {
       },
     };
     // The first grid's sessions were started before it rendered (warm start): take ours over.
-    let client = claimWarmLive(api, { cameraId, stream }, handlers);
+    let client = via === 'webrtc' ? claimWarmLive(api, { cameraId, stream }, handlers) : undefined;
     if (!client) {
       client = new WhepClient({
         cameraId,
         stream,
+        ...(via === 'transcode' ? { transcode: 'h264' as const } : {}),
         startLive: (input) => api.startLive(input),
         stopLive: (input) => api.stopLive(input),
         ...handlers,
@@ -54,7 +131,7 @@ export function LiveVideo({ api, cameraId, stream, onState }: LiveVideoProps) {
       client.close();
       video.srcObject = null;
     };
-  }, [api, cameraId, stream, fallback]);
+  }, [api, cameraId, stream, fallback, via]);
 
   useEffect(() => {
     if (!fallback) return;
@@ -69,12 +146,23 @@ export function LiveVideo({ api, cameraId, stream, onState }: LiveVideoProps) {
         if (!Hls.isSupported()) {
           video.src = url; // Safari plays HLS natively
         } else {
-          hls = new Hls({ liveSyncDurationCount: 2 });
-          hls.on(Hls.Events.ERROR, (_e, data) => {
-            if (data.fatal) onStateRef.current('reconnecting', `${data.type}: ${data.details}`);
+          const h = new Hls({ liveSyncDurationCount: 2 });
+          hls = h;
+          const unsupported = (why: string) => {
+            onStateRef.current('unsupported', why);
+            h.destroy();
+          };
+          h.on(Hls.Events.BUFFER_CODECS, (_e, data) => {
+            const v = data.video;
+            if (v && !canDecode(v.container, v.codec)) unsupported(`no decoder for ${v.codec}`);
           });
-          hls.loadSource(url);
-          hls.attachMedia(video);
+          h.on(Hls.Events.ERROR, (_e, data) => {
+            if (HLS_CODEC_ERRORS.has(data.details)) unsupported(`${data.type}: ${data.details}`);
+            else if (data.fatal)
+              onStateRef.current('reconnecting', `${data.type}: ${data.details}`);
+          });
+          h.loadSource(url);
+          h.attachMedia(video);
         }
         video.play().catch(() => {});
       },
@@ -94,7 +182,7 @@ export function LiveVideo({ api, cameraId, stream, onState }: LiveVideoProps) {
       ref={videoRef}
       className="tile-media"
       data-testid="live-video"
-      data-transport={fallback ? 'hls' : 'webrtc'}
+      data-transport={fallback ? 'hls' : via}
       muted
       autoPlay
       playsInline

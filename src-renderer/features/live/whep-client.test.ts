@@ -7,7 +7,13 @@ import { WhepClient, backoffMs, preparePeer, type WhepState } from './whep-clien
 const flush = () => new Promise((r) => setTimeout(r, 0));
 
 function setup(
-  opts: { startFails?: number; noWebRtc?: boolean; prepared?: ReturnType<typeof preparePeer> } = {},
+  opts: {
+    startFails?: number;
+    noWebRtc?: boolean;
+    prepared?: ReturnType<typeof preparePeer>;
+    /** startLive rejects with this instead of a 503. */
+    failWith?: unknown;
+  } = {},
 ) {
   const pcs: FakePc[] = [];
   const states: [WhepState, string | undefined][] = [];
@@ -21,7 +27,7 @@ function setup(
     stream: 'sub',
     startLive: (input) => {
       started.push(input);
-      if (fails-- > 0) return Promise.reject(new Error('503 camera not ready'));
+      if (fails-- > 0) return Promise.reject(opts.failWith ?? new Error('503 camera not ready'));
       return Promise.resolve({ sdp: 'v=0 answer', sessionId: `s${++n}` });
     },
     stopLive: ({ sessionId }) => {
@@ -46,6 +52,31 @@ function setup(
 }
 
 describe('WhepClient', () => {
+  it('never retries a 415 (unsupported codec): says unsupported with the engine words', async () => {
+    const err = Object.assign(new Error('the stream is H.265 and the client did not offer H.265'), {
+      kind: 'unsupported_codec',
+      status: 415,
+    });
+    const t = setup({ startFails: 5, failWith: err });
+    t.client.start();
+    await flush();
+    expect(t.started).toHaveLength(1);
+    expect(t.timers).toEqual([]);
+    expect(t.states.at(-1)).toEqual(['unsupported', err.message]);
+    expect(t.pcs[0]!.closed).toBe(true);
+  });
+
+  it('treats a transcode the engine does not offer (not_implemented) as final too', async () => {
+    const err = Object.assign(new Error('the H.264 transcode is not enabled on this engine'), {
+      kind: 'not_implemented',
+    });
+    const t = setup({ startFails: 5, failWith: err });
+    t.client.start();
+    await flush();
+    expect(t.started).toHaveLength(1);
+    expect(t.states.at(-1)?.[0]).toBe('unsupported');
+  });
+
   it('offers recvonly video for the sub stream, applies the answer, goes live', async () => {
     const t = setup();
     t.client.start();

@@ -2,7 +2,22 @@
 // DELETE of the session on close. Owns one RTCPeerConnection at a time; touches no DOM (the caller attaches the track).
 import type { LiveAnswer } from '../../../src-preload/contract';
 
-export type WhepState = 'connecting' | 'live' | 'reconnecting' | 'fallback' | 'closed';
+/**
+ * `unsupported`: the engine answered that this stream cannot be served to this client as asked (415:
+ * the browser offers no decoder for the camera's codec; or the transcode is off). An answer, not a
+ * failure: never retried; the detail says why.
+ */
+export type WhepState =
+  'connecting' | 'live' | 'reconnecting' | 'fallback' | 'unsupported' | 'closed';
+
+/** Error kinds of startLive that retrying cannot change (the engine's 415 and 501). */
+const FINAL_KINDS = new Set(['unsupported_codec', 'not_implemented']);
+
+/** True for a startLive rejection that is the engine's final word (unsupported codec, transcode off). */
+export function isFinalLiveError(e: unknown): boolean {
+  const o = (typeof e === 'object' && e !== null ? e : {}) as { kind?: unknown; status?: unknown };
+  return (typeof o.kind === 'string' && FINAL_KINDS.has(o.kind)) || o.status === 415;
+}
 
 /** The part of RTCPeerConnection the client uses (tests pass a fake). */
 export interface PeerConnectionLike {
@@ -61,7 +76,14 @@ export interface WhepHandlers {
 export interface WhepClientOptions extends WhepHandlers {
   cameraId: string;
   stream: 'main' | 'sub';
-  startLive(input: { id: string; stream: 'main' | 'sub'; offerSdp: string }): Promise<LiveAnswer>;
+  startLive(input: {
+    id: string;
+    stream: 'main' | 'sub';
+    offerSdp: string;
+    transcode?: 'h264';
+  }): Promise<LiveAnswer>;
+  /** Ask the engine for its H.264 transcode of the stream (an H.265 camera in a browser without H.265). */
+  transcode?: 'h264';
   stopLive(input: { id: string; sessionId: string }): Promise<unknown>;
   /** Throws when WebRTC is unavailable (→ `fallback`). Default: `new RTCPeerConnection()`. */
   createPeerConnection?: () => PeerConnectionLike;
@@ -203,6 +225,7 @@ export class WhepClient {
         id: this.o.cameraId,
         stream: this.o.stream,
         offerSdp,
+        ...(this.o.transcode ? { transcode: this.o.transcode } : {}),
       });
       if (gen !== this.generation) {
         // Closed or restarted while the offer was in flight: this session belongs to nobody.
@@ -215,7 +238,11 @@ export class WhepClient {
       await pc.setRemoteDescription({ type: 'answer', sdp: answer.sdp });
     } catch (e) {
       if (gen !== this.generation) return;
-      this.retry(e instanceof Error ? e.message : String(e));
+      const reason = e instanceof Error ? e.message : String(e);
+      if (isFinalLiveError(e)) {
+        this.teardown();
+        this.setState('unsupported', reason);
+      } else this.retry(reason);
     }
   }
 

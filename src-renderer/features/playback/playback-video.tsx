@@ -5,6 +5,7 @@ import { useEffect, useRef, useState } from 'react';
 import type Hls from 'hls.js';
 import type { Transport } from '../../api';
 import { timeStore } from '../../stores';
+import { HLS_CODEC_ERRORS, canDecode } from '../live';
 import {
   needsResync,
   positionOf,
@@ -14,7 +15,8 @@ import {
   type VodWindow,
 } from './vod-time';
 
-export type PlaybackState = 'loading' | 'playing' | 'paused' | 'gap' | 'error';
+/** `unsupported`: the browser has no decoder for the recording's codec (H.265 in most browsers). */
+export type PlaybackState = 'loading' | 'playing' | 'paused' | 'gap' | 'error' | 'unsupported';
 
 export interface PlaybackVideoProps {
   api: Transport;
@@ -40,6 +42,8 @@ export function PlaybackVideo({ api, cameraId, stream, onState }: PlaybackVideoP
     let lastSeq = -1;
     let lastState: PlaybackState | undefined;
     const report = (s: PlaybackState, detail?: string) => {
+      // Nothing else is true once the browser cannot decode the stream (a black tile is no playback).
+      if (lastState === 'unsupported') return;
       if (s === lastState && detail === undefined) return;
       lastState = s;
       onStateRef.current(s, detail);
@@ -48,7 +52,7 @@ export function PlaybackVideo({ api, cameraId, stream, onState }: PlaybackVideoP
 
     const sync = () => {
       const s = timeStore.getState();
-      if (s.mode !== 'playback' || frags.length === 0) return;
+      if (s.mode !== 'playback' || frags.length === 0 || lastState === 'unsupported') return;
       if (!windowHolds(win, s.playheadMs, Date.now())) {
         setWin(vodWindow(s.playheadMs, Date.now()));
         return;
@@ -84,7 +88,19 @@ export function PlaybackVideo({ api, cameraId, stream, onState }: PlaybackVideoP
           if (frags.length === 0) report('gap');
           sync();
         });
+        const h = hls;
+        const unsupported = (why: string) => {
+          report('unsupported', why);
+          video.pause();
+          h.destroy();
+        };
+        hls.on(Hls.Events.BUFFER_CODECS, (_e, data) => {
+          const v = data.video;
+          if (v && !canDecode(v.container, v.codec)) unsupported(`no decoder for ${v.codec}`);
+        });
         hls.on(Hls.Events.ERROR, (_e, data) => {
+          if (HLS_CODEC_ERRORS.has(data.details))
+            return unsupported(`${data.type}: ${data.details}`);
           if (!data.fatal) return;
           // An empty window answers 404 / an empty playlist: nothing recorded around here.
           if (data.details === Hls.ErrorDetails.MANIFEST_LOAD_ERROR) report('gap');

@@ -1,6 +1,11 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { Timeline } from '../../../src-preload/contract';
-import { findRecordingJump, resolveRecordingJump, type KnownRanges } from './recording-jump';
+import {
+  findRecordingJump,
+  gapSkipTarget,
+  resolveRecordingJump,
+  type KnownRanges,
+} from './recording-jump';
 
 const M = 60_000;
 const T0 = 1_790_000_000_000;
@@ -90,5 +95,23 @@ describe('resolveRecordingJump', () => {
       resolveRecordingJump({ getTimeline: none }, 'next', ['door'], null, at(5), NOW),
     ).resolves.toBeNull();
     expect(none.mock.calls[0]![0]).toMatchObject({ cameraIds: ['door'], from: at(5), to: NOW });
+  });
+});
+
+describe('gapSkipTarget', () => {
+  const known: KnownRanges = {
+    fromMs: 0,
+    toMs: 10_000,
+    ranges: [[{ startMs: 1_000, endMs: 2_000 }], [{ startMs: 5_000, endMs: 6_000 }]],
+  };
+  it('stays inside a recording', () => {
+    expect(gapSkipTarget(known, 1_500, 10_000)).toBe(null);
+  });
+  it('jumps from a gap to the next recording start of any row', () => {
+    expect(gapSkipTarget(known, 2_500, 10_000)).toBe(5_000);
+    expect(gapSkipTarget(known, 500, 10_000)).toBe(1_000);
+  });
+  it('does nothing after the last recording', () => {
+    expect(gapSkipTarget(known, 7_000, 10_000)).toBe(null);
   });
 });

@@ -77,3 +77,19 @@ export async function resolveRecordingJump(
   };
   return findRecordingJump(dir, wide, playheadMs, nowMs) ?? null;
 }
+
+/**
+ * Where playback goes when it plays into a gap: the next recording start of any row, or null (the
+ * playhead is inside a recording, or nothing later is known). Playing through a gap shows nothing,
+ * so playback skips it instead of crawling through at 1×.
+ */
+export function gapSkipTarget(
+  known: KnownRanges,
+  playheadMs: number,
+  nowMs: number,
+): number | null {
+  for (const cam of known.ranges)
+    for (const r of cam) if (r.startMs <= playheadMs && playheadMs < r.endMs) return null;
+  const next = findRecordingJump('next', known, playheadMs, nowMs);
+  return typeof next === 'number' ? next : null;
+}

@@ -31,9 +31,13 @@ import { HEADER_PX, ROW_PX, drawTimeline, type TimelineRow } from './draw-timeli
 import { msAt } from './ticks';
 import { useRecordings } from './use-recordings';
 import { HoverThumb } from './hover-thumb';
-import { resolveRecordingJump, type JumpDirection } from './recording-jump';
+import { gapSkipTarget, resolveRecordingJump, type JumpDirection } from './recording-jump';
+import { fromLocalInput, toLocalInput } from '../export';
 import { useTimelineGestures } from './use-timeline-gestures';
 import './timeline.css';
+
+/** How often playing playback checks whether it entered a gap. */
+const GAP_CHECK_MS = 250;
 
 /** Rows visible without scrolling; more cameras scroll (and only visible rows are drawn). */
 const VISIBLE_ROWS = 8;
@@ -176,6 +180,24 @@ export function TimelinePanel({ api, jumpRef }: TimelinePanelProps) {
       jumpRef.current = null;
     };
   }, [jumpRef, jump]);
+  // Playback skips gaps: playing into a time no row recorded goes on at the next recording.
+  useEffect(() => {
+    if (mode !== 'playback' || !playing) return;
+    const timer = setInterval(() => {
+      const l = loadedRef.current;
+      if (!(l.fromMs < l.toMs)) return;
+      const s = timeStore.getState();
+      const nowMs = Date.now();
+      const known = {
+        fromMs: l.fromMs,
+        toMs: l.toMs,
+        ranges: rowIds.map((id) => l.ranges[id] ?? []),
+      };
+      const target = gapSkipTarget(known, playheadAt(s, nowMs), nowMs);
+      if (target !== null) s.seek(target);
+    }, GAP_CHECK_MS);
+    return () => clearInterval(timer);
+  }, [mode, playing, rowIds]);
   useEffect(() => {
     if (!jumpNote) return;
     const t = setTimeout(() => setJumpNote(null), 2_500);
@@ -204,6 +226,21 @@ export function TimelinePanel({ api, jumpRef }: TimelinePanelProps) {
         <span className="range" data-testid="timeline-range" data-span-ms={Math.round(viewSpanMs)}>
           {formatSpan(viewSpanMs)} · {formatDate(viewStartMs + viewSpanMs / 2)}
         </span>
+        <input
+          className="tl-goto"
+          type="datetime-local"
+          step={1}
+          aria-label="Go to date and time"
+          title="Go to a date and time"
+          data-testid="timeline-goto"
+          key={mode === 'live' ? 'live' : 'playback'}
+          defaultValue={toLocalInput(mode === 'live' ? Date.now() : playheadMs)}
+          onKeyDown={(e) => e.stopPropagation()}
+          onChange={(e) => {
+            const ms = fromLocalInput(e.target.value);
+            if (Number.isFinite(ms) && ms <= Date.now()) t.seek(ms);
+          }}
+        />
         {jumpNote && (
           <span className="tl-note" role="status">
             {jumpNote}
@@ -296,8 +333,15 @@ export function TimelinePanel({ api, jumpRef }: TimelinePanelProps) {
           {rowsCams.length === 0 && <div className="tl-label">No cameras</div>}
           {rowsCams.map((c) => {
             const w = describeStatus(statuses[c.id], c.enabled);
+            const recordedMs = (ranges[c.id] ?? []).reduce((a, r) => a + r.endMs - r.startMs, 0);
             return (
-              <div className="tl-label" key={c.id}>
+              <div
+                className="tl-label"
+                key={c.id}
+                data-testid="timeline-row"
+                data-camera-id={c.id}
+                data-recorded-ms={recordedMs}
+              >
                 <StateDot tone={w.tone} label={w.label} />
                 {c.name}
               </div>
