@@ -63,6 +63,10 @@ test.describe('timeline', () => {
 
     // Two-finger touch pinch (real touch input through CDP): fingers spread to twice their distance.
     await canvas.click({ position: { x: box.width * 0.3, y: 40 } }); // playback: window stops following
+    // Paused, so playing on from a gap does not skip to the next recording and move the window.
+    const playPause = page.getByTestId('play-pause');
+    if ((await playPause.getAttribute('aria-label')) === 'Pause') await playPause.click();
+    await expect(playPause).toHaveAttribute('aria-label', 'Play');
     const start = await num(canvas, 'data-view-start-ms');
     const span2 = await num(canvas, 'data-view-span-ms');
     const cx = box.x + box.width * 0.4;
