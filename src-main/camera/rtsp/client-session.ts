@@ -278,7 +278,8 @@ export class RtspCameraSession extends EventEmitter<RtspCameraSessionEvents> {
     this.lastPts90k = undefined;
   }
 
-  private lost(err: NvrError): void {
+  /** Ends the current connection; what it delivered next belongs to a new run. */
+  private dropClient(): void {
     this.generation++;
     this.clearTimer('watchdogTimer');
     const client = this.client;
@@ -286,6 +287,10 @@ export class RtspCameraSession extends EventEmitter<RtspCameraSessionEvents> {
     if (client) void client.close().catch(() => undefined);
     if (this.pendingRun === undefined) this.pendingRun = 'reconnect';
     this.lastPts90k = undefined;
+  }
+
+  private lost(err: NvrError): void {
+    this.dropClient();
     const error = { kind: err.kind, message: userMessage(err, this.options.url) };
     let delayMs: number;
     if (SLOW_KINDS.has(err.kind)) {
@@ -356,13 +361,7 @@ export class RtspCameraSession extends EventEmitter<RtspCameraSessionEvents> {
       reason: `${formatPercent(lossy.share)} % of RTP packets lost over UDP in ${windowS} s`,
     };
     this.emit('transportFallback', this.fallback);
-    this.generation++;
-    this.clearTimer('watchdogTimer');
-    const client = this.client;
-    this.client = undefined;
-    if (client) void client.close().catch(() => undefined);
-    if (this.pendingRun === undefined) this.pendingRun = 'reconnect';
-    this.lastPts90k = undefined;
+    this.dropClient();
     this.setState('reconnecting', undefined);
     void this.connectOnce();
   }

@@ -8,18 +8,7 @@ import type { DecodeCounters } from './client-types';
 export type HealthVerdict = 'ok' | 'degraded' | 'broken';
 
 /** Decode counters of a stream since its session started, summed over its connections. */
-export interface DecodeTotals {
-  rtpPackets: number;
-  packetsLost: number;
-  packetsLate: number;
-  nalusDropped: number;
-  framesEmitted: number;
-  keyframesEmitted: number;
-  framesLostToGaps: number;
-  framesLostToLate: number;
-  framesUndecodable: number;
-  /** Frames before the first keyframe of each connection (joining mid-GOP): not loss. */
-  framesBeforeKeyframe: number;
+export interface DecodeTotals extends Omit<DecodeCounters, 'transport'> {
   /** Of the lost and undecodable frames, those received over UDP (names the transport in reasons). */
   framesLostOverUdp: number;
   /** Packets lost over UDP (the `auto` fallback looks at these only). */
