@@ -203,3 +203,12 @@ describe('a libx264 stream', () => {
     }
   });
 });
+
+describe('parseH264Sps reorder depth', () => {
+  it('reads max_num_reorder_frames from the VUI: 0 for Baseline, 2 for libx264 B-pyramid', () => {
+    for (const f of fixtures) {
+      const sps = parseH264Sps(hex(f.sps));
+      expect(sps.maxNumReorderFrames).toBe(f.name.startsWith('baseline') ? 0 : 2);
+    }
+  });
+});
