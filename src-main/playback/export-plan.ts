@@ -91,6 +91,13 @@ async function readFragmentSamples(
   let expect = parsed.samples[0]?.dataOffset ?? dataStart;
   const firstOffset = expect;
   let size = 0;
+  // Wall times follow presentation: with B-frames the decode times run ahead of the pictures by
+  // the reorder delay (the first shown picture's pts − the first dts); 0 without B-frames.
+  const firstDts = parsed.samples[0]?.dtsTicks ?? 0;
+  const leadTicks = Math.max(
+    0,
+    Math.min(...parsed.samples.map((s) => s.dtsTicks + s.compositionOffset)) - firstDts,
+  );
   for (const s of parsed.samples) {
     if (s.dataOffset !== expect || s.dataOffset < dataStart)
       throw new NvrError('malformed', 'fragment samples are not stored back to back', {
@@ -105,7 +112,7 @@ async function readFragmentSamples(
       isKeyframe: s.isKeyframe,
       compositionOffset: s.compositionOffset,
       dts90k: s.dtsTicks,
-      wallMs: segmentWallMs(f.segment, s.dtsTicks),
+      wallMs: segmentWallMs(f.segment, s.dtsTicks + leadTicks),
       breakBefore: false,
     });
   }

@@ -7,7 +7,9 @@
 // whole segments instead of one run and one file per frame.
 import type { Clock } from '../base';
 import { NvrError, isNvrError } from '../base';
-import type { AccessUnit } from '../media';
+import { DtsDeriver, type AccessUnit } from '../media';
+import { parseH264Sps } from '../media/h264';
+import { parseH265Sps } from '../media/h265';
 import {
   FragmentBuilder,
   buildInitSegment,
@@ -68,6 +70,11 @@ export class StreamRecorder implements HubConsumer {
   private lastReceivedMs: number | undefined;
   /** Monotonic times of the runs timestamp jumps started in the last minute. */
   private jumpRunsMs: number[] = [];
+  /** Derives decode times (B-frames); units leave it in decode order with dts90k set. */
+  private dts: DtsDeriver<AccessUnit> | undefined;
+  private dtsTrack: StreamTrack | undefined;
+  /** Added to pts and dts when a stream starting near 0 would get negative decode times. */
+  private dtsLift90k: number | undefined;
   /** Jumps handled in place (no new run). */
   reanchors = 0;
   framesWritten = 0;
@@ -107,8 +114,33 @@ export class StreamRecorder implements HubConsumer {
 
   private write(input: AccessUnit, track: StreamTrack): void {
     const au = this.handleJump(input);
-    this.writeUnit(au, track);
+    for (const unit of this.deriveDts(au, track)) this.writeUnit(unit, track);
     if (this.run) this.noteUnit(au);
+  }
+
+  /** Decode times for the unit (and any held before it); pts = dts without B-frames. */
+  private deriveDts(au: AccessUnit, track: StreamTrack): AccessUnit[] {
+    if (au.dts90k !== undefined && !this.dts) return [au];
+    this.dts ??= new DtsDeriver({ reorderDepth: reorderDepthOf(track) });
+    this.dtsTrack = track;
+    return this.lift(this.dts.push(au));
+  }
+
+  private lift(units: AccessUnit[]): AccessUnit[] {
+    if (units.length === 0) return units;
+    this.dtsLift90k ??= Math.max(0, -units[0]!.dts90k!);
+    const lift = this.dtsLift90k;
+    if (lift === 0) return units;
+    return units.map((u) => ({ ...u, pts90k: u.pts90k + lift, dts90k: u.dts90k! + lift }));
+  }
+
+  /** Writes the units the deriver still holds (start-up of a B-frame stream) and forgets it. */
+  private flushDts(write: boolean): void {
+    const held = this.dts ? this.lift(this.dts.flush()) : [];
+    this.dts = undefined;
+    this.dtsLift90k = undefined;
+    const track = this.dtsTrack;
+    if (write && track) for (const unit of held) this.writeUnit(unit, track);
   }
 
   private noteUnit(au: AccessUnit): void {
@@ -156,7 +188,7 @@ export class StreamRecorder implements HubConsumer {
         this.appendFragments(seg, seg.builder.push(au));
         return;
       }
-      this.closeSegment(au.pts90k);
+      this.closeSegment(au.dts90k ?? au.pts90k);
     }
     if (!au.isKeyframe) return; // A segment starts at a keyframe.
     if (this.diskFailedAtMs !== undefined) {
@@ -230,13 +262,13 @@ export class StreamRecorder implements HubConsumer {
     }
   }
 
-  /** Closes the open segment; its last unit lasts until `endPts90k` when the next unit is known. */
-  private closeSegment(endPts90k?: number): void {
+  /** Closes the open segment; its last unit lasts until `endDts90k` when the next unit is known. */
+  private closeSegment(endDts90k?: number): void {
     const seg = this.segment;
     if (!seg) return;
     this.segment = undefined;
     try {
-      this.appendFragments(seg, seg.builder.flush(endPts90k));
+      this.appendFragments(seg, seg.builder.flush(endDts90k));
       seg.writer.sync();
     } finally {
       seg.writer.close();
@@ -263,7 +295,12 @@ export class StreamRecorder implements HubConsumer {
     return run;
   }
 
-  private endRun(): void {
+  private endRun(flushHeld = true): void {
+    try {
+      this.flushDts(flushHeld);
+    } catch (e) {
+      this.report(e);
+    }
     try {
       this.closeSegment();
     } catch (e) {
@@ -284,7 +321,7 @@ export class StreamRecorder implements HubConsumer {
   /** How far the stream's media time has moved from the receive clock since the run's anchor. */
   private driftMs(au: AccessUnit): number {
     const run = this.run!;
-    return Math.abs(this.opts.clock.nowMs() - this.wallMs(run, au.pts90k));
+    return Math.abs(this.opts.clock.nowMs() - this.wallMs(run, au.pts90k + (this.dtsLift90k ?? 0)));
   }
 
   private fail(e: unknown): void {
@@ -301,7 +338,7 @@ export class StreamRecorder implements HubConsumer {
       }
       this.opts.emit({ type: 'segment.close', segToken: seg.token, endMs: seg.endMs });
     }
-    this.endRun();
+    this.endRun(false);
   }
 
   private report(e: unknown): void {
@@ -314,5 +351,16 @@ export class StreamRecorder implements HubConsumer {
       kind: err.kind,
       message: err.message,
     });
+  }
+}
+
+/** The reorder depth the stream's SPS declares (0 when it does not say or cannot be read). */
+function reorderDepthOf(track: StreamTrack): number {
+  try {
+    if (track.codec === 'h264')
+      return parseH264Sps(track.parameterSets.sps).maxNumReorderFrames ?? 0;
+    return parseH265Sps(track.parameterSets.sps).maxNumReorderPics;
+  } catch {
+    return 0;
   }
 }

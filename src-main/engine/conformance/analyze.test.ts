@@ -1,7 +1,7 @@
 // The conformance judge itself: a lost, repeated or reordered frame is reported, and the
 // differential names the frames either side lacks (so the matrix can fail).
 import { describe, expect, it } from 'vitest';
-import { compareWithOracle, sequenceGaps } from './analyze';
+import { compareWithOracle, sequenceGaps, splitReorderTail } from './analyze';
 import type { RecordingAnalysis } from './analyze';
 
 function recording(indexes: (number | undefined)[]): RecordingAnalysis {
@@ -14,6 +14,7 @@ function recording(indexes: (number | undefined)[]): RecordingAnalysis {
     firstIndex: known[0],
     lastIndex: known.at(-1),
     gaps: sequenceGaps(known),
+    reorderTailCut: [],
     keyframeErrors: [],
     fragmentErrors: [],
   };
@@ -34,6 +35,22 @@ describe('sequenceGaps', () => {
       'frame 1 after frame 2',
       'frames 2..2 missing',
     ]);
+  });
+});
+
+describe('splitReorderTail', () => {
+  it('cuts the broken end a decode-order stop leaves (I525 P529 B527 sent, b526 b528 not)', () => {
+    expect(splitReorderTail([523, 524, 525, 527, 529], 4)).toEqual({
+      complete: [523, 524, 525],
+      cut: [527, 529],
+    });
+  });
+
+  it('keeps losses before the last reorder window, and whole ends, as they are', () => {
+    expect(splitReorderTail([1, 2, 5, 6, 7, 8, 9, 10, 11], 4).complete).toEqual([
+      1, 2, 5, 6, 7, 8, 9, 10, 11,
+    ]);
+    expect(splitReorderTail([1, 2, 4, 6], 0)).toEqual({ complete: [1, 2, 4, 6], cut: [] });
   });
 });
 

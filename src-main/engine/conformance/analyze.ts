@@ -26,10 +26,33 @@ export interface RecordingAnalysis {
   lastIndex: number | undefined;
   /** Breaks in the source sequence: lost, repeated or reordered frames. */
   gaps: string[];
+  /**
+   * B-frame sources: pictures after the last unbroken run inside the last reorder window. A stream
+   * stopped mid mini-GOP (decode order I P B b…) ends with a P shown after B-frames never sent;
+   * that is where the camera stopped, not a loss. `lastIndex` is the end of the unbroken run.
+   */
+  reorderTailCut: number[];
   /** Container keyframe flags that disagree with the source GOP. */
   keyframeErrors: string[];
   /** Fragment index entries (SQLite) that disagree with the file's samples. */
   fragmentErrors: string[];
+}
+
+/**
+ * Splits off the end of a presentation-order frame list that a decode-order cut leaves broken: in
+ * the last `window` frames (B-frames + 1), the pictures after the last unbroken run.
+ */
+export function splitReorderTail(
+  known: readonly number[],
+  window: number,
+): { complete: number[]; cut: number[] } {
+  if (window <= 0 || known.length === 0) return { complete: [...known], cut: [] };
+  const last = known.at(-1)!;
+  let p = known.length;
+  while (p > 0 && known[p - 1]! >= last - window) p--;
+  let q = Math.max(p, 1);
+  while (q < known.length && known[q] === known[q - 1]! + 1) q++;
+  return { complete: known.slice(0, q), cut: known.slice(q) };
 }
 
 /** Breaks in a sequence of source frame numbers that should count up by one. */
@@ -101,7 +124,11 @@ export async function analyzeRecording(
 ): Promise<RecordingAnalysis> {
   const parts = await Promise.all(files.map((f, i) => analyzeSegment(f, rows?.[i], source)));
   const frames = parts.flatMap((p) => p.frames);
-  const known = frames.flatMap((f) => (f.index === undefined ? [] : [f.index]));
+  const all = frames.flatMap((f) => (f.index === undefined ? [] : [f.index]));
+  const { complete: known, cut } = splitReorderTail(
+    all,
+    source.bFrames > 0 ? source.bFrames + 1 : 0,
+  );
   const keyframeErrors = parts.flatMap((p) => p.keyframeErrors);
   for (const f of frames) {
     if (f.index === undefined) continue;
@@ -117,10 +144,11 @@ export async function analyzeRecording(
       p.errors ? [`${path.basename(files[i]!)}: ${p.errors}`] : [],
     ),
     frames,
-    unknownFrames: frames.length - known.length,
+    unknownFrames: frames.length - all.length,
     firstIndex: known[0],
     lastIndex: known.at(-1),
     gaps: sequenceGaps(known),
+    reorderTailCut: cut,
     keyframeErrors,
     fragmentErrors: parts.flatMap((p) => p.fragmentErrors),
   };

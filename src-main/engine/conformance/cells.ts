@@ -88,11 +88,7 @@ const ALL_CELLS: readonly Cell[] = [
     gst: { server: 'open', pay: AGGREGATED },
     fromClipStart: true,
     differential: true,
-    note: 'High with 3 B-frames (pyramid), STAP-A + FU-A, UDP',
-    knownBug:
-      'RTP carries presentation times only and nothing derives decode times: the recorder writes ' +
-      'dts = pts in decode order (fragment-builder `au.dts90k ?? au.pts90k`), so B-frames get no ' +
-      'composition offsets, play in decode order, and ffmpeg reports non-monotonic timestamps',
+    note: 'High with 3 B-frames (pyramid), STAP-A + FU-A, UDP (decode times derived, issue 15)',
   },
   {
     id: 'gst-h265-single-tcp',

@@ -92,6 +92,9 @@ describe('parseH264Sps on broken input', () => {
       for (let len = 0; len < nal.length; len++) {
         const got = tryParse(nal.subarray(0, len));
         if (got instanceof Error) threw++;
+        // The VUI bitstream restrictions are an optional hint: a cut there drops only the hint.
+        else if (got.maxNumReorderFrames === undefined)
+          expect({ ...got, maxNumReorderFrames: full.maxNumReorderFrames }).toEqual(full);
         else expect(got).toEqual(full);
       }
       expect(threw).toBeGreaterThan(nal.length / 2);
@@ -197,6 +200,15 @@ describe('a libx264 stream', () => {
       expect([sps.width, sps.height, sps.fps]).toEqual([320, 240, 10]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('parseH264Sps reorder depth', () => {
+  it('reads max_num_reorder_frames from the VUI: 0 for Baseline, 2 for libx264 B-pyramid', () => {
+    for (const f of fixtures) {
+      const sps = parseH264Sps(hex(f.sps));
+      expect(sps.maxNumReorderFrames).toBe(f.name.startsWith('baseline') ? 0 : 2);
     }
   });
 });

@@ -18,6 +18,11 @@ export interface H264Sps {
   height: number;
   /** Frame rate from VUI timing info (time_scale / (2 * num_units_in_tick)), when present. */
   fps?: number;
+  /**
+   * max_num_reorder_frames from the VUI bitstream restrictions, when present (0 for Baseline, which
+   * has no B-frames). How many frames may follow a frame in decode order and precede it on screen.
+   */
+  maxNumReorderFrames?: number;
   /** RFC 6381 codec string, e.g. 'avc1.64001f'. */
   codecString: string;
 }
@@ -120,8 +125,9 @@ export function parseH264Sps(nal: Uint8Array): H264Sps {
       });
     }
   }
-  let fps: number | undefined;
-  if (r.flag()) fps = parseVuiFps(r); // vui_parameters_present_flag
+  let vui: H264Vui = {};
+  if (r.flag()) vui = parseVui(r); // vui_parameters_present_flag
+  const { fps } = vui;
 
   const sps: H264Sps = {
     profileIdc,
@@ -136,10 +142,54 @@ export function parseH264Sps(nal: Uint8Array): H264Sps {
     codecString: `avc1.${hex2(profileIdc)}${hex2(constraintFlags)}${hex2(levelIdc)}`,
   };
   if (fps !== undefined) sps.fps = fps;
+  if (vui.maxNumReorderFrames !== undefined) sps.maxNumReorderFrames = vui.maxNumReorderFrames;
+  else if (profileIdc === 66) sps.maxNumReorderFrames = 0;
   return sps;
 }
 
-/** Reads the VUI up to timing_info; returns the frame rate when timing is present and sane. */
+interface H264Vui {
+  fps?: number;
+  maxNumReorderFrames?: number;
+}
+
+/** The VUI fields we use; a VUI cut short after the timing info keeps what was read. */
+function parseVui(r: BitReader): H264Vui {
+  const vui: H264Vui = {};
+  const fps = parseVuiFps(r);
+  if (fps !== undefined) vui.fps = fps;
+  try {
+    const nalHrd = r.flag() && skipHrd(r); // nal_hrd_parameters_present_flag
+    const vclHrd = r.flag() && skipHrd(r); // vcl_hrd_parameters_present_flag
+    if (nalHrd || vclHrd) r.skip(1); // low_delay_hrd_flag
+    r.skip(1); // pic_struct_present_flag
+    if (r.flag()) {
+      // bitstream_restriction_flag
+      r.skip(1); // motion_vectors_over_pic_boundaries_flag
+      for (let i = 0; i < 4; i++) r.ue(); // max_bytes/bits denoms, log2_max_mv_length h/v
+      const reorder = r.ue();
+      if (reorder <= 16) vui.maxNumReorderFrames = reorder;
+    }
+  } catch {
+    // A truncated VUI tail: the restrictions are optional hints.
+  }
+  return vui;
+}
+
+/** Skips hrd_parameters(); returns true (it was present). */
+function skipHrd(r: BitReader): boolean {
+  const cpbCnt = r.ue() + 1;
+  if (cpbCnt > 32) throw new NvrError('malformed', 'H.264 HRD cpb_cnt out of range');
+  r.skip(8); // bit_rate_scale, cpb_size_scale
+  for (let i = 0; i < cpbCnt; i++) {
+    r.ue();
+    r.ue();
+    r.skip(1);
+  }
+  r.skip(20); // four delay-length fields
+  return true;
+}
+
+/** Reads the VUI up to and with timing_info; returns the frame rate when timing is present and sane. */
 function parseVuiFps(r: BitReader): number | undefined {
   if (r.flag()) {
     // aspect_ratio_info_present_flag
@@ -159,6 +209,7 @@ function parseVuiFps(r: BitReader): number | undefined {
   if (!r.flag()) return undefined; // timing_info_present_flag
   const numUnitsInTick = r.u(32);
   const timeScale = r.u(32);
+  r.skip(1); // fixed_frame_rate_flag
   if (numUnitsInTick === 0 || timeScale === 0) return undefined;
   return roundFps(timeScale / (2 * numUnitsInTick));
 }

@@ -174,3 +174,9 @@ describe('NAL types and keyframes', () => {
     expect(isH265Keyframe([unit(H265NalType.CRA)])).toBe(true);
   });
 });
+
+describe('parseH265Sps reorder depth', () => {
+  it('reads sps_max_num_reorder_pics (2 for libx265 defaults: B-pyramid)', () => {
+    for (const f of fixtures) expect(parseH265Sps(hex(f.sps)).maxNumReorderPics).toBe(2);
+  });
+});

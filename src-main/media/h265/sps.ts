@@ -22,6 +22,8 @@ export interface H265Sps extends ProfileTierLevel {
   height: number;
   /** Frame rate from VUI timing (time_scale / num_units_in_tick), when present. */
   fps?: number;
+  /** sps_max_num_reorder_pics of the highest sub-layer: frames that may be shown out of decode order. */
+  maxNumReorderPics: number;
   /** min_spatial_segmentation_idc from VUI bitstream restrictions (0 when absent), for hvcC. */
   minSpatialSegmentationIdc: number;
   /** RFC 6381 / ISO 14496-15 codec string, e.g. 'hvc1.1.6.L93.B0'. */
@@ -78,9 +80,10 @@ export function parseH265Sps(nal: Uint8Array): H265Sps {
   const bitDepthChromaMinus8 = ueMax(r, 8, 'bit_depth_chroma_minus8');
   const log2MaxPocLsb = ueMax(r, 12, 'log2_max_pic_order_cnt_lsb_minus4') + 4;
   const subLayerOrderingInfo = r.flag();
+  let maxNumReorderPics = 0;
   for (let i = subLayerOrderingInfo ? 0 : spsMaxSubLayersMinus1; i <= spsMaxSubLayersMinus1; i++) {
     r.ue(); // sps_max_dec_pic_buffering_minus1
-    r.ue(); // sps_max_num_reorder_pics
+    maxNumReorderPics = Math.min(r.ue(), 16); // sps_max_num_reorder_pics
     r.ue(); // sps_max_latency_increase_plus1
   }
   r.ue(); // log2_min_luma_coding_block_size_minus3
@@ -124,6 +127,7 @@ export function parseH265Sps(nal: Uint8Array): H265Sps {
     codedHeight,
     width,
     height,
+    maxNumReorderPics,
     minSpatialSegmentationIdc: vui.minSpatialSegmentationIdc,
     codecString: h265CodecString(ptl),
   };
