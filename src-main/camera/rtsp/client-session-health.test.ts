@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { FakeClock } from '../../base';
 import { RtspCameraSession } from './client-session';
 import type { RtspCameraSessionOptions, TransportFallback } from './client-session';
+import { zeroDecodeCounters } from './stream-health';
 import type {
   DecodeCounters,
   RtspClientEvents,
@@ -18,19 +19,7 @@ class CountingClient extends EventEmitter<RtspClientEvents> {
   constructor(readonly options: RtspClientOptions) {
     super();
     const transport = options.transport === 'tcp' ? 'tcp' : 'udp';
-    this.decodeCounters = {
-      transport,
-      rtpPackets: 0,
-      packetsLost: 0,
-      packetsLate: 0,
-      nalusDropped: 0,
-      framesEmitted: 0,
-      keyframesEmitted: 0,
-      framesLostToGaps: 0,
-      framesLostToLate: 0,
-      framesUndecodable: 0,
-      framesBeforeKeyframe: 0,
-    };
+    this.decodeCounters = zeroDecodeCounters(transport);
   }
   get track(): TrackInfo {
     return {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { DecodeCounters } from './client-types';
-import { StreamHealthMonitor, formatPercent } from './stream-health';
+import { StreamHealthMonitor, formatPercent, zeroDecodeCounters } from './stream-health';
 
 class FakeClock {
   ms = 1000;
@@ -10,17 +10,7 @@ class FakeClock {
 }
 
 const counters = (over: Partial<DecodeCounters> = {}): DecodeCounters => ({
-  transport: 'udp',
-  rtpPackets: 0,
-  packetsLost: 0,
-  packetsLate: 0,
-  nalusDropped: 0,
-  framesEmitted: 0,
-  keyframesEmitted: 0,
-  framesLostToGaps: 0,
-  framesLostToLate: 0,
-  framesUndecodable: 0,
-  framesBeforeKeyframe: 0,
+  ...zeroDecodeCounters('udp'),
   ...over,
 });
 

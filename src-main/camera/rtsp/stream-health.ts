@@ -68,22 +68,6 @@ interface Sample {
   totals: DecodeTotals;
 }
 
-const zeroTotals = (): DecodeTotals => ({
-  rtpPackets: 0,
-  packetsLost: 0,
-  packetsLate: 0,
-  nalusDropped: 0,
-  framesEmitted: 0,
-  keyframesEmitted: 0,
-  framesLostToGaps: 0,
-  framesLostToLate: 0,
-  framesUndecodable: 0,
-  framesBeforeKeyframe: 0,
-  framesLostOverUdp: 0,
-  udpPacketsLost: 0,
-  udpRtpPackets: 0,
-});
-
 type CounterKey = Exclude<keyof DecodeCounters, 'transport'>;
 const COUNTER_KEYS: readonly CounterKey[] = [
   'rtpPackets',
@@ -97,6 +81,17 @@ const COUNTER_KEYS: readonly CounterKey[] = [
   'framesUndecodable',
   'framesBeforeKeyframe',
 ];
+
+/** A connection's counters before its first packet. */
+export function zeroDecodeCounters(transport: 'tcp' | 'udp'): DecodeCounters {
+  const counts = Object.fromEntries(COUNTER_KEYS.map((k) => [k, 0])) as Record<CounterKey, number>;
+  return { transport, ...counts };
+}
+
+const zeroTotals = (): DecodeTotals => {
+  const { transport: _transport, ...counts } = zeroDecodeCounters('udp');
+  return { ...counts, framesLostOverUdp: 0, udpPacketsLost: 0, udpRtpPackets: 0 };
+};
 
 /** "3", "2.5", "0.4": one decimal under 10 %. */
 export function formatPercent(share: number): string {
