@@ -102,6 +102,16 @@ interface StreamStatusLite {
   state?: string;
   framesReceived?: number;
   framesWritten?: number;
+  reconnects?: number;
+  workerRestarts?: number;
+}
+
+/** Warnings and errors the engine logged (pino JSON lines, level ≥ 40), shortened. */
+function loggedTrouble(output: string): string[] {
+  return output
+    .split('\n')
+    .filter((line) => /^\{"level":(4|5|6)\d/.test(line))
+    .map((line) => line.slice(0, 240));
 }
 
 async function json<T>(res: Response): Promise<T> {
@@ -152,8 +162,14 @@ async function runOurs(ctx: BenchContext, url: string, n: number, seconds: numbe
     );
     const final = await statuses();
     const received = final.reduce((a, s) => a + (s.framesReceived ?? 0), 0);
+    const reconnects = final.reduce((a, s) => a + (s.reconnects ?? 0), 0);
+    const workerRestarts = final.reduce((a, s) => a + (s.workerRestarts ?? 0), 0);
     const dataDir = engine.dataDir;
+    const stopStarted = performance.now();
     await engine.stop();
+    const stopMs = performance.now() - stopStarted;
+    const trouble = loggedTrouble(engine.output());
+    for (const line of trouble.slice(0, 10)) ctx.log(`engine: ${line}`);
     const index = RecordingIndex.open({ dataDir });
     let indexed = 0;
     for (const id of ids) {
@@ -168,7 +184,16 @@ async function runOurs(ctx: BenchContext, url: string, n: number, seconds: numbe
     }
     index.close();
     fs.rmSync(dataDir, { recursive: true, force: true });
-    return { ...win, loop: system.eventLoopDelayMs, received, indexed };
+    return {
+      ...win,
+      loop: system.eventLoopDelayMs,
+      received,
+      indexed,
+      reconnects,
+      workerRestarts,
+      stopMs,
+      troubleLines: trouble.length,
+    };
   } catch (e) {
     await engine.stop();
     throw e;
@@ -283,11 +308,22 @@ export const record: Scenario = {
             value: lost,
             unit: '',
           },
+          { case: `${n} streams`, metric: 'reconnects', value: ours.reconnects, unit: '' },
+          { case: `${n} streams`, metric: 'worker restarts', value: ours.workerRestarts, unit: '' },
+          {
+            case: `${n} streams`,
+            metric: 'warnings/errors logged',
+            value: ours.troubleLines,
+            unit: '',
+          },
+          { case: `${n} streams`, metric: 'graceful stop', value: ours.stopMs, unit: 'ms' },
         );
         summary[`cpuRatio_${n}`] = perStreamMinute(ours.cpuSec) / perStreamMinute(ref.cpuSec);
         summary[`rssMb_${n}`] = ours.peakRssMb;
         summary[`loopP99Ms_${n}`] = ours.loop?.p99 ?? null;
         summary[`framesLost_${n}`] = lost;
+        summary[`reconnects_${n}`] = ours.reconnects;
+        summary[`workerRestarts_${n}`] = ours.workerRestarts;
       }
     } finally {
       server.child.kill('SIGTERM');
