@@ -33,6 +33,8 @@ export interface StreamJob {
   password?: string;
   transport: 'auto' | 'tcp' | 'udp';
   record: boolean;
+  /** Where this stream's recordings end so far: its first run does not start before (StreamRecorder). */
+  notBeforeMs?: number;
 }
 
 export type RecorderEvent =

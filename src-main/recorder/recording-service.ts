@@ -108,7 +108,7 @@ export class RecordingService {
       bytesWritten: 0,
       reconnects: 0,
     });
-    slot.send({ type: 'start', job });
+    slot.send({ type: 'start', job: this.resumed(job) });
   }
 
   stop(cameraId: string, stream: StreamName): void {
@@ -411,11 +411,17 @@ export class RecordingService {
     }
   }
 
+  /** The job, told where the stream's recordings end so far (its new run starts no earlier). */
+  private resumed(job: StreamJob): StreamJob {
+    const endMs = this.opts.index.lastEndMs(job);
+    return endMs === undefined ? job : { ...job, notBeforeMs: endMs };
+  }
+
   /** The replacement worker runs: its streams start again, and their mirrors tap it. */
   private onWorkerRestarted(streams: ReadonlySet<string>, worker: SupervisedWorker): void {
     for (const k of streams) {
       const job = this.jobs.get(k);
-      if (job) worker.send({ type: 'start', job });
+      if (job) worker.send({ type: 'start', job: this.resumed(job) });
       if (this.mirrors.has(k)) worker.send({ type: 'tap.open', ...ref(k) });
     }
   }

@@ -83,9 +83,15 @@ afterEach(() => {
   while (dirs.length > 1) fs.rmSync(dirs.pop()!, { recursive: true, force: true });
 });
 
-function record(segmentDurationMs: number, feed: (rec: StreamRecorder, clock: FakeClock) => void) {
+const T0 = 1_790_000_000_000;
+
+function record(
+  segmentDurationMs: number,
+  feed: (rec: StreamRecorder, clock: FakeClock) => void,
+  more: { notBeforeMs?: number } = {},
+) {
   const dataDir = tmp();
-  const clock = new FakeClock(1_790_000_000_000);
+  const clock = new FakeClock(T0);
   const events: RecorderEvent[] = [];
   const rec = new StreamRecorder({
     dataDir,
@@ -94,6 +100,7 @@ function record(segmentDurationMs: number, feed: (rec: StreamRecorder, clock: Fa
     clock,
     emit: (e) => events.push(e),
     segmentDurationMs,
+    ...more,
   });
   feed(rec, clock);
   rec.close();
@@ -168,6 +175,37 @@ describe('StreamRecorder', () => {
     expect(events.filter((e) => e.type === 'run.end')).toHaveLength(3);
   });
 
+  it('never starts a run before what was recorded of the stream ends, unless the clock went back', () => {
+    // Media time runs ahead of the receive clock (a camera sending its backlog fast), then the
+    // session reconnects: the second run must not overlap the first.
+    const spans = (events: RecorderEvent[]) => {
+      const starts = events.flatMap((e) => (e.type === 'segment.open' ? [e.startMs] : []));
+      const ends = events.flatMap((e) => (e.type === 'segment.close' ? [e.endMs] : []));
+      return starts.map((startMs, i) => ({ startMs, endMs: ends[i]! }));
+    };
+    const feed = (rec: StreamRecorder, clock: FakeClock) => {
+      units.slice(0, 30).forEach((u) => {
+        rec.push(u, track);
+        clock.advance(1000 / 15 - 10);
+      });
+      rec.onRunBreak();
+      units.slice(30, 60).forEach((u) => {
+        rec.push(u, track);
+        clock.advance(1000 / 15);
+      });
+    };
+    // After a worker restart: the recovered segment ended 300 ms past the new worker's clock.
+    const resumed = spans(record(60_000, feed, { notBeforeMs: T0 + 300 }).events);
+    expect(resumed).toHaveLength(2);
+    expect(resumed[0]!.startMs).toBe(T0 + 300);
+    expect(resumed[1]!.startMs).toBeGreaterThanOrEqual(resumed[0]!.endMs);
+    expect(resumed[0]!.endMs - resumed[0]!.startMs).toBe(2000); // 30 frames at 15 fps
+    // The wall clock was set back an hour: recording starts now rather than an hour late.
+    const setBack = spans(record(60_000, feed, { notBeforeMs: T0 + 3_600_000 }).events);
+    expect(setBack[0]!.startMs).toBe(T0);
+    expect(setBack[1]!.startMs).toBeGreaterThanOrEqual(setBack[0]!.endMs);
+  });
+
   it('starts each segment at a keyframe, dropping what comes before the first one', () => {
     const { events } = record(60_000, (rec, clock) => {
       for (const u of units.slice(5)) {
@@ -185,7 +223,7 @@ describe('StreamRecorder', () => {
 
   it('reports a disk error, keeps what was written, and resumes when writing works again', () => {
     const dataDir = tmp();
-    const clock = new FakeClock(1_790_000_000_000);
+    const clock = new FakeClock(T0);
     const events: RecorderEvent[] = [];
     const rec = new StreamRecorder({
       dataDir,

@@ -36,6 +36,12 @@ export interface StreamRecorderOptions {
   maxJumpRunsPerMinute?: number;
   /** A receive gap longer than this is a real gap: it always starts a new run. Default 10 s. */
   maxBridgeMs?: number;
+  /**
+   * Where what is already recorded of this stream ends (a restarted worker's stream after its
+   * recovered segment): a run starting slightly before it starts at it instead, so segments of one
+   * stream never overlap. Runs end here too, and later runs follow the recorder's own last run.
+   */
+  notBeforeMs?: number;
 }
 
 interface OpenSegment {
@@ -75,6 +81,8 @@ export class StreamRecorder implements HubConsumer {
   private dtsTrack: StreamTrack | undefined;
   /** Added to pts and dts when a stream starting near 0 would get negative decode times. */
   private dtsLift90k: number | undefined;
+  /** Where the last run (or what was recorded before this recorder) ended. */
+  private notBeforeMs: number | undefined;
   /** Jumps handled in place (no new run). */
   reanchors = 0;
   framesWritten = 0;
@@ -84,6 +92,7 @@ export class StreamRecorder implements HubConsumer {
 
   constructor(private readonly opts: StreamRecorderOptions) {
     this.name = `recorder:${opts.cameraId}/${opts.stream}`;
+    this.notBeforeMs = opts.notBeforeMs;
   }
 
   push(au: AccessUnit, track: StreamTrack): boolean {
@@ -279,7 +288,7 @@ export class StreamRecorder implements HubConsumer {
   private startRun(au: AccessUnit): Run {
     const run: Run = {
       token: nextToken('run'),
-      anchorMs: this.opts.clock.nowMs(),
+      anchorMs: this.runStartMs(),
       anchorPts90k: au.pts90k,
       endMs: 0,
     };
@@ -309,9 +318,22 @@ export class StreamRecorder implements HubConsumer {
     const run = this.run;
     if (!run) return;
     this.run = undefined;
+    this.notBeforeMs = run.endMs;
     this.ptsOffset90k = 0;
     this.lastReceivedMs = undefined;
     this.opts.emit({ type: 'run.end', runToken: run.token, endMs: run.endMs });
+  }
+
+  /**
+   * Now, or where the last run ended when that is at most half the drift allowance ahead (media
+   * time ran a little ahead of the receive clock). Further ahead, the wall clock was set back: the
+   * overlap is real and starting later would only misplace the footage.
+   */
+  private runStartMs(): number {
+    const now = this.opts.clock.nowMs();
+    const end = this.notBeforeMs;
+    if (end === undefined || end <= now) return now;
+    return end - now <= (this.opts.maxDriftMs ?? 2000) / 2 ? end : now;
   }
 
   private wallMs(run: Run, pts90k: number): number {

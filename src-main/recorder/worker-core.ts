@@ -148,6 +148,7 @@ export class RecordingWorkerCore {
         ...(this.opts.segmentDurationMs !== undefined
           ? { segmentDurationMs: this.opts.segmentDurationMs }
           : {}),
+        ...(job.notBeforeMs !== undefined ? { notBeforeMs: job.notBeforeMs } : {}),
       });
       hub.subscribe(work.recorder);
     }

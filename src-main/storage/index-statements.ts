@@ -22,6 +22,7 @@ type StatementName =
   | 'closeRun'
   | 'startRunAt'
   | 'runLastEnd'
+  | 'streamLastEnd'
   | 'runStream'
   | 'insertSegment'
   | 'setCodec'
@@ -45,6 +46,9 @@ export function prepareStatements(db: Database.Database): IndexStatements {
     ),
     runLastEnd: db
       .prepare('SELECT end_ms FROM segments WHERE run_id = ? ORDER BY start_ms DESC LIMIT 1')
+      .pluck(),
+    streamLastEnd: db
+      .prepare('SELECT end_ms FROM segments WHERE stream_id = ? ORDER BY start_ms DESC LIMIT 1')
       .pluck(),
     runStream: db.prepare('SELECT stream_id FROM runs WHERE id = ?').pluck(),
     insertSegment: db.prepare(

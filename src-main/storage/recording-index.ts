@@ -410,6 +410,13 @@ export class RecordingIndex {
     return out;
   }
 
+  /** Where the stream's newest segment ends (as last flushed), or undefined before its first. */
+  lastEndMs(ref: StreamRef): number | undefined {
+    const streamId = this.streamIds.get(`${ref.cameraId}/${ref.stream}`);
+    if (streamId === undefined) return undefined;
+    return this.stmt.streamLastEnd.get(streamId) as number | undefined;
+  }
+
   /** End of a run still recording: its open segment's last fragment, else its last segment. */
   private liveRunEndMs(runId: number): number {
     let end = (this.stmt.runLastEnd.get(runId) as number | undefined) ?? -Infinity;
