@@ -30,6 +30,53 @@ function resolveLocal(fromFile, spec) {
 
 const MEDIA_NODE_ALLOWED = new Set(['node:buffer', 'buffer']);
 
+/**
+ * The stairs (DESIGN §2): the modules of src-main, each with the modules it stands on. A module may
+ * import only those listed for it; anything above or beside it is an error. Written here once.
+ */
+const STAIRS = {
+  base: { on: [], why: 'the dependency-free bottom layer' },
+  media: { on: ['base'], why: 'pure codecs and containers' },
+  storage: { on: ['base', 'media'], why: 'files and the index, knowing nothing of cameras' },
+  camera: { on: ['base', 'media'], why: 'cameras and their streams, knowing nothing of files' },
+  recorder: {
+    on: ['base', 'media', 'storage', 'camera'],
+    why: 'a stream consumer that writes segments; live is its sibling',
+  },
+  live: {
+    on: ['base', 'media', 'camera'],
+    why: 'a stream consumer that serves viewers; recorder is its sibling',
+  },
+  playback: {
+    on: ['base', 'media', 'storage', 'camera', 'recorder'],
+    why: 'reads what the recorder wrote',
+  },
+  server: {
+    on: ['base'],
+    why: 'the transport (routes, auth, sockets): it reaches the domain only through the handlers the engine gives it',
+  },
+  engine: {
+    on: ['base', 'media', 'storage', 'camera', 'recorder', 'live', 'playback', 'server'],
+    why: 'the composition root',
+  },
+  app: {
+    on: ['base', 'media', 'storage', 'camera', 'recorder', 'live', 'playback', 'server', 'engine'],
+    why: 'the Electron shell on top',
+  },
+};
+
+/** Files that may touch the file system, and what each owns. */
+const FS_OWNERS = [
+  ['src-main/storage', 'recordings and the index'],
+  ['src-main/playback', 'export files and the thumbnail cache'],
+  ['src-main/engine', 'the config, keys, certificates and data folders'],
+  ['src-main/server', "the UI's static files"],
+  ['src-main/app', 'desktop settings'],
+  ['src-main/camera/rtsp/clip-source.ts', "the simulated camera's clips"],
+];
+const isFs = (spec) => /^(node:)?fs(\/promises)?$/.test(spec);
+const moduleOf = (file) => /^src-main\/([^/]+)\//.exec(file)?.[1];
+
 /** Test code (specs, their helpers and fixtures) may do I/O to drive the module it tests. */
 const isTestFile = (file) =>
   /(\.test\.tsx?|\/test-support\.ts)$/.test(file) || /\/(testing|fixtures)\//.test(file);
@@ -121,6 +168,22 @@ function check(importer, spec, target, isTypeOnly) {
   )
     return 'src-main may import only itself, src-preload/contract and native/: the renderer and the preload are other processes (DESIGN §1).';
 
+  // Only the modules that own files touch them.
+  if (!target && isFs(spec) && under(importer, 'src-main') && !testFile) {
+    const owner = FS_OWNERS.some(([where]) => under(importer, where));
+    if (!owner)
+      return `Only the modules that own files use node:fs: ${FS_OWNERS.map(([w, what]) => `${w.replace('src-main/', '')} (${what})`).join(', ')}. Ask the owner through its API, or pass bytes in (DESIGN §2).`;
+  }
+
+  // No production code stands on test helpers.
+  if (
+    target &&
+    /\/testing(\/|$)/.test(target) &&
+    /^src-(main|preload|renderer)\//.test(importer) &&
+    !testFile
+  )
+    return `Production code does not import a testing/ folder (${path.posix.dirname(target)}): test doubles change with the tests. Move what production needs to a home of its own (a demo/ folder, say) (DESIGN §2).`;
+
   // Siblings: recorder and live are both hub consumers; neither imports the other.
   if (
     target &&
@@ -128,6 +191,15 @@ function check(importer, spec, target, isTypeOnly) {
       (under(importer, 'src-main/live') && under(target, 'src-main/recorder')))
   )
     return 'recorder and live are sibling StreamHub consumers: neither imports the other; share code through camera/ or media/ (DESIGN §2).';
+
+  // The stairs: a module imports only the modules below it.
+  const from = moduleOf(importer);
+  const to = target && moduleOf(target);
+  if (from && to && from !== to && STAIRS[from] && STAIRS[to] && !STAIRS[from].on.includes(to)) {
+    const stair = STAIRS[from];
+    const below = stair.on.length > 0 ? stair.on.join(', ') : 'nothing';
+    return `src-main/${from} (${stair.why}) may import only ${below}; ${to} is above or beside it (the stairs of DESIGN §2, written in scripts/eslint/layers.js). Move the shared code down, or let a module above compose the two.`;
+  }
 
   // Rule 5: cross into another module only through its index.ts.
   if (target && /^(src-main|src-renderer|src-preload|native)\//.test(target)) {

@@ -84,6 +84,49 @@ describe('layering rules', () => {
     expect(await lint('src-main/engine/x.ts', "import { x } from '../base';\n")).toEqual([]);
   });
 
+  it('guards the stairs: a middle module imports only those below it', async () => {
+    const up = await lint('src-main/storage/x.ts', "import { x } from '../camera';\n");
+    expect(up).toHaveLength(1);
+    expect(up[0]).toMatch(/storage .* may import only base, media; camera is above or beside it/);
+    expect((await lint('src-main/recorder/x.ts', "import { x } from '../playback';\n"))[0]).toMatch(
+      /stairs/,
+    );
+    expect(await lint('src-main/server/x.ts', "import { x } from '../engine';\n")).toHaveLength(1);
+    expect(await lint('src-main/camera/x.ts', "import { x } from '../storage';\n")).toHaveLength(1);
+    // Tests stand on the same stairs: an HTTP test against a whole engine lives in engine/.
+    expect(
+      await lint('src-main/server/x.test.ts', "import { x } from '../engine';\n"),
+    ).toHaveLength(1);
+    expect(await lint('src-main/playback/x.ts', "import { x } from '../recorder';\n")).toEqual([]);
+    expect(await lint('src-main/engine/x.ts', "import { x } from '../server';\n")).toEqual([]);
+  });
+
+  it('lets only the modules that own files use node:fs', async () => {
+    const live = await lint('src-main/live/x.ts', "import fs from 'node:fs';\n");
+    expect(live).toHaveLength(1);
+    expect(live[0]).toMatch(/storage \(recordings and the index\)/);
+    expect(
+      await lint('src-main/camera/x.ts', "import { readFile } from 'node:fs/promises';\n"),
+    ).toHaveLength(1);
+    expect(await lint('src-main/storage/x.ts', "import fs from 'node:fs';\n")).toEqual([]);
+    expect(await lint('src-main/live/x.test.ts', "import fs from 'node:fs';\n")).toEqual([]);
+  });
+
+  it('keeps production code off testing/ folders', async () => {
+    const demo = await lint(
+      'src-main/engine/x.ts',
+      "import { startFakeOnvifDevices } from '../camera/rtsp/testing';\n",
+    );
+    expect(demo).toHaveLength(1);
+    expect(demo[0]).toMatch(/testing\/ folder/);
+    expect(
+      await lint('src-main/engine/x.test.ts', "import { x } from '../camera/rtsp/testing';\n"),
+    ).toEqual([]);
+    expect(
+      await lint('src-main/engine/x.ts', "import { x } from '../camera/onvif/demo';\n"),
+    ).toEqual([]);
+  });
+
   it('keeps recorder and live apart', async () => {
     expect((await lint('src-main/recorder/x.ts', "import { x } from '../live';\n"))[0]).toMatch(
       /sibling/,

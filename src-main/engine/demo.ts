@@ -12,8 +12,8 @@ import {
   quirkMountPath,
 } from '../camera/rtsp';
 import type { RtspQuirk } from '../camera/rtsp';
-import { startFakeOnvifDevices } from '../camera/onvif/testing';
-import type { FakeOnvifDevice } from '../camera/onvif/testing';
+import { startFakeOnvifDevices } from '../camera/onvif/demo';
+import type { FakeOnvifDevice } from '../camera/onvif/demo';
 import type { CameraInput } from '../../src-preload/contract';
 
 export interface DemoScene {

@@ -6,8 +6,8 @@ import path from 'node:path';
 import { afterEach, expect, it } from 'vitest';
 import { nullLogger } from '../base';
 import { RtspServer } from '../camera';
-import { startFakeOnvifDevices } from '../camera/onvif/testing';
-import type { FakeOnvifDevice } from '../camera/onvif/testing';
+import { startFakeOnvifDevices } from '../camera/onvif/demo';
+import type { FakeOnvifDevice } from '../camera/onvif/demo';
 import { createEngine } from './engine';
 import { findProjectRoot } from './paths';
 

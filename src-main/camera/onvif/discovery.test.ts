@@ -4,8 +4,8 @@ import { once } from 'node:events';
 import type { DiscoveredDevice } from '../../../src-preload/contract';
 import { discoverOnvifDevices } from './discovery';
 import { WS_DISCOVERY_MULTICAST_ADDRESS } from './ws-discovery';
-import { startFakeOnvifDevices } from './testing';
-import type { FakeOnvifDevice } from './testing';
+import { startFakeOnvifDevices } from './demo';
+import type { FakeOnvifDevice } from './demo';
 
 let devices: FakeOnvifDevice[] = [];
 const extra: dgram.Socket[] = [];

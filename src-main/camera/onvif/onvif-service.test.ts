@@ -13,8 +13,8 @@ import { RtspClient, RtspServer } from '../rtsp';
 import { cameraFromProbe } from './camera-from-probe';
 import { createOnvifHandlers, isDeviceAdded } from './onvif-handlers';
 import { OnvifService } from './onvif-service';
-import { startFakeOnvifDevices } from './testing';
-import type { FakeOnvifDevice } from './testing';
+import { startFakeOnvifDevices } from './demo';
+import type { FakeOnvifDevice } from './demo';
 
 const DEMO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../resources/demo');
 const USER = { username: 'admin', password: 'admin123' };

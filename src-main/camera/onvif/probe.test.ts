@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ProbeResultSchema } from '../../../src-preload/contract';
 import { chooseMainAndSub, correctUriHost, probeOnvifDevice } from './probe';
-import { FakeOnvifDevice } from './testing';
-import type { FakeOnvifDeviceOptions } from './testing';
+import { FakeOnvifDevice } from './demo';
+import type { FakeOnvifDeviceOptions } from './demo';
 
 let device: FakeOnvifDevice | undefined;
 afterEach(async () => {

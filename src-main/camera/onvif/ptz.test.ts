@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { PtzSession } from './ptz';
-import { FakeOnvifDevice } from './testing';
-import type { FakeOnvifDeviceOptions } from './testing';
+import { FakeOnvifDevice } from './demo';
+import type { FakeOnvifDeviceOptions } from './demo';
 
 let device: FakeOnvifDevice | undefined;
 afterEach(async () => {

@@ -6,10 +6,10 @@ import path from 'node:path';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { nullLogger } from '../base';
-import { createEngine } from '../engine';
-import type { Engine } from '../engine';
-import { AuthService, MemoryAuthStore, createHttpServer } from './index';
-import type { HttpServer } from './index';
+import { createEngine } from './index';
+import type { Engine } from './index';
+import { AuthService, MemoryAuthStore, createHttpServer } from '../server';
+import type { HttpServer } from '../server';
 
 const camera = (name: string) => ({
   name,

@@ -6,10 +6,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { nullLogger } from '../base';
-import { createEngine } from '../engine';
-import type { Engine } from '../engine';
-import { AuthService, MemoryAuthStore, createHttpServer } from './index';
-import type { HttpServer } from './index';
+import { createEngine } from './index';
+import type { Engine } from './index';
+import { AuthService, MemoryAuthStore, createHttpServer } from '../server';
+import type { HttpServer } from '../server';
 
 const ADMIN_PW = 'admin-password-1';
 const VIEWER_PW = 'viewer-password-1';

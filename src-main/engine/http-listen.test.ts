@@ -5,8 +5,8 @@ import Fastify from 'fastify';
 import { WebSocket } from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ERROR_KINDS as BASE_ERROR_KINDS, createLogger, memorySink, nullLogger } from '../base';
-import { createEngine } from '../engine';
-import type { Engine } from '../engine';
+import { createEngine } from './index';
+import type { Engine } from './index';
 import {
   ERROR_KINDS,
   HTTP_STATUS_BY_KIND,
@@ -20,8 +20,8 @@ import type {
   NvrEvent,
   WebSocketLike,
 } from '../../src-preload/contract';
-import { createHttpServer } from './index';
-import type { HttpServer } from './index';
+import { createHttpServer } from '../server';
+import type { HttpServer } from '../server';
 
 let tmp: string;
 let engine: Engine;

@@ -2,7 +2,7 @@
 // transport, behind which auth. Every value of every dimension appears at least once; the
 // combinations are the ones that broke or are known to break recorders (FU over UDP, B-frames
 // over UDP, huge single NAL units, aggregation with auth). Tests only.
-import type { GstFileMount } from '../../camera/rtsp/testing';
+import type { GstFileMount } from '../../../camera/rtsp/testing';
 import type { SourceSpec } from './sources';
 
 export const SOURCES = [

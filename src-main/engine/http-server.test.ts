@@ -4,10 +4,10 @@ import path from 'node:path';
 import type { InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { nullLogger } from '../base';
-import { createEngine } from '../engine';
-import type { Engine } from '../engine';
-import { createHttpServer } from './index';
-import type { HttpServer } from './index';
+import { createEngine } from './index';
+import type { Engine } from './index';
+import { createHttpServer } from '../server';
+import type { HttpServer } from '../server';
 
 const CAMERA = {
   name: 'Door',

@@ -3,7 +3,7 @@
 // source by content; the container's keyframe flags (ffprobe) and the index's fragment flags are
 // checked against the source GOP. Also the differential against an ffmpeg `-c copy` recording.
 import path from 'node:path';
-import type { SegmentRow } from '../../storage';
+import type { SegmentRow } from '../../../storage';
 import type { SourceClip } from './sources';
 import { SOURCE_GOP } from './sources';
 import { decodeFile, packets } from './tools';

@@ -1,5 +1,5 @@
-// Test and demo helpers of camera/onvif: the fake ONVIF device. Never used by the product's own paths
-// (only by tests and `serve --demo`).
+// The simulated ONVIF device of `serve --demo` and of the tests (discovery, profiles, snapshots, PTZ).
+// Not on any path a real camera takes: only the demo and the tests start one.
 export { FakeOnvifDevice, startFakeOnvifDevices, DEFAULT_FAKE_PROFILES } from './fake-onvif-device';
 export type { FakeOnvifDeviceOptions, BrokenMode, FakeCall } from './fake-onvif-device';
 export type { FakePtzState } from './fake-ptz';
