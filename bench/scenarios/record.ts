@@ -5,6 +5,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { scanFragments } from '../../src-main/media/fmp4';
 import { RecordingIndex } from '../../src-main/storage';
 import { readProcStat, readTreeStats } from '../lib/proc-stats';
 import type { BenchContext, BenchRow, Scenario } from '../lib/types';
@@ -104,6 +105,7 @@ interface StreamStatusLite {
   framesWritten?: number;
   reconnects?: number;
   workerRestarts?: number;
+  decode?: { packetsLost?: number; framesLostToGaps?: number };
 }
 
 /** Warnings and errors the engine logged (pino JSON lines, level ≥ 40), shortened. */
@@ -112,6 +114,19 @@ function loggedTrouble(output: string): string[] {
     .split('\n')
     .filter((line) => /^\{"level":(4|5|6)\d/.test(line))
     .map((line) => line.slice(0, 240));
+}
+
+/** Samples in a camera's segment files, read from the files themselves (not the index). */
+function framesInFiles(dataDir: string, cameraId: string): number {
+  const dir = path.join(dataDir, 'recordings', cameraId);
+  let n = 0;
+  for (const f of fs.readdirSync(dir, { recursive: true, encoding: 'utf8' }))
+    if (f.endsWith('.mp4'))
+      n += scanFragments(fs.readFileSync(path.join(dir, f))).fragments.reduce(
+        (a, x) => a + x.sampleCount,
+        0,
+      );
+  return n;
 }
 
 async function json<T>(res: Response): Promise<T> {
@@ -164,6 +179,8 @@ async function runOurs(ctx: BenchContext, url: string, n: number, seconds: numbe
     const received = final.reduce((a, s) => a + (s.framesReceived ?? 0), 0);
     const reconnects = final.reduce((a, s) => a + (s.reconnects ?? 0), 0);
     const workerRestarts = final.reduce((a, s) => a + (s.workerRestarts ?? 0), 0);
+    // Over TCP a loss is the server's: the demo server skips a reader that falls 512 KiB behind.
+    const packetsLost = final.reduce((a, s) => a + (s.decode?.packetsLost ?? 0), 0);
     const dataDir = engine.dataDir;
     const stopStarted = performance.now();
     await engine.stop();
@@ -172,16 +189,25 @@ async function runOurs(ctx: BenchContext, url: string, n: number, seconds: numbe
     for (const line of trouble.slice(0, 10)) ctx.log(`engine: ${line}`);
     const index = RecordingIndex.open({ dataDir });
     let indexed = 0;
-    for (const id of ids) {
-      for (const s of index.querySegments({
+    ids.forEach((id, i) => {
+      let mine = 0;
+      const segments = index.querySegments({
         cameraId: id,
         stream: 'main',
         fromMs: 0,
         toMs: Date.now() + 3_600_000,
-      })) {
-        indexed += s.fragments.reduce((a, f) => a + f.sampleCount, 0);
-      }
-    }
+      });
+      for (const s of segments) mine += s.fragments.reduce((a, f) => a + f.sampleCount, 0);
+      indexed += mine;
+      const st = final[i]!;
+      if ((st.framesReceived ?? 0) > mine)
+        ctx.log(
+          `stream ${i}: received ${st.framesReceived}, indexed ${mine} in ${segments.length} segments ` +
+            `of ${index.queryRanges({ cameraId: id, stream: 'main', fromMs: 0, toMs: Date.now() + 3_600_000 }).length} runs ` +
+            `(${framesInFiles(dataDir, id)} in the files), ` +
+            `RTP packets lost ${st.decode?.packetsLost ?? '?'}, frames lost to gaps ${st.decode?.framesLostToGaps ?? '?'}`,
+        );
+    });
     index.close();
     fs.rmSync(dataDir, { recursive: true, force: true });
     return {
@@ -191,6 +217,7 @@ async function runOurs(ctx: BenchContext, url: string, n: number, seconds: numbe
       indexed,
       reconnects,
       workerRestarts,
+      packetsLost,
       stopMs,
       troubleLines: trouble.length,
     };
@@ -310,6 +337,7 @@ export const record: Scenario = {
           },
           { case: `${n} streams`, metric: 'reconnects', value: ours.reconnects, unit: '' },
           { case: `${n} streams`, metric: 'worker restarts', value: ours.workerRestarts, unit: '' },
+          { case: `${n} streams`, metric: 'RTP packets lost', value: ours.packetsLost, unit: '' },
           {
             case: `${n} streams`,
             metric: 'warnings/errors logged',
