@@ -150,8 +150,8 @@ function ScanTab({ api, onDone }: { api: Transport; onDone(): void }) {
                 }}
               >
                 <span className="device-name">{deviceName(d) ?? 'ONVIF device'}</span>
-                <span className="device-address">{address}</span>
                 {d.alreadyAdded && <span className="tag">added</span>}
+                <span className="device-address">{address}</span>
               </button>
             </li>
           );
