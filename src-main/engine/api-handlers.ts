@@ -29,6 +29,7 @@ import { CpuMeter, EventLoopDelayMeter, cpuFigures, diskUsage, memoryFigures } f
 import { MemoryViewStore, createViewHandlers } from './views';
 import type { ViewStore } from './views';
 import { testStream } from './stream-test';
+import { cameraStreamTestInput } from './camera-stream-test';
 import { findFfmpeg } from '../../native';
 
 export interface HandlerDeps {
@@ -62,7 +63,7 @@ export interface HandlerDeps {
   views?: ViewStore;
   /** Users, API tokens and first run (server's createAuthHandlers); absent → `not_implemented`. */
   auth?: AuthHandlers;
-  /** The add-camera wizard's stream test; default: stream-test.ts with the ffmpeg found on this machine. */
+  /** The stream test (wizard and camera settings); default: stream-test.ts with the ffmpeg found on this machine. */
   testStream?: NvrHandlers['testStream'];
 }
 
@@ -109,6 +110,8 @@ export function createHandlers(deps: HandlerDeps): NvrHandlers {
   };
   const statusOf = (id: string): CameraStatus =>
     deps.cameraStatus?.(id) ?? { state: 'idle', streams: {} };
+  const runStreamTest: NvrHandlers['testStream'] =
+    deps.testStream ?? (async (input) => testStream(input, { ffmpegPath: findFfmpeg() }));
   const resourceUrl = (method: NvrMethodName, input: unknown) => {
     const base = deps.baseUrl();
     if (!base) throw new NvrError('unavailable', 'the HTTP server is not listening yet');
@@ -213,8 +216,10 @@ export function createHandlers(deps: HandlerDeps): NvrHandlers {
         AUTH_METHOD_NAMES.map((m) => [m, async () => notImplemented('User management')]),
       ) as unknown as AuthHandlers)),
 
-    testStream:
-      deps.testStream ?? (async (input) => testStream(input, { ffmpegPath: findFfmpeg() })),
+    testStream: runStreamTest,
+    // The stored password stays in the engine: the settings dialog tests without ever holding it.
+    testCameraStream: async (input) =>
+      runStreamTest(cameraStreamTestInput(mustGet(input.id), input)),
 
     getSystem: async (): Promise<SystemInfo> => {
       const disk = diskUsage(deps.dataDir);

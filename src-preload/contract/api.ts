@@ -34,8 +34,6 @@ import {
   TimelineRequestSchema,
   TimelineSchema,
   StreamNameSchema,
-  StreamTestRequestSchema,
-  StreamTestResultSchema,
   SystemInfoSchema,
   TimeMsSchema,
 } from './schemas';
@@ -51,6 +49,11 @@ import {
   UserPatchSchema,
   UserSchema,
 } from './auth-schemas';
+import {
+  CameraStreamTestRequestSchema,
+  StreamTestRequestSchema,
+  StreamTestResultSchema,
+} from './stream-test-schemas';
 import { ViewInputSchema, ViewRefSchema, ViewSchema } from './view-schemas';
 import { MAX_PLAYBACK_WINDOW_MS, MAX_QUERY_WINDOW_MS, windowRefinement } from './limits';
 import type { NvrEventListener, Unsubscribe } from './events';
@@ -300,6 +303,12 @@ export const NVR_API_METHODS = {
     input: StreamTestRequestSchema,
     output: StreamTestResultSchema,
     http: { method: 'POST', path: '/api/streams/test', body: '*' },
+  },
+  /** Camera settings: a stored camera's stream, with the form's edits, tested with its stored password. */
+  testCameraStream: {
+    input: CameraStreamTestRequestSchema,
+    output: StreamTestResultSchema,
+    http: { method: 'POST', path: '/api/cameras/:id/test', body: '*' },
   },
 
   getSystem: {

@@ -6,6 +6,7 @@ export * from './limits';
 export * from './view-schemas';
 export * from './health-schemas';
 export * from './auth-schemas';
+export * from './stream-test-schemas';
 export * from './events';
 export * from './api';
 export * from './validation';

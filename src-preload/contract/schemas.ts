@@ -96,8 +96,14 @@ export const RecordingConfigSchema = z.object({
 });
 export type RecordingConfig = z.infer<typeof RecordingConfigSchema>;
 
-const usernameSchema = z.string().max(128, { error: 'must be at most 128 characters' });
-const passwordSchema = z.string().max(256, { error: 'must be at most 256 characters' });
+/** A camera's (or a probe's) login name. */
+export const CameraUsernameSchema = z
+  .string()
+  .max(128, { error: 'must be at most 128 characters' });
+/** A camera's password: write-only, never in an answer. */
+export const CameraPasswordSchema = z
+  .string()
+  .max(256, { error: 'must be at most 256 characters' });
 
 /** The ONVIF device a camera was added from: what PTZ commands reach (credentials are the camera's). */
 export const OnvifLinkSchema = z.object({
@@ -113,8 +119,8 @@ export const CameraInputSchema = z.object({
   name: nonEmptyName,
   enabled: z.boolean().default(true),
   streams: CameraStreamsSchema,
-  username: usernameSchema.optional(),
-  password: passwordSchema.optional(),
+  username: CameraUsernameSchema.optional(),
+  password: CameraPasswordSchema.optional(),
   transport: TransportSchema.default('auto'),
   recording: RecordingConfigSchema.default({
     mode: 'continuous',
@@ -142,8 +148,8 @@ export const CameraPatchSchema = z.object({
       sub: StreamConfigSchema.nullable().optional(),
     })
     .optional(),
-  username: usernameSchema.nullable().optional(),
-  password: passwordSchema.nullable().optional(),
+  username: CameraUsernameSchema.nullable().optional(),
+  password: CameraPasswordSchema.nullable().optional(),
   transport: TransportSchema.optional(),
   recording: z
     .object({
@@ -499,8 +505,8 @@ export type DiscoveryResult = z.infer<typeof DiscoveryResultSchema>;
 export const ProbeRequestSchema = z.object({
   host: z.string().trim().regex(HOST, { error: 'must be a host name or IP address' }),
   port: z.number().int().min(1).max(65535, { error: 'must be a port (1..65535)' }).default(80),
-  username: usernameSchema.optional(),
-  password: passwordSchema.optional(),
+  username: CameraUsernameSchema.optional(),
+  password: CameraPasswordSchema.optional(),
 });
 export type ProbeRequest = z.input<typeof ProbeRequestSchema>;
 
@@ -604,46 +610,6 @@ export const PtzMoveSchema = z.object({
   timeoutMs: z.number().int().min(100, { error: 'must be at least 100' }).max(60_000).optional(),
 });
 export type PtzMove = z.input<typeof PtzMoveSchema>;
-
-// ---------------------------------------------------------------------------------------------
-// Stream test (add-camera wizard)
-
-/** POST /api/streams/test: connect to an RTSP URL (or fetch an ONVIF snapshot URI) and grab one frame. */
-export const StreamTestRequestSchema = z.object({
-  url: RtspUrlSchema,
-  username: usernameSchema.optional(),
-  password: passwordSchema.optional(),
-  transport: TransportSchema.default('tcp'),
-  /** ONVIF GetSnapshotUri of the profile (http://): tried first for the picture; the RTSP URL is the fallback. */
-  snapshotUrl: z
-    .string()
-    .trim()
-    .max(2048)
-    .regex(/^https?:\/\/\S+$/i, { error: 'must be an http:// or https:// URL' })
-    .optional(),
-  /** Scale the snapshot to this width (height keeps the aspect ratio). */
-  width: z.number().int().min(16).max(3840).optional(),
-});
-export type StreamTestRequest = z.input<typeof StreamTestRequestSchema>;
-
-/** What a stream test found: the picture (JPEG, base64) and the stream's format, or the failure in words. */
-export const StreamTestResultSchema = z.discriminatedUnion('ok', [
-  z.object({
-    ok: z.literal(true),
-    /** Absent when the picture came from the snapshot URI and the stream was not opened. */
-    codec: VideoCodecSchema.optional(),
-    width: z.number().int().optional(),
-    height: z.number().int().optional(),
-    fps: z.number().optional(),
-    snapshotJpegBase64: z.string(),
-    source: z.enum(['rtsp', 'snapshot-uri']),
-    elapsedMs: z.number().int(),
-    /** The stream description's oddities read around (as StreamStatus.warnings); absent when none. */
-    warnings: z.array(z.string()).optional(),
-  }),
-  z.object({ ok: z.literal(false), error: StatusErrorSchema, elapsedMs: z.number().int() }),
-]);
-export type StreamTestResult = z.infer<typeof StreamTestResultSchema>;
 
 // ---------------------------------------------------------------------------------------------
 // System

@@ -52,6 +52,7 @@ export const HTTP_ROUTES = {
   gotoPtzPreset: { method: 'POST', path: '/api/cameras/:id/ptz/presets/:token/goto' },
   setPtzPreset: { method: 'POST', path: '/api/cameras/:id/ptz/presets', body: '*', status: 201 },
   testStream: { method: 'POST', path: '/api/streams/test', body: '*' },
+  testCameraStream: { method: 'POST', path: '/api/cameras/:id/test', body: '*' },
   getSystem: { method: 'GET', path: '/api/system' },
   listUsers: { method: 'GET', path: '/api/auth/users' },
   addUser: { method: 'POST', path: '/api/auth/users', body: '*', status: 201 },

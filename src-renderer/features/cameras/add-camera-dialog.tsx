@@ -5,7 +5,9 @@ import type { DiscoveredDevice, MediaProfile, ProbeResult } from '../../../src-p
 import type { Transport } from '../../api';
 import { Dialog } from '../../components';
 import {
+  deviceAddress,
   deviceLabel,
+  deviceName,
   mergeDevice,
   rtspFormToInput,
   rtspFormToTest,
@@ -131,21 +133,29 @@ function ScanTab({ api, onDone }: { api: Transport; onDone(): void }) {
         </button>
       </div>
       <ul className="devices" aria-label="Devices found">
-        {devices.map((d) => (
-          <li key={`${d.host}:${d.port ?? 80}`}>
-            <button
-              className={host === d.host && port === (d.port ?? 80) ? 'on' : ''}
-              onClick={() => {
-                setHost(d.host);
-                setPort(d.port ?? 80);
-                setProbe(null);
-              }}
-            >
-              {deviceLabel(d)}
-              {d.alreadyAdded && <span className="tag">added</span>}
-            </button>
-          </li>
-        ))}
+        {devices.map((d) => {
+          const address = deviceAddress(d);
+          const selected = host === d.host && port === (d.port ?? 80);
+          return (
+            <li key={address}>
+              <button
+                className={selected ? 'on' : ''}
+                aria-pressed={selected}
+                aria-label={d.alreadyAdded ? `${deviceLabel(d)}, added` : deviceLabel(d)}
+                data-address={address}
+                onClick={() => {
+                  setHost(d.host);
+                  setPort(d.port ?? 80);
+                  setProbe(null);
+                }}
+              >
+                <span className="device-name">{deviceName(d) ?? 'ONVIF device'}</span>
+                {d.alreadyAdded && <span className="tag">added</span>}
+                <span className="device-address">{address}</span>
+              </button>
+            </li>
+          );
+        })}
         {!scanning && devices.length === 0 && (
           <li className="none">No ONVIF devices answered. Enter an address below.</li>
         )}

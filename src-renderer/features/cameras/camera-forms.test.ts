@@ -2,12 +2,15 @@
 import { describe, expect, it } from 'vitest';
 import type { Camera } from '../../../src-preload/contract';
 import {
+  deviceAddress,
   deviceLabel,
+  deviceName,
   mergeDevice,
   rtspFormToTest,
   streamFormat,
   rtspFormToInput,
   settingsFormOf,
+  settingsFormToTest,
   settingsPatch,
 } from './camera-forms';
 
@@ -67,19 +70,25 @@ describe('camera forms', () => {
     expect(settingsPatch(cam, { ...f, retentionDays: 0 }).ok).toBe(false);
   });
 
-  it('merges devices by host and port, sorted by address', () => {
+  it('merges devices by host and port in order of first answer; labels carry host:port', () => {
     let list = mergeDevice([], { host: '10.0.0.20', xaddrs: [] });
     list = mergeDevice(list, { host: '10.0.0.3', xaddrs: [] });
+    list = mergeDevice(list, { host: '10.0.0.3', port: 8080, xaddrs: [] });
+    // A second answer from the first device updates its row in place; nothing moves.
     list = mergeDevice(list, {
       host: '10.0.0.20',
       xaddrs: ['http://10.0.0.20/onvif'],
       name: 'Cam',
     });
-    expect(list.map((d) => d.host)).toEqual(['10.0.0.3', '10.0.0.20']);
-    expect(deviceLabel(list[1]!)).toBe('Cam · 10.0.0.20');
+    expect(list.map(deviceAddress)).toEqual(['10.0.0.20:80', '10.0.0.3:80', '10.0.0.3:8080']);
+    expect(list[0]!.name).toBe('Cam');
+    expect(deviceLabel(list[0]!)).toBe('Cam · 10.0.0.20:80');
+    expect(deviceLabel(list[1]!)).toBe('10.0.0.3:80');
+    expect(deviceName(list[1]!)).toBeUndefined();
     expect(deviceLabel({ host: '1.2.3.4', xaddrs: [], manufacturer: 'Axis', model: 'M10' })).toBe(
-      'Axis M10 · 1.2.3.4',
+      'Axis M10 · 1.2.3.4:80',
     );
+    expect(deviceAddress({ host: 'fe80::1', port: 8000, xaddrs: [] })).toBe('[fe80::1]:8000');
   });
 
   it('builds the Test request of the RTSP tab and words a stream format', () => {
@@ -100,5 +109,24 @@ describe('camera forms', () => {
     );
     expect(streamFormat({ codec: 'H264' })).toBe('H.264');
     expect(streamFormat({})).toBe('');
+  });
+
+  it('builds the settings Test request: the stored password unless one is typed', () => {
+    const f = settingsFormOf(cam);
+    expect(settingsFormToTest(cam, f)).toEqual({
+      ok: true,
+      value: {
+        id: 'door',
+        stream: 'main',
+        url: 'rtsp://10.0.0.5/main',
+        transport: 'auto',
+        width: 480,
+      },
+    });
+    expect(settingsFormToTest(cam, { ...f, password: 'typed', username: '' })).toMatchObject({
+      ok: true,
+      value: { password: 'typed', username: null },
+    });
+    expect(settingsFormToTest(cam, { ...f, mainUrl: 'http://x' }).ok).toBe(false);
   });
 });

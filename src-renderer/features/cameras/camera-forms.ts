@@ -4,10 +4,10 @@ import type {
   Camera,
   CameraInput,
   CameraPatch,
+  CameraStreamTestRequest,
   DiscoveredDevice,
   StreamTestRequest,
 } from '../../../src-preload/contract';
-import { naturalCompare } from '../../stores';
 
 export interface RtspForm {
   name: string;
@@ -95,21 +95,37 @@ export function settingsPatch(c: Camera, f: SettingsForm): FormResult<CameraPatc
   return { ok: true, value: p };
 }
 
-/** Adds a discovered device, replacing an earlier answer from the same host and port. */
+/**
+ * Adds a discovered device. Rows keep the order in which devices first answered: a device answering
+ * again (a second Probe, the final discover() result, "Scan again") is updated in place, a new one is
+ * appended, so no row moves under the pointer while a scan is still running.
+ */
 export function mergeDevice(
   list: readonly DiscoveredDevice[],
   d: DiscoveredDevice,
 ): DiscoveredDevice[] {
-  const key = (x: DiscoveredDevice) => `${x.host}:${x.port ?? 80}`;
-  const out = list.filter((x) => key(x) !== key(d));
-  out.push(d);
-  return out.sort((a, b) => naturalCompare(a.host, b.host));
+  const at = list.findIndex((x) => deviceAddress(x) === deviceAddress(d));
+  if (at < 0) return [...list, d];
+  const out = list.slice();
+  out[at] = { ...list[at]!, ...d };
+  return out;
 }
 
-/** "Axis P3245 · 10.0.0.5" */
+/** "Axis P3245" (what the device calls itself), or undefined when it says nothing. */
+export function deviceName(d: DiscoveredDevice): string | undefined {
+  return d.name ?? ([d.manufacturer, d.model].filter(Boolean).join(' ') || undefined);
+}
+
+/** "10.0.0.5:80" ("[fe80::1]:80" for IPv6): where the device's ONVIF service answers. */
+export function deviceAddress(d: DiscoveredDevice): string {
+  const host = d.host.includes(':') ? `[${d.host}]` : d.host;
+  return `${host}:${d.port ?? 80}`;
+}
+
+/** "Axis P3245 · 10.0.0.5:80" */
 export function deviceLabel(d: DiscoveredDevice): string {
-  const what = d.name ?? [d.manufacturer, d.model].filter(Boolean).join(' ');
-  return what ? `${what} · ${d.host}` : d.host;
+  const name = deviceName(d);
+  return name ? `${name} · ${deviceAddress(d)}` : deviceAddress(d);
 }
 
 /** The testStream request of the RTSP tab's main URL, or what is wrong in words. */
@@ -123,6 +139,31 @@ export function rtspFormToTest(f: RtspForm): FormResult<StreamTestRequest> {
       url,
       ...(f.username ? { username: f.username } : {}),
       ...(f.password ? { password: f.password } : {}),
+      width: 480,
+    },
+  };
+}
+
+/**
+ * The testCameraStream request of the settings form's main URL, or what is wrong in words. The engine
+ * lays these edits over the stored camera: an empty password field means the stored password.
+ */
+export function settingsFormToTest(
+  c: Camera,
+  f: SettingsForm,
+): FormResult<CameraStreamTestRequest> {
+  const url = f.mainUrl.trim();
+  if (!RTSP.test(url))
+    return { ok: false, error: 'The main stream URL must start with rtsp:// and a host.' };
+  return {
+    ok: true,
+    value: {
+      id: c.id,
+      stream: 'main',
+      url,
+      ...(f.username !== (c.username ?? '') ? { username: f.username || null } : {}),
+      ...(f.password ? { password: f.password } : {}),
+      transport: f.transport,
       width: 480,
     },
   };

@@ -4,8 +4,13 @@ import { useState } from 'react';
 import type { Camera } from '../../../src-preload/contract';
 import type { Transport } from '../../api';
 import { Dialog } from '../../components';
-import { rtspFormToTest, settingsFormOf, settingsPatch, type SettingsForm } from './camera-forms';
-import { StreamPreview, useStreamTest } from './stream-preview';
+import {
+  settingsFormOf,
+  settingsFormToTest,
+  settingsPatch,
+  type SettingsForm,
+} from './camera-forms';
+import { StreamPreview, useCameraStreamTest } from './stream-preview';
 import './cameras.css';
 
 export interface CameraSettingsDialogProps {
@@ -19,12 +24,11 @@ export function CameraSettingsDialog({ api, camera, onClose }: CameraSettingsDia
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [confirmDelete, setConfirmDelete] = useState(false);
-  // Test the main stream as typed (the stored password never comes back to the browser: a camera
-  // with one is tested with the password typed here).
+  // Test the main stream as typed; the engine uses the stored password unless a new one is typed (it
+  // never comes back to this window).
   const [testKey, setTestKey] = useState<number | undefined>();
-  const testRequest = rtspFormToTest({ ...f, name: camera.name });
-  const phase = useStreamTest(api, testRequest.ok ? testRequest.value : undefined, testKey);
-  const needsPassword = camera.hasPassword && f.password === '';
+  const testRequest = settingsFormToTest(camera, f);
+  const phase = useCameraStreamTest(api, testRequest.ok ? testRequest.value : undefined, testKey);
   const test = () => {
     if (!testRequest.ok) return setError(testRequest.error);
     setError(null);
@@ -153,14 +157,13 @@ export function CameraSettingsDialog({ api, camera, onClose }: CameraSettingsDia
             disabled={phase.kind === 'testing'}
             onClick={test}
             title={
-              needsPassword
-                ? 'Type the password to test: the stored one is not sent to this window'
+              camera.hasPassword && f.password === ''
+                ? 'Connect to the main stream with the stored password and show a picture'
                 : 'Connect to the main stream and show a picture'
             }
           >
             {phase.kind === 'testing' ? 'Testing…' : 'Test'}
           </button>
-          {needsPassword && <span className="form-hint">Type the password to test with it.</span>}
         </div>
         {confirmDelete && (
           <div className="form-warn">

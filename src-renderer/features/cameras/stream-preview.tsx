@@ -1,7 +1,12 @@
-// A stream's picture in the add-camera wizard: runs the engine's testStream once per request and shows
-// the JPEG with codec and size, or the failure in words. Holds no camera state; the engine does the work.
+// A stream's picture in the add-camera wizard and camera settings: runs the engine's testStream (or
+// testCameraStream for a stored camera) once per request and shows the JPEG with codec and size, or the
+// failure in words. Holds no camera state; the engine does the work.
 import { useEffect, useState } from 'react';
-import type { StreamTestRequest, StreamTestResult } from '../../../src-preload/contract';
+import type {
+  CameraStreamTestRequest,
+  StreamTestRequest,
+  StreamTestResult,
+} from '../../../src-preload/contract';
 import type { Transport } from '../../api';
 import { streamFormat } from './camera-forms';
 
@@ -10,9 +15,13 @@ type Phase =
   | { kind: 'testing' }
   | { kind: 'done'; result: StreamTestResult; forRequest?: string };
 
-const signature = (r: StreamTestRequest | undefined) => (r ? JSON.stringify(r) : '');
+const signature = (r: unknown) => (r ? JSON.stringify(r) : '');
 
 const errText = (e: unknown) => (e instanceof Error ? e.message : String(e));
+
+type TestCall<R> = (api: Transport, request: R) => Promise<StreamTestResult>;
+const byUrl: TestCall<StreamTestRequest> = (api, r) => api.testStream(r);
+const byCamera: TestCall<CameraStreamTestRequest> = (api, r) => api.testCameraStream(r);
 
 /**
  * Runs testStream for `request` whenever `runKey` changes (undefined: not yet). A result is shown only
@@ -24,13 +33,31 @@ export function useStreamTest(
   request: StreamTestRequest | undefined,
   runKey: string | number | undefined,
 ): Phase {
+  return useTestRun(api, byUrl, request, runKey);
+}
+
+/** The same for a stored camera (camera settings): the engine adds the stored password. */
+export function useCameraStreamTest(
+  api: Transport,
+  request: CameraStreamTestRequest | undefined,
+  runKey: string | number | undefined,
+): Phase {
+  return useTestRun(api, byCamera, request, runKey);
+}
+
+function useTestRun<R>(
+  api: Transport,
+  call: TestCall<R>,
+  request: R | undefined,
+  runKey: string | number | undefined,
+): Phase {
   const [phase, setPhase] = useState<Phase>({ kind: 'idle' });
   useEffect(() => {
     if (!request || runKey === undefined) return;
     let live = true;
     const forRequest = signature(request);
     setPhase({ kind: 'testing' });
-    api.testStream(request).then(
+    call(api, request).then(
       (result) => live && setPhase({ kind: 'done', result, forRequest }),
       (e: unknown) =>
         live &&
@@ -44,7 +71,7 @@ export function useStreamTest(
       live = false;
     };
     // The request is read when the key changes; a new object with the same key does not rerun it.
-  }, [api, runKey]);
+  }, [api, call, runKey]);
   if (phase.kind === 'done' && phase.forRequest !== signature(request)) return { kind: 'idle' };
   return phase;
 }

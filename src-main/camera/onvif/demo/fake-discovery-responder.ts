@@ -16,16 +16,23 @@ export interface DiscoveryResponderOptions {
   /** Builds the ProbeMatches answer for a Probe's MessageID. */
   reply: (relatesTo: string, messageId: string) => string;
   mode: () => DiscoveryReplyMode;
+  /** Loopback address the answers come from (a device on another address, 127.0.0.9); default: the
+   * socket the Probe arrived on. */
+  answerFrom?: string;
+  /** Answer this long after the Probe (a slow device); default at once. */
+  answerDelayMs?: number;
 }
 
 const isLoopback = (address: string) => address.startsWith('127.');
 
 export class FakeDiscoveryResponder {
   readonly probes: { from: string; via: 'multicast' | 'unicast' }[] = [];
+  private readonly pending = new Set<ReturnType<typeof setTimeout>>();
   private constructor(
     private readonly multicast: dgram.Socket,
     private readonly unicast: dgram.Socket,
     private readonly opts: DiscoveryResponderOptions,
+    private readonly answering: dgram.Socket | undefined,
   ) {}
 
   static async start(opts: DiscoveryResponderOptions): Promise<FakeDiscoveryResponder> {
@@ -45,7 +52,18 @@ export class FakeDiscoveryResponder {
       unicast.close();
       throw err;
     }
-    const responder = new FakeDiscoveryResponder(multicast, unicast, opts);
+    let answering: dgram.Socket | undefined;
+    if (opts.answerFrom) {
+      answering = dgram.createSocket('udp4');
+      try {
+        answering.bind(0, opts.answerFrom);
+        await once(answering, 'listening');
+      } catch (err) {
+        for (const s of [multicast, unicast, answering]) s.close();
+        throw err;
+      }
+    }
+    const responder = new FakeDiscoveryResponder(multicast, unicast, opts, answering);
     multicast.on('message', (msg, rinfo) => responder.onProbe(multicast, msg, rinfo, 'multicast'));
     unicast.on('message', (msg, rinfo) => responder.onProbe(unicast, msg, rinfo, 'unicast'));
     return responder;
@@ -77,13 +95,19 @@ export class FakeDiscoveryResponder {
       mode === 'garbage'
         ? `<s:Envelope><s:Body><d:ProbeMatches><d:ProbeMatch>\u0000not xml`
         : this.opts.reply(messageId, `urn:uuid:${randomUUID()}`);
-    socket.send(answer, rinfo.port, rinfo.address);
+    const send = () => (this.answering ?? socket).send(answer, rinfo.port, rinfo.address);
+    if (!this.opts.answerDelayMs) return send();
+    const timer = setTimeout(() => {
+      this.pending.delete(timer);
+      send();
+    }, this.opts.answerDelayMs);
+    this.pending.add(timer);
   }
 
   async close(): Promise<void> {
-    await Promise.all([
-      new Promise<void>((resolve) => this.multicast.close(() => resolve())),
-      new Promise<void>((resolve) => this.unicast.close(() => resolve())),
-    ]);
+    for (const timer of this.pending) clearTimeout(timer);
+    this.pending.clear();
+    const sockets = [this.multicast, this.unicast, ...(this.answering ? [this.answering] : [])];
+    await Promise.all(sockets.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
   }
 }

@@ -45,7 +45,16 @@ export interface FakeOnvifDeviceOptions {
   broken?: BrokenMode;
   /** WS-Discovery: the multicast port to share with other fakes (0 picks one); false for none. */
   discovery?:
-    { multicastPort?: number; interfaceAddress?: string; mode?: DiscoveryReplyMode } | false;
+    | {
+        multicastPort?: number;
+        interfaceAddress?: string;
+        mode?: DiscoveryReplyMode;
+        /** Loopback address its ProbeMatch comes from (the host a Scan lists), e.g. 127.0.0.9. */
+        answerFrom?: string;
+        /** Answer Probes this late (a slow device). */
+        answerDelayMs?: number;
+      }
+    | false;
   urn?: string;
   hardware?: string;
 }
@@ -133,6 +142,8 @@ export class FakeOnvifDevice {
           interfaceAddress: d.interfaceAddress ?? '127.0.0.1',
           reply: (relatesTo, messageId) => device.probeMatch(relatesTo, messageId),
           mode: () => device.discoveryMode,
+          ...(d.answerFrom ? { answerFrom: d.answerFrom } : {}),
+          ...(d.answerDelayMs ? { answerDelayMs: d.answerDelayMs } : {}),
         });
       } catch (err) {
         await device.close();
