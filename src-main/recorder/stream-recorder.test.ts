@@ -175,6 +175,60 @@ describe('StreamRecorder', () => {
     expect(events.filter((e) => e.type === 'run.end')).toHaveLength(3);
   });
 
+  it('keeps every frame of a backlog read late in a burst (a stalled thread), in one run', () => {
+    const { dataDir, events } = record(60_000, (rec, clock) => {
+      units.forEach((u, i) => {
+        if (i === 40) clock.advance(3000); // the thread stalls 3 s mid-GOP; the camera sent on
+        rec.push(u, track);
+        // Until the backlog is read, units come faster than real time.
+        clock.advance(i >= 40 && i < 100 ? 1000 / 15 / 4 : 1000 / 15);
+      });
+    });
+    expect(events.filter((e) => e.type === 'run.start')).toHaveLength(1);
+    const frames = events.reduce(
+      (n, e) => n + (e.type === 'fragment' ? e.fragment.sampleCount : 0),
+      0,
+    );
+    expect(frames).toBe(units.length);
+    for (const e of events)
+      if (e.type === 'segment.open')
+        expect(
+          execFileSync(
+            'ffmpeg',
+            ['-v', 'error', '-i', path.join(dataDir, e.path), '-f', 'null', '-'],
+            {
+              encoding: 'utf8',
+              stdio: ['ignore', 'pipe', 'pipe'],
+            },
+          ),
+        ).toBe('');
+  });
+
+  it('ends the run at a keyframe when the lateness lasts (a camera stalled, its clock ran on)', () => {
+    const { events } = record(60_000, (rec, clock) => {
+      units.forEach((u, i) => {
+        if (i === 40) clock.advance(4000); // 4 s without frames, then real time again, 4 s late
+        rec.push(u, track);
+        clock.advance(1000 / 15);
+      });
+    });
+    const starts = events.filter((e) => e.type === 'segment.open');
+    expect(events.filter((e) => e.type === 'run.start')).toHaveLength(2);
+    // Nothing dropped: the units up to the keyframe stay in the first run.
+    const frames = events.reduce(
+      (n, e) => n + (e.type === 'fragment' ? e.fragment.sampleCount : 0),
+      0,
+    );
+    expect(frames).toBe(units.length);
+    // The second run starts on the receive clock, after the first run's end.
+    const closes = events.filter((e) => e.type === 'segment.close');
+    const second = starts[1]!;
+    const firstClose = closes[0]!;
+    expect(second.type === 'segment.open' && firstClose.type === 'segment.close').toBe(true);
+    if (second.type === 'segment.open' && firstClose.type === 'segment.close')
+      expect(second.startMs).toBeGreaterThanOrEqual(firstClose.endMs + 3000);
+  });
+
   it('never starts a run before what was recorded of the stream ends, unless the clock went back', () => {
     // Media time runs ahead of the receive clock (a camera sending its backlog fast), then the
     // session reconnects: the second run must not overlap the first.

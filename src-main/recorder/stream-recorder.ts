@@ -4,7 +4,10 @@
 // Timestamp jumps (media time leaving the receive clock by more than maxDriftMs) start a new run a few
 // times a minute at most; beyond that the jump is re-anchored in place: media time continues from the
 // last unit by the receive-clock step, so a camera whose timestamps jump on every frame still gets
-// whole segments instead of one run and one file per frame.
+// whole segments instead of one run and one file per frame. Units that come late but continue the
+// stream's media time (our thread or the network held them back) stay in their run: a backlog read
+// in a burst loses nothing; lateness that lasts (a camera stalled while its clock ran on) ends the
+// run at a keyframe.
 import type { Clock } from '../base';
 import { NvrError, isNvrError } from '../base';
 import { DtsDeriver, type AccessUnit } from '../media';
@@ -60,6 +63,11 @@ interface Run {
   endMs: number;
 }
 
+/** Late units must stay late this long before a keyframe ends their run (a stall, not a hiccup). */
+const LATE_FOR_MS = 1000;
+/** How far back a unit's media time may step from the last one's and still continue it (B-frames). */
+const MAX_REORDER_MS = 1000;
+
 let tokenCounter = 0;
 const nextToken = (prefix: string) =>
   `${prefix}-${process.pid}-${Date.now().toString(36)}-${++tokenCounter}`;
@@ -74,6 +82,8 @@ export class StreamRecorder implements HubConsumer {
   /** The last unit's (offset) time and its receive time, while a run is open. */
   private lastPts90k = 0;
   private lastReceivedMs: number | undefined;
+  /** Monotonic time of the first unit of the current streak of late units (see handleJump). */
+  private lateSinceMs: number | undefined;
   /** Monotonic times of the runs timestamp jumps started in the last minute. */
   private jumpRunsMs: number[] = [];
   /** Derives decode times (B-frames); units leave it in decode order with dts90k set. */
@@ -160,16 +170,31 @@ export class StreamRecorder implements HubConsumer {
   /** The unit on this run's media time: a jump ends the run, or (over budget) is re-anchored. */
   private handleJump(input: AccessUnit): AccessUnit {
     const au = this.withOffset(input);
-    if (!this.run || this.driftMs(au) <= (this.opts.maxDriftMs ?? 2000)) return au;
+    const maxDriftMs = this.opts.maxDriftMs ?? 2000;
+    const driftMs = this.run ? this.driftMs(au) : 0;
+    if (Math.abs(driftMs) <= maxDriftMs) {
+      this.lateSinceMs = undefined;
+      return au;
+    }
     const nowMs = this.opts.clock.nowMs();
     const monoMs = this.opts.clock.monotonicMs();
     const gapMs = this.lastReceivedMs === undefined ? Infinity : nowMs - this.lastReceivedMs;
+    const maxBridgeMs = this.opts.maxBridgeMs ?? 10_000;
+    if (this.isLateContinuation(au, driftMs, gapMs, maxBridgeMs)) {
+      // Late, but its media time follows the last unit's: our thread or the network held the
+      // stream back. Nothing is wrong with the units: keep them in this run. Should the lateness
+      // last (the camera stalled while its clock ran on), the run ends at a keyframe, so no frame
+      // is dropped waiting for one.
+      this.lateSinceMs ??= monoMs;
+      if (!au.isKeyframe || monoMs - this.lateSinceMs < LATE_FOR_MS) return au;
+    }
+    this.lateSinceMs = undefined;
     this.jumpRunsMs = this.jumpRunsMs.filter((t) => monoMs - t < 60_000);
     const budget = this.opts.maxJumpRunsPerMinute ?? 3;
-    if (gapMs > (this.opts.maxBridgeMs ?? 10_000) || this.jumpRunsMs.length < budget) {
+    if (gapMs > maxBridgeMs || this.jumpRunsMs.length < budget) {
       this.jumpRunsMs.push(monoMs);
       this.endRun();
-      return au;
+      return input; // the new run starts on the camera's own time (endRun dropped the offset)
     }
     // Re-anchor: this unit follows the last one by the receive-clock step (at least one tick).
     this.ptsOffset90k = this.lastPts90k + Math.max(1, Math.round(gapMs * 90)) - input.pts90k;
@@ -340,10 +365,33 @@ export class StreamRecorder implements HubConsumer {
     return Math.round(run.anchorMs + (pts90k - run.anchorPts90k) / 90);
   }
 
-  /** How far the stream's media time has moved from the receive clock since the run's anchor. */
+  /**
+   * How far the receive clock is ahead of the unit's media time since the run's anchor: positive
+   * when the unit comes late, negative when early.
+   */
   private driftMs(au: AccessUnit): number {
     const run = this.run!;
-    return Math.abs(this.opts.clock.nowMs() - this.wallMs(run, au.pts90k + (this.dtsLift90k ?? 0)));
+    return this.opts.clock.nowMs() - this.wallMs(run, au.pts90k + (this.dtsLift90k ?? 0));
+  }
+
+  /**
+   * A unit late by less than a bridgeable gap whose media time steps from the last unit's as a
+   * stream's does (forward, or back a little for B-frame order): a delivery delay, not a jump.
+   */
+  private isLateContinuation(
+    au: AccessUnit,
+    driftMs: number,
+    gapMs: number,
+    maxBridgeMs: number,
+  ): boolean {
+    const stepMs = (au.pts90k - this.lastPts90k) / 90;
+    return (
+      driftMs > 0 &&
+      driftMs < maxBridgeMs &&
+      gapMs <= maxBridgeMs &&
+      stepMs >= -MAX_REORDER_MS &&
+      stepMs <= (this.opts.maxDriftMs ?? 2000)
+    );
   }
 
   private fail(e: unknown): void {
