@@ -204,6 +204,23 @@ describe('StreamRecorder', () => {
         ).toBe('');
   });
 
+  it('keeps every frame when the run began on a backlog (units early on its clock), in one run', () => {
+    const { events } = record(60_000, (rec, clock) => {
+      units.forEach((u, i) => {
+        rec.push(u, track);
+        // The run's first 60 units are a backlog read at 4× real time: by the last, its media
+        // time is 3 s ahead of the receive clock.
+        clock.advance(i < 60 ? 1000 / 15 / 4 : 1000 / 15);
+      });
+    });
+    expect(events.filter((e) => e.type === 'run.start')).toHaveLength(1);
+    const frames = events.reduce(
+      (n, e) => n + (e.type === 'fragment' ? e.fragment.sampleCount : 0),
+      0,
+    );
+    expect(frames).toBe(units.length);
+  });
+
   it('ends the run at a keyframe when the lateness lasts (a camera stalled, its clock ran on)', () => {
     const { events } = record(60_000, (rec, clock) => {
       units.forEach((u, i) => {

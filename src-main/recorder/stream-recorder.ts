@@ -4,10 +4,10 @@
 // Timestamp jumps (media time leaving the receive clock by more than maxDriftMs) start a new run a few
 // times a minute at most; beyond that the jump is re-anchored in place: media time continues from the
 // last unit by the receive-clock step, so a camera whose timestamps jump on every frame still gets
-// whole segments instead of one run and one file per frame. Units that come late but continue the
-// stream's media time (our thread or the network held them back) stay in their run: a backlog read
-// in a burst loses nothing; lateness that lasts (a camera stalled while its clock ran on) ends the
-// run at a keyframe.
+// whole segments instead of one run and one file per frame. Units off the receive clock that still
+// continue the stream's media time (our thread or the network held them back) stay in their run: a
+// backlog read in a burst loses nothing; lateness that lasts (a camera stalled while its clock ran
+// on) ends the run at a keyframe.
 import type { Clock } from '../base';
 import { NvrError, isNvrError } from '../base';
 import { DtsDeriver, type AccessUnit } from '../media';
@@ -180,11 +180,13 @@ export class StreamRecorder implements HubConsumer {
     const monoMs = this.opts.clock.monotonicMs();
     const gapMs = this.lastReceivedMs === undefined ? Infinity : nowMs - this.lastReceivedMs;
     const maxBridgeMs = this.opts.maxBridgeMs ?? 10_000;
-    if (this.isLateContinuation(au, driftMs, gapMs, maxBridgeMs)) {
-      // Late, but its media time follows the last unit's: our thread or the network held the
-      // stream back. Nothing is wrong with the units: keep them in this run. Should the lateness
-      // last (the camera stalled while its clock ran on), the run ends at a keyframe, so no frame
-      // is dropped waiting for one.
+    if (this.isContinuation(au, driftMs, gapMs, maxBridgeMs)) {
+      // Its media time follows the last unit's: nothing is wrong with the units, keep them in this
+      // run. Early: the run's anchor was taken while our thread was behind (a backlog read at the
+      // start); the run keeps its time. Late: our thread or the network held the stream back;
+      // should the lateness last (the camera stalled while its clock ran on), the run ends at a
+      // keyframe, so no frame is dropped waiting for one.
+      if (driftMs < 0) return au;
       this.lateSinceMs ??= monoMs;
       if (!au.isKeyframe || monoMs - this.lateSinceMs < LATE_FOR_MS) return au;
     }
@@ -375,10 +377,11 @@ export class StreamRecorder implements HubConsumer {
   }
 
   /**
-   * A unit late by less than a bridgeable gap whose media time steps from the last unit's as a
-   * stream's does (forward, or back a little for B-frame order): a delivery delay, not a jump.
+   * A unit off the receive clock by less than a bridgeable gap whose media time steps from the last
+   * unit's as a stream's does (forward, or back a little for B-frame order): a delivery delay or an
+   * anchor taken late, not a jump.
    */
-  private isLateContinuation(
+  private isContinuation(
     au: AccessUnit,
     driftMs: number,
     gapMs: number,
@@ -386,8 +389,7 @@ export class StreamRecorder implements HubConsumer {
   ): boolean {
     const stepMs = (au.pts90k - this.lastPts90k) / 90;
     return (
-      driftMs > 0 &&
-      driftMs < maxBridgeMs &&
+      Math.abs(driftMs) < maxBridgeMs &&
       gapMs <= maxBridgeMs &&
       stepMs >= -MAX_REORDER_MS &&
       stepMs <= (this.opts.maxDriftMs ?? 2000)
