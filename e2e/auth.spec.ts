@@ -209,7 +209,7 @@ test.describe('first run on loopback', () => {
 test.describe('session expiry', () => {
   let engine: EngineHandle;
   test.beforeAll(async () => {
-    engine = await startWithAuth({ NVR_SESSION_TTL_S: '3' });
+    engine = await startWithAuth({ NVR_SESSION_TTL_S: '6' });
   });
   test.afterAll(async () => {
     await engine?.stop();
@@ -219,9 +219,14 @@ test.describe('session expiry', () => {
     await page.goto(`${engine.url}/login`);
     await signIn(page, 'admin', ADMIN_PASSWORD);
     await expect(page).toHaveURL(`${engine.url}/`);
-    const status = () => page.evaluate(async () => (await fetch('/api/auth/whoami')).status);
+    // Asked with the page's cookies but outside the page: once the session expires, the UI's own
+    // next call may send the page to /login at any moment, and an evaluate in it would be cut off.
+    const status = async () =>
+      (
+        await page.request.get(`${engine.url}/api/auth/whoami`, { failOnStatusCode: false })
+      ).status();
     expect(await status()).toBe(200);
-    await expect.poll(status, { timeout: 10_000, intervals: [250] }).toBe(401);
+    await expect.poll(status, { timeout: 20_000, intervals: [250] }).toBe(401);
     // The next API call of the UI answers 401: the renderer goes to the login page by itself.
     await page.getByRole('button', { name: 'Settings' }).click();
     await expect(page).toHaveURL(/\/login$/);
