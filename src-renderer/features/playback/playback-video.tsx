@@ -3,12 +3,15 @@
 // the main bundle) and seeks by EXT-X-PROGRAM-DATE-TIME.
 import { useEffect, useRef, useState } from 'react';
 import type Hls from 'hls.js';
+import type { Fragment } from 'hls.js';
 import type { Transport } from '../../api';
 import { timeStore } from '../../stores';
 import { HLS_CODEC_ERRORS, canDecode } from '../live';
+import { MAX_RATE_ADJUST, driftAction, nextSeekLatency, seekLeadTarget } from './drift-control';
+import { StallWatch, groupClockAt, joinSyncGroup } from './sync-group';
 import {
-  needsResync,
   positionOf,
+  timeOf,
   vodWindow,
   windowHolds,
   type FragmentTime,
@@ -17,6 +20,9 @@ import {
 
 /** `unsupported`: the browser has no decoder for the recording's codec (H.265 in most browsers). */
 export type PlaybackState = 'loading' | 'playing' | 'paused' | 'gap' | 'error' | 'unsupported';
+
+/** A paused tile shows the clock's moment to within about a frame. */
+const PAUSED_TOLERANCE_MS = 50;
 
 export interface PlaybackVideoProps {
   api: Transport;
@@ -36,7 +42,7 @@ export function PlaybackVideo({ api, cameraId, stream, onState }: PlaybackVideoP
   useEffect(() => {
     const video = videoRef.current;
     if (!video) return;
-    let frags: FragmentTime[] = [];
+    let frags: readonly Fragment[] = [];
     let hls: Hls | undefined;
     let cancelled = false;
     let lastSeq = -1;
@@ -50,24 +56,71 @@ export function PlaybackVideo({ api, cameraId, stream, onState }: PlaybackVideoP
     };
     report('loading');
 
+    // The tile's wall-clock mapping from hls.js' own fragments (their starts follow the parsed media).
+    const mapping = (): FragmentTime[] =>
+      frags
+        .filter((f) => f.programDateTime !== null)
+        .map((f) => ({ startMs: f.programDateTime!, startS: f.start, durationS: f.duration }));
+    const shownMs = () => timeOf(mapping(), video.currentTime);
+    // What the tile shows, for tools that measure sync between tiles (e2e/playback-sync.spec.ts).
+    Object.assign(video, { nvrShownMs: shownMs });
+    // In the group (holding the clock back when it lags) while playing and advancing.
+    const stall = new StallWatch();
+    const leaveGroup = joinSyncGroup(() => {
+      if (lastState !== 'playing' || video.paused || video.seeking) return undefined;
+      const t = shownMs();
+      return t !== undefined && stall.holding(t, performance.now()) ? t : undefined;
+    });
+
+    let seekLatencyMs: number | undefined;
+    let seekStartedAt: number | undefined;
+    const onSeeked = () => {
+      if (seekStartedAt !== undefined)
+        seekLatencyMs = nextSeekLatency(seekLatencyMs, performance.now() - seekStartedAt);
+      seekStartedAt = undefined;
+    };
+    video.addEventListener('seeked', onSeeked);
+    const seekTo = (positionS: number) => {
+      seekStartedAt = performance.now();
+      video.currentTime = positionS;
+    };
+
     const sync = () => {
       const s = timeStore.getState();
       if (s.mode !== 'playback' || frags.length === 0 || lastState === 'unsupported') return;
-      if (!windowHolds(win, s.playheadMs, Date.now())) {
-        setWin(vodWindow(s.playheadMs, Date.now()));
+      const nowMs = Date.now();
+      const clockMs = groupClockAt(s, nowMs);
+      if (!windowHolds(win, clockMs, nowMs)) {
+        setWin(vodWindow(clockMs, nowMs));
         return;
       }
-      const want = positionOf(frags, s.playheadMs);
+      const map = mapping();
+      const want = positionOf(map, clockMs);
       if (want === undefined) {
         if (!video.paused) video.pause();
         report('gap');
         return;
       }
-      if (video.playbackRate !== s.rate) video.playbackRate = s.rate;
-      const seeked = s.seekSeq !== lastSeq;
-      if (!video.seeking && (seeked || needsResync(video.currentTime, want, s.rate))) {
-        lastSeq = s.seekSeq;
-        video.currentTime = want;
+      // Keep a few seconds of wall time buffered at any speed (10 s of footage is 0.6 s at 16×).
+      if (hls) hls.config.maxBufferLength = Math.max(10, 4 * s.rate);
+      // A speed change applies at once; the soft correction only nudges around it.
+      if (Math.abs(video.playbackRate / s.rate - 1) > MAX_RATE_ADJUST * 1.01)
+        video.playbackRate = s.rate;
+      if (!video.seeking) {
+        const shown = timeOf(map, video.currentTime);
+        const leadS = (ms: number) => positionOf(map, ms) ?? want;
+        if (s.seekSeq !== lastSeq || shown === undefined) {
+          lastSeq = s.seekSeq;
+          seekTo(s.playing ? leadS(seekLeadTarget(clockMs, s.rate, seekLatencyMs ?? 0)) : want);
+        } else if (!s.playing) {
+          // Paused: show the clock's moment, at the clock's speed.
+          if (Math.abs(shown - clockMs) > PAUSED_TOLERANCE_MS) seekTo(want);
+        } else if (!video.paused) {
+          const a = driftAction(shown, clockMs, s.rate, seekLatencyMs ?? 0);
+          if (a.kind === 'seek') seekTo(leadS(a.toMs));
+          else if (Math.abs(video.playbackRate - a.playbackRate) > 1e-3 * s.rate)
+            video.playbackRate = a.playbackRate;
+        }
       }
       if (s.playing && video.paused) video.play().catch(() => {});
       if (!s.playing && !video.paused) video.pause();
@@ -82,10 +135,8 @@ export function PlaybackVideo({ api, cameraId, stream, onState }: PlaybackVideoP
         if (cancelled) return;
         hls = new Hls({ maxBufferLength: 10, backBufferLength: 30 });
         hls.on(Hls.Events.LEVEL_LOADED, (_e, data) => {
-          frags = data.details.fragments
-            .filter((f) => f.programDateTime !== null)
-            .map((f) => ({ startMs: f.programDateTime!, startS: f.start, durationS: f.duration }));
-          if (frags.length === 0) report('gap');
+          frags = data.details.fragments;
+          if (mapping().length === 0) report('gap');
           sync();
         });
         const h = hls;
@@ -115,6 +166,8 @@ export function PlaybackVideo({ api, cameraId, stream, onState }: PlaybackVideoP
     return () => {
       cancelled = true;
       unsubscribe();
+      video.removeEventListener('seeked', onSeeked);
+      leaveGroup();
       hls?.destroy();
       video.removeAttribute('src');
     };

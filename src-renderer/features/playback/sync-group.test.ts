@@ -1,0 +1,53 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  STALL_RELEASE_MS,
+  StallWatch,
+  groupClockAt,
+  groupHoldMs,
+  holdLimitMs,
+  holdSlackMs,
+  joinSyncGroup,
+} from './sync-group';
+
+const T = 1_790_000_000_000;
+const leave: (() => void)[] = [];
+afterEach(() => leave.splice(0).forEach((f) => f()));
+
+describe('sync group', () => {
+  it('limits the clock to a little past the slowest tile', () => {
+    expect(holdLimitMs([], 1)).toBeUndefined();
+    expect(holdLimitMs([T + 30, T, T + 10], 1)).toBe(T + holdSlackMs(1));
+    // The slack stays within a frame at 1× and within half a second at 16×.
+    expect(holdSlackMs(1)).toBeLessThanOrEqual(40);
+    expect(holdSlackMs(16)).toBeLessThanOrEqual(500);
+  });
+
+  it('a tile that stops advancing leaves the hold after a while, and rejoins when it moves', () => {
+    const w = new StallWatch();
+    expect(w.holding(T, 0)).toBe(true);
+    expect(w.holding(T, STALL_RELEASE_MS)).toBe(true);
+    expect(w.holding(T, STALL_RELEASE_MS + 1)).toBe(false);
+    expect(w.holding(T + 40, STALL_RELEASE_MS + 2)).toBe(true);
+  });
+
+  it('holds the clock back for the slowest member while playing, never behind the playhead', () => {
+    const s = { mode: 'playback' as const, playing: true, rate: 16, playheadMs: T, lastTickMs: 0 };
+    // The free clock 100 ms after the tick is 1.6 s ahead; a member at +0.2 s holds it.
+    leave.push(joinSyncGroup(() => T + 200));
+    leave.push(joinSyncGroup(() => undefined)); // seeking or in a gap: no say
+    expect(groupHoldMs(16)).toBe(T + 200 + holdSlackMs(16));
+    expect(groupClockAt(s, 100)).toBe(T + 200 + holdSlackMs(16));
+    // A member that fell behind the playhead does not move the clock back.
+    leave.push(joinSyncGroup(() => T - 5_000));
+    expect(groupClockAt(s, 100)).toBe(T);
+    // Paused or live: the group has no say.
+    expect(groupClockAt({ ...s, playing: false }, 100)).toBe(T);
+    expect(groupClockAt({ ...s, mode: 'live' }, 100)).toBe(100);
+  });
+
+  it('without members the clock runs free', () => {
+    const s = { mode: 'playback' as const, playing: true, rate: 4, playheadMs: T, lastTickMs: 0 };
+    expect(groupHoldMs(4)).toBeUndefined();
+    expect(groupClockAt(s, 100)).toBe(T + 400);
+  });
+});
