@@ -55,7 +55,7 @@ export function AppShell() {
     // The playhead advances, held back by the slowest playback tile (features/playback/sync-group).
     const t = setInterval(() => {
       const s = timeStore.getState();
-      s.tick(s.mode === 'playback' ? groupHoldMs(s.rate) : undefined);
+      s.tick(s.mode === 'playback' ? groupHoldMs() : undefined);
     }, 100);
     return () => clearInterval(t);
   }, []);

@@ -8,7 +8,15 @@ import type { Transport } from '../../api';
 import { timeStore } from '../../stores';
 import { HLS_CODEC_ERRORS, canDecode } from '../live';
 import { MAX_RATE_ADJUST, driftAction, nextSeekLatency, seekLeadTarget } from './drift-control';
-import { StallWatch, groupClockAt, joinSyncGroup } from './sync-group';
+import {
+  STEP_FROM_RATE,
+  StallWatch,
+  groupClockAt,
+  joinSyncGroup,
+  playingLimitMs,
+  stepTargetMs,
+  steppingLimitMs,
+} from './sync-group';
 import {
   positionOf,
   timeOf,
@@ -61,15 +69,28 @@ export function PlaybackVideo({ api, cameraId, stream, onState }: PlaybackVideoP
       frags
         .filter((f) => f.programDateTime !== null)
         .map((f) => ({ startMs: f.programDateTime!, startS: f.start, durationS: f.duration }));
-    const shownMs = () => timeOf(mapping(), video.currentTime);
-    // What the tile shows, for tools that measure sync between tiles (e2e/playback-sync.spec.ts).
+    const shownMs = (atS = video.currentTime) => timeOf(mapping(), atS);
+    // Wall-clock time of a media position (default: now), for tools that measure sync between tiles
+    // (e2e/playback-sync.spec.ts).
     Object.assign(video, { nvrShownMs: shownMs });
+    // Stepping (8× and faster): the moment asked for and the one last shown.
+    let pendingStepMs: number | undefined;
+    let landedStepMs: number | undefined;
     // In the group (holding the clock back when it lags) while playing and advancing.
     const stall = new StallWatch();
     const leaveGroup = joinSyncGroup(() => {
-      if (lastState !== 'playing' || video.paused || video.seeking) return undefined;
+      if (lastState !== 'playing') return undefined;
+      const { rate } = timeStore.getState();
+      if (rate >= STEP_FROM_RATE) {
+        if (landedStepMs === undefined || !stall.holding(landedStepMs, performance.now()))
+          return undefined;
+        return steppingLimitMs(landedStepMs, rate);
+      }
+      if (video.paused || video.seeking) return undefined;
       const t = shownMs();
-      return t !== undefined && stall.holding(t, performance.now()) ? t : undefined;
+      return t !== undefined && stall.holding(t, performance.now())
+        ? playingLimitMs(t, rate)
+        : undefined;
     });
 
     let seekLatencyMs: number | undefined;
@@ -78,6 +99,7 @@ export function PlaybackVideo({ api, cameraId, stream, onState }: PlaybackVideoP
       if (seekStartedAt !== undefined)
         seekLatencyMs = nextSeekLatency(seekLatencyMs, performance.now() - seekStartedAt);
       seekStartedAt = undefined;
+      landedStepMs = pendingStepMs;
     };
     video.addEventListener('seeked', onSeeked);
     const seekTo = (positionS: number) => {
@@ -103,6 +125,19 @@ export function PlaybackVideo({ api, cameraId, stream, onState }: PlaybackVideoP
       }
       // Keep a few seconds of wall time buffered at any speed (10 s of footage is 0.6 s at 16×).
       if (hls) hls.config.maxBufferLength = Math.max(10, 4 * s.rate);
+      if (s.playing && s.rate >= STEP_FROM_RATE) {
+        // Stepping: every tile seeks to the same moment; the group holds the clock for the slowest.
+        if (!video.paused) video.pause();
+        lastSeq = s.seekSeq;
+        const stepMs = stepTargetMs(clockMs, s.rate);
+        if (!video.seeking && stepMs !== pendingStepMs) {
+          pendingStepMs = stepMs;
+          seekTo(positionOf(map, stepMs) ?? want);
+        }
+        report('playing');
+        return;
+      }
+      pendingStepMs = landedStepMs = undefined;
       // A speed change applies at once; the soft correction only nudges around it.
       if (Math.abs(video.playbackRate / s.rate - 1) > MAX_RATE_ADJUST * 1.01)
         video.playbackRate = s.rate;

@@ -4,9 +4,12 @@ import {
   StallWatch,
   groupClockAt,
   groupHoldMs,
-  holdLimitMs,
   holdSlackMs,
   joinSyncGroup,
+  playingLimitMs,
+  stepFootageMs,
+  stepTargetMs,
+  steppingLimitMs,
 } from './sync-group';
 
 const T = 1_790_000_000_000;
@@ -15,11 +18,23 @@ afterEach(() => leave.splice(0).forEach((f) => f()));
 
 describe('sync group', () => {
   it('limits the clock to a little past the slowest tile', () => {
-    expect(holdLimitMs([], 1)).toBeUndefined();
-    expect(holdLimitMs([T + 30, T, T + 10], 1)).toBe(T + holdSlackMs(1));
+    expect(groupHoldMs()).toBeUndefined();
+    for (const t of [T + 30, T, T + 10]) leave.push(joinSyncGroup(() => playingLimitMs(t, 1)));
+    expect(groupHoldMs()).toBe(T + holdSlackMs(1));
     // The slack stays within a frame at 1× and within half a second at 16×.
     expect(holdSlackMs(1)).toBeLessThanOrEqual(40);
     expect(holdSlackMs(16)).toBeLessThanOrEqual(500);
+  });
+
+  it('stepping tiles all show the same moment, and the clock waits one step for the slowest', () => {
+    expect(stepFootageMs(16)).toBe(4_000);
+    // Any clock time inside a step maps to its start, whoever asks.
+    const q = stepTargetMs(T + 1, 16);
+    expect(stepTargetMs(q + 3_999, 16)).toBe(q);
+    expect(stepTargetMs(q + 4_000, 16)).toBe(q + 4_000);
+    // A tile still on step q lets the clock ask for q + 4 s, not q + 8 s.
+    const limit = steppingLimitMs(q, 16);
+    expect(stepTargetMs(limit, 16)).toBe(q + 4_000);
   });
 
   it('a tile that stops advancing leaves the hold after a while, and rejoins when it moves', () => {
@@ -33,12 +48,12 @@ describe('sync group', () => {
   it('holds the clock back for the slowest member while playing, never behind the playhead', () => {
     const s = { mode: 'playback' as const, playing: true, rate: 16, playheadMs: T, lastTickMs: 0 };
     // The free clock 100 ms after the tick is 1.6 s ahead; a member at +0.2 s holds it.
-    leave.push(joinSyncGroup(() => T + 200));
+    leave.push(joinSyncGroup(() => playingLimitMs(T + 200, 16)));
     leave.push(joinSyncGroup(() => undefined)); // seeking or in a gap: no say
-    expect(groupHoldMs(16)).toBe(T + 200 + holdSlackMs(16));
+    expect(groupHoldMs()).toBe(T + 200 + holdSlackMs(16));
     expect(groupClockAt(s, 100)).toBe(T + 200 + holdSlackMs(16));
     // A member that fell behind the playhead does not move the clock back.
-    leave.push(joinSyncGroup(() => T - 5_000));
+    leave.push(joinSyncGroup(() => playingLimitMs(T - 5_000, 16)));
     expect(groupClockAt(s, 100)).toBe(T);
     // Paused or live: the group has no say.
     expect(groupClockAt({ ...s, playing: false }, 100)).toBe(T);
@@ -47,7 +62,7 @@ describe('sync group', () => {
 
   it('without members the clock runs free', () => {
     const s = { mode: 'playback' as const, playing: true, rate: 4, playheadMs: T, lastTickMs: 0 };
-    expect(groupHoldMs(4)).toBeUndefined();
+    expect(groupHoldMs()).toBeUndefined();
     expect(groupClockAt(s, 100)).toBe(T + 400);
   });
 });

@@ -1,8 +1,11 @@
 // The playing tiles as one group: the shared clock never runs more than a little ahead of the slowest
-// tile that is keeping up, so tiles that cannot follow the speed (16× over byte-range HLS on a busy
-// machine) hold the others back instead of falling seconds behind them. A tile that stops advancing for
-// a while (a stall, a missing fragment) leaves the hold until it moves again, so it never freezes the
-// clock. Module state: the members of the page's one group; the hold arithmetic is pure.
+// tile that is keeping up, so a tile that cannot follow holds the others back instead of falling behind
+// them. A tile that stops advancing for a while (a stall, a missing fragment) leaves the hold until it
+// moves again, so it never freezes the clock. At 8× and faster the tiles step instead of playing: every
+// tile shows the same moment of the clock, quantized to a step of ¼ s of wall time, and the clock waits
+// for the slowest tile to land one step before it moves two (decoding 4 tiles × 240 frames/s at 16× is
+// more than a small machine does). Module state: the members of the page's one group; the arithmetic
+// is pure.
 import { clockAt, type TimeState } from '../../stores';
 
 /** How far the clock may run ahead of the slowest member (ms of footage) at a speed. */
@@ -10,10 +13,30 @@ export function holdSlackMs(rate: number): number {
   return Math.max(40, 25 * rate);
 }
 
-/** The latest time the clock may show given the members' shown times, or undefined (no member). */
-export function holdLimitMs(shownMs: readonly number[], rate: number): number | undefined {
-  if (shownMs.length === 0) return undefined;
-  return Math.min(...shownMs) + holdSlackMs(rate);
+/** The latest time the clock may show for a playing tile that shows `shownMs`. */
+export function playingLimitMs(shownMs: number, rate: number): number {
+  return shownMs + holdSlackMs(rate);
+}
+
+/** From this speed on the tiles step (seek together) instead of playing. */
+export const STEP_FROM_RATE = 8;
+/** Wall time between steps. */
+export const STEP_WALL_MS = 250;
+
+/** Footage between two steps at a speed (4 s at 16×). */
+export function stepFootageMs(rate: number): number {
+  return rate * STEP_WALL_MS;
+}
+
+/** The moment every stepping tile shows for a clock time: the same for all tiles. */
+export function stepTargetMs(clockMs: number, rate: number): number {
+  const q = stepFootageMs(rate);
+  return Math.floor(clockMs / q) * q;
+}
+
+/** The latest time the clock may show for a stepping tile that landed on `landedMs`: one step on. */
+export function steppingLimitMs(landedMs: number, rate: number): number {
+  return landedMs + 2 * stepFootageMs(rate) - 1;
 }
 
 /** A tile that has not advanced for this long (wall ms) no longer holds the clock. */
@@ -40,7 +63,7 @@ export class StallWatch {
   }
 }
 
-/** One tile: its shown wall-clock time while it plays and keeps up, else undefined. */
+/** One tile: the latest clock time it allows (`playingLimitMs`, `steppingLimitMs`), or undefined. */
 export type GroupMember = () => number | undefined;
 
 const members = new Set<GroupMember>();
@@ -52,13 +75,13 @@ export function joinSyncGroup(member: GroupMember): () => void {
 }
 
 /** The clock's limit from the group now (for the time store's tick), or undefined when nobody holds. */
-export function groupHoldMs(rate: number): number | undefined {
-  const shown: number[] = [];
+export function groupHoldMs(): number | undefined {
+  let limit: number | undefined;
   for (const m of members) {
     const t = m();
-    if (t !== undefined) shown.push(t);
+    if (t !== undefined && (limit === undefined || t < limit)) limit = t;
   }
-  return holdLimitMs(shown, rate);
+  return limit;
 }
 
 /** The clock as the tiles follow it: the store's clock, held back by the slowest member. */
@@ -68,6 +91,6 @@ export function groupClockAt(
 ): number {
   const clockMs = clockAt(s, nowMs);
   if (s.mode !== 'playback' || !s.playing) return clockMs;
-  const holdMs = groupHoldMs(s.rate);
+  const holdMs = groupHoldMs();
   return holdMs === undefined ? clockMs : Math.max(s.playheadMs, Math.min(clockMs, holdMs));
 }
