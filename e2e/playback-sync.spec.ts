@@ -141,6 +141,7 @@ test('synced tiles: within a frame interval at 1×, within 0.5 s at 16×', async
   await playAt(page, start16 + 10_000, 16);
   await page.waitForTimeout(3_000);
   const raw16 = await sampleTiles(page, 5_000, 250);
+  await page.screenshot({ path: path.join(ARTIFACTS, 'playback-sync-16x.png') });
   const s16 = spreads(raw16);
   // The speed the clock really kept (the group holds it back for a tile that cannot follow).
   const first = raw16[0]!;

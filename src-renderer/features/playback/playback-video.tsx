@@ -12,7 +12,9 @@ import {
   STEP_FROM_RATE,
   StallWatch,
   groupClockAt,
+  joinStepGroup,
   joinSyncGroup,
+  presentSteps,
   playingLimitMs,
   stepTargetMs,
   steppingLimitMs,
@@ -41,6 +43,7 @@ export interface PlaybackVideoProps {
 
 export function PlaybackVideo({ api, cameraId, stream, onState }: PlaybackVideoProps) {
   const videoRef = useRef<HTMLVideoElement>(null);
+  const stepRef = useRef<HTMLCanvasElement>(null);
   const [win, setWin] = useState<VodWindow>(() =>
     vodWindow(timeStore.getState().playheadMs, Date.now()),
   );
@@ -49,7 +52,8 @@ export function PlaybackVideo({ api, cameraId, stream, onState }: PlaybackVideoP
 
   useEffect(() => {
     const video = videoRef.current;
-    if (!video) return;
+    const shownStep = stepRef.current;
+    if (!video || !shownStep) return;
     let frags: readonly Fragment[] = [];
     let hls: Hls | undefined;
     let cancelled = false;
@@ -70,12 +74,37 @@ export function PlaybackVideo({ api, cameraId, stream, onState }: PlaybackVideoP
         .filter((f) => f.programDateTime !== null)
         .map((f) => ({ startMs: f.programDateTime!, startS: f.start, durationS: f.duration }));
     const shownMs = (atS = video.currentTime) => timeOf(mapping(), atS);
-    // Wall-clock time of a media position (default: now), for tools that measure sync between tiles
-    // (e2e/playback-sync.spec.ts).
-    Object.assign(video, { nvrShownMs: shownMs });
-    // Stepping (8× and faster): the moment asked for and the one last shown.
+    // Stepping (8× and faster): the moment asked for, the one landed (drawn off screen until the group
+    // shows every tile's step at once) and the one on screen (a canvas over the video).
     let pendingStepMs: number | undefined;
     let landedStepMs: number | undefined;
+    let stagedStepMs: number | undefined;
+    let presentedStepMs: number | undefined;
+    const staged = document.createElement('canvas');
+    const stepper = {
+      stagedStepMs: () => stagedStepMs,
+      present: () => {
+        if (stagedStepMs === undefined) return;
+        if (shownStep.width !== staged.width) shownStep.width = staged.width;
+        if (shownStep.height !== staged.height) shownStep.height = staged.height;
+        shownStep.getContext('2d')?.drawImage(staged, 0, 0);
+        shownStep.style.visibility = 'visible';
+        presentedStepMs = stagedStepMs;
+        stagedStepMs = undefined;
+      },
+    };
+    let leaveStepGroup: (() => void) | undefined;
+    const stopStepping = () => {
+      leaveStepGroup?.();
+      leaveStepGroup = undefined;
+      shownStep.style.visibility = 'hidden';
+      pendingStepMs = landedStepMs = stagedStepMs = presentedStepMs = undefined;
+    };
+    // The wall-clock time on screen, or of a media position, for tools that measure sync between tiles
+    // (e2e/playback-sync.spec.ts).
+    Object.assign(video, {
+      nvrShownMs: (atS?: number) => presentedStepMs ?? shownMs(atS),
+    });
     // In the group (holding the clock back when it lags) while playing and advancing.
     const stall = new StallWatch();
     const leaveGroup = joinSyncGroup(() => {
@@ -99,7 +128,14 @@ export function PlaybackVideo({ api, cameraId, stream, onState }: PlaybackVideoP
       if (seekStartedAt !== undefined)
         seekLatencyMs = nextSeekLatency(seekLatencyMs, performance.now() - seekStartedAt);
       seekStartedAt = undefined;
-      landedStepMs = pendingStepMs;
+      if (leaveStepGroup && pendingStepMs !== undefined && video.videoWidth > 0) {
+        landedStepMs = pendingStepMs;
+        staged.width = video.videoWidth;
+        staged.height = video.videoHeight;
+        staged.getContext('2d')?.drawImage(video, 0, 0);
+        stagedStepMs = landedStepMs;
+        presentSteps(performance.now());
+      }
     };
     video.addEventListener('seeked', onSeeked);
     const seekTo = (positionS: number) => {
@@ -119,6 +155,7 @@ export function PlaybackVideo({ api, cameraId, stream, onState }: PlaybackVideoP
       const map = mapping();
       const want = positionOf(map, clockMs);
       if (want === undefined) {
+        stopStepping();
         if (!video.paused) video.pause();
         report('gap');
         return;
@@ -128,6 +165,8 @@ export function PlaybackVideo({ api, cameraId, stream, onState }: PlaybackVideoP
       if (s.playing && s.rate >= STEP_FROM_RATE) {
         // Stepping: every tile seeks to the same moment; the group holds the clock for the slowest.
         if (!video.paused) video.pause();
+        leaveStepGroup ??= joinStepGroup(stepper);
+        presentSteps(performance.now());
         lastSeq = s.seekSeq;
         const stepMs = stepTargetMs(clockMs, s.rate);
         if (!video.seeking && stepMs !== pendingStepMs) {
@@ -137,7 +176,7 @@ export function PlaybackVideo({ api, cameraId, stream, onState }: PlaybackVideoP
         report('playing');
         return;
       }
-      pendingStepMs = landedStepMs = undefined;
+      if (leaveStepGroup) stopStepping();
       // A speed change applies at once; the soft correction only nudges around it.
       if (Math.abs(video.playbackRate / s.rate - 1) > MAX_RATE_ADJUST * 1.01)
         video.playbackRate = s.rate;
@@ -203,20 +242,30 @@ export function PlaybackVideo({ api, cameraId, stream, onState }: PlaybackVideoP
       unsubscribe();
       video.removeEventListener('seeked', onSeeked);
       leaveGroup();
+      stopStepping();
       hls?.destroy();
       video.removeAttribute('src');
     };
   }, [api, cameraId, stream, win]);
 
   return (
-    <video
-      ref={videoRef}
-      className="tile-media"
-      data-testid="playback-video"
-      data-from={win.from}
-      data-to={win.to}
-      muted
-      playsInline
-    />
+    <>
+      <video
+        ref={videoRef}
+        className="tile-media"
+        data-testid="playback-video"
+        data-from={win.from}
+        data-to={win.to}
+        muted
+        playsInline
+      />
+      {/* Stepping (8× and faster): the step every tile shows at once. */}
+      <canvas
+        ref={stepRef}
+        className="tile-media"
+        data-testid="playback-step"
+        style={{ visibility: 'hidden' }}
+      />
+    </>
   );
 }

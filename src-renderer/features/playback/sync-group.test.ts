@@ -1,12 +1,16 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   STALL_RELEASE_MS,
+  STEP_PRESENT_WAIT_MS,
   StallWatch,
   groupClockAt,
   groupHoldMs,
   holdSlackMs,
+  joinStepGroup,
   joinSyncGroup,
   playingLimitMs,
+  presentNow,
+  presentSteps,
   stepFootageMs,
   stepTargetMs,
   steppingLimitMs,
@@ -64,5 +68,48 @@ describe('sync group', () => {
     const s = { mode: 'playback' as const, playing: true, rate: 4, playheadMs: T, lastTickMs: 0 };
     expect(groupHoldMs()).toBeUndefined();
     expect(groupClockAt(s, 100)).toBe(T + 400);
+  });
+
+  it('stepping tiles change picture together, or after a short wait for a slow one', () => {
+    expect(presentNow([T, T, T], 0, 0)).toBe(true);
+    expect(presentNow([T, undefined, T], 0, 100)).toBe(false);
+    expect(presentNow([T, undefined, T], 0, STEP_PRESENT_WAIT_MS)).toBe(true);
+    expect(presentNow([undefined, undefined], 0, 10_000)).toBe(false);
+
+    const shown: number[] = [];
+    const tile = () => {
+      let staged: number | undefined;
+      const m = {
+        stagedStepMs: () => staged,
+        present: () => {
+          shown.push(staged!);
+          staged = undefined;
+        },
+        stage: (ms: number) => (staged = ms),
+      };
+      leave.push(joinStepGroup(m));
+      return m;
+    };
+    const [a, b] = [tile(), tile()];
+    a.stage(T);
+    presentSteps(0);
+    expect(shown).toEqual([]); // b has not landed: a waits
+    b.stage(T);
+    presentSteps(50);
+    expect(shown).toEqual([T, T]); // both at once
+    a.stage(T + 4_000);
+    presentSteps(100);
+    presentSteps(100 + STEP_PRESENT_WAIT_MS);
+    expect(shown).toEqual([T, T, T + 4_000]); // b too slow: a goes on
+    b.stage(T + 4_000);
+    presentSteps(100 + STEP_PRESENT_WAIT_MS + 10);
+    expect(shown).toEqual([T, T, T + 4_000, T + 4_000]); // late b catches up at once
+    // A seek back: the tiles wait for each other again.
+    a.stage(T - 120_000);
+    presentSteps(1_000);
+    expect(shown).toHaveLength(4);
+    b.stage(T - 120_000);
+    presentSteps(1_010);
+    expect(shown.slice(4)).toEqual([T - 120_000, T - 120_000]);
   });
 });

@@ -94,3 +94,64 @@ export function groupClockAt(
   const holdMs = groupHoldMs();
   return holdMs === undefined ? clockMs : Math.max(s.playheadMs, Math.min(clockMs, holdMs));
 }
+
+/**
+ * Stepping tiles change picture together: each draws its landed step off screen, and all show theirs in
+ * the same task once every stepping tile has the newest step, or STEP_PRESENT_WAIT_MS after the first
+ * had it (a slow tile shows its step when it lands).
+ */
+export interface StepMember {
+  /** The step drawn off screen and not shown yet, or undefined. */
+  stagedStepMs(): number | undefined;
+  /** Shows the staged step. */
+  present(): void;
+}
+
+export const STEP_PRESENT_WAIT_MS = 300;
+
+/** Whether to show the staged steps now: all members have the newest, or it has waited long enough. */
+export function presentNow(
+  staged: readonly (number | undefined)[],
+  newestSinceMs: number,
+  nowMs: number,
+): boolean {
+  const defined = staged.filter((x): x is number => x !== undefined);
+  if (defined.length === 0) return false;
+  const newest = Math.max(...defined);
+  return staged.every((x) => x === newest) || nowMs - newestSinceMs >= STEP_PRESENT_WAIT_MS;
+}
+
+const steppers = new Set<StepMember>();
+let newestStaged: { stepMs: number; sinceMs: number } | undefined;
+let lastPresentedMs = -Infinity;
+
+/** Adds a stepping tile; returns its removal. */
+export function joinStepGroup(member: StepMember): () => void {
+  steppers.add(member);
+  return () => {
+    steppers.delete(member);
+    if (steppers.size === 0) lastPresentedMs = -Infinity;
+  };
+}
+
+/** A staged step this far before the one shown is a seek back, not a late tile. */
+const SEEK_BACK_MS = 60_000;
+
+/** Call when a tile staged a step and on every sync: shows the staged steps when it is time. */
+export function presentSteps(nowMs: number): void {
+  const members = [...steppers];
+  // A late tile catches up at once: the others already show that step or a later one.
+  for (const m of members) {
+    const t = m.stagedStepMs();
+    if (t !== undefined && t < lastPresentedMs - SEEK_BACK_MS) lastPresentedMs = -Infinity;
+    else if (t !== undefined && t <= lastPresentedMs) m.present();
+  }
+  const staged = members.map((m) => m.stagedStepMs());
+  const newest = Math.max(...staged.map((x) => x ?? -Infinity));
+  if (!Number.isFinite(newest)) return;
+  if (!newestStaged || newestStaged.stepMs !== newest)
+    newestStaged = { stepMs: newest, sinceMs: nowMs };
+  if (!presentNow(staged, newestStaged.sinceMs, nowMs)) return;
+  for (const m of members) if (m.stagedStepMs() !== undefined) m.present();
+  lastPresentedMs = newest;
+}
