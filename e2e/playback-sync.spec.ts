@@ -3,7 +3,7 @@
 // shown wall-clock time (video.currentTime through the tile's own EXT-X-PROGRAM-DATE-TIME mapping, the
 // video's `nvrShownMs()`) and the spread between tiles must stay within one frame interval at 1× (67 ms
 // at 15 fps) and within 0.5 s at 16× (where tiles step together), after a settling time, with the clock
-// still fast at 16×. The figures are logged for src-renderer/features/playback/README.md.
+// still faster than 3× at 16× and the stepped pictures not black. The figures are logged for src-renderer/features/playback/README.md.
 import path from 'node:path';
 import type { Page } from '@playwright/test';
 import { ARTIFACTS, expect, test } from './fixtures/engine';
@@ -142,6 +142,14 @@ test('synced tiles: within a frame interval at 1×, within 0.5 s at 16×', async
   await page.waitForTimeout(3_000);
   const raw16 = await sampleTiles(page, 5_000, 250);
   await page.screenshot({ path: path.join(ARTIFACTS, 'playback-sync-16x.png') });
+  // The stepped pictures are the footage, not black: each tile's step canvas has bright pixels.
+  const bright =
+    await page.evaluate(`[...document.querySelectorAll('[data-testid=playback-step]')].map((c) => {
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    let n = 0;
+    for (let i = 0; i < d.length; i += 4 * 97) if (d[i] + d[i + 1] + d[i + 2] > 150) n++;
+    return n;
+  })`);
   const s16 = spreads(raw16);
   // The speed the clock really kept (the group holds it back for a tile that cannot follow).
   const first = raw16[0]!;
@@ -156,6 +164,8 @@ test('synced tiles: within a frame interval at 1×, within 0.5 s at 16×', async
   // One frame interval at 15 fps is 67 ms; the margin covers reading four videos in one task.
   expect(quantile(s1, 0.9)).toBeLessThanOrEqual(80);
   expect(quantile(s16, 0.9)).toBeLessThanOrEqual(500);
+  expect(bright as number[]).toHaveLength(4);
+  for (const n of bright as number[]) expect(n).toBeGreaterThan(50);
   // Held back or not, 16× stays fast playback.
-  expect(speed).toBeGreaterThan(4);
+  expect(speed).toBeGreaterThan(3);
 });

@@ -128,13 +128,18 @@ export function PlaybackVideo({ api, cameraId, stream, onState }: PlaybackVideoP
       if (seekStartedAt !== undefined)
         seekLatencyMs = nextSeekLatency(seekLatencyMs, performance.now() - seekStartedAt);
       seekStartedAt = undefined;
-      if (leaveStepGroup && pendingStepMs !== undefined && video.videoWidth > 0) {
-        landedStepMs = pendingStepMs;
-        staged.width = video.videoWidth;
-        staged.height = video.videoHeight;
-        staged.getContext('2d')?.drawImage(video, 0, 0);
-        stagedStepMs = landedStepMs;
-        presentSteps(performance.now());
+      if (leaveStepGroup && pendingStepMs !== undefined) {
+        const stepMs = pendingStepMs;
+        // The landed frame can be drawn once it is presented ('seeked' may come before it is).
+        video.requestVideoFrameCallback(() => {
+          if (!leaveStepGroup || pendingStepMs !== stepMs || video.videoWidth === 0) return;
+          landedStepMs = stepMs;
+          staged.width = video.videoWidth;
+          staged.height = video.videoHeight;
+          staged.getContext('2d')?.drawImage(video, 0, 0);
+          stagedStepMs = stepMs;
+          presentSteps(performance.now());
+        });
       }
     };
     video.addEventListener('seeked', onSeeked);

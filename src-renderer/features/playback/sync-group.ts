@@ -107,7 +107,7 @@ export interface StepMember {
   present(): void;
 }
 
-export const STEP_PRESENT_WAIT_MS = 300;
+export const STEP_PRESENT_WAIT_MS = 1_000;
 
 /** Whether to show the staged steps now: all members have the newest, or it has waited long enough. */
 export function presentNow(
