@@ -3,7 +3,8 @@
 // shown wall-clock time (video.currentTime through the tile's own EXT-X-PROGRAM-DATE-TIME mapping, the
 // video's `nvrShownMs()`) and the spread between tiles must stay within one frame interval at 1× (67 ms
 // at 15 fps) and within 0.5 s at 16× (where tiles step together), after a settling time, with the clock
-// still faster than 3× at 16× and the stepped pictures not black. The figures are logged for src-renderer/features/playback/README.md.
+// still faster than 3× at 16× and the stepped pictures not black. The figures are logged for
+// src-renderer/features/playback/README.md.
 import path from 'node:path';
 import type { Page } from '@playwright/test';
 import { ARTIFACTS, expect, test } from './fixtures/engine';
