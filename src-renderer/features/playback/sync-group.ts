@@ -40,7 +40,7 @@ export function steppingLimitMs(landedMs: number, rate: number): number {
 }
 
 /** A tile that has not advanced for this long (wall ms) no longer holds the clock. */
-export const STALL_RELEASE_MS = 1_500;
+export const STALL_RELEASE_MS = 2_500;
 
 /**
  * Watches one member's shown time: `holding` says whether it may hold the clock (it advanced within
@@ -107,7 +107,7 @@ export interface StepMember {
   present(): void;
 }
 
-export const STEP_PRESENT_WAIT_MS = 1_000;
+export const STEP_PRESENT_WAIT_MS = 2_000;
 
 /** Whether to show the staged steps now: all members have the newest, or it has waited long enough. */
 export function presentNow(
