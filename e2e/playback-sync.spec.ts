@@ -3,7 +3,7 @@
 // shown wall-clock time (video.currentTime through the tile's own EXT-X-PROGRAM-DATE-TIME mapping, the
 // video's `nvrShownMs()`) and the spread between tiles must stay within one frame interval at 1× (67 ms
 // at 15 fps) and within 0.5 s at 16× (where tiles step together), after a settling time, with the clock
-// still faster than 3× at 16× and the stepped pictures not black. The figures are logged for
+// still faster than 2× at 16× and the stepped pictures not black. The figures are logged for
 // src-renderer/features/playback/README.md.
 import path from 'node:path';
 import type { Page } from '@playwright/test';
@@ -168,5 +168,5 @@ test('synced tiles: within a frame interval at 1×, within 0.5 s at 16×', async
   expect(bright as number[]).toHaveLength(4);
   for (const n of bright as number[]) expect(n).toBeGreaterThan(50);
   // Held back or not, 16× stays fast playback.
-  expect(speed).toBeGreaterThan(3);
+  expect(speed).toBeGreaterThan(2);
 });
