@@ -4,6 +4,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { CameraGrid } from '../features/grid';
 import { TimelinePanel } from '../features/timeline';
 import { ExportDialog } from '../features/export';
+import { groupHoldMs } from '../features/playback';
 import { AddCameraDialog, CameraSettingsDialog } from '../features/cameras';
 import { StatusDialog } from '../features/status';
 import { FirstRunDialog, UsersDialog } from '../features/users';
@@ -51,7 +52,11 @@ export function AppShell() {
   }, [api]);
 
   useEffect(() => {
-    const t = setInterval(() => timeStore.getState().tick(), 100);
+    // The playhead advances, held back by the slowest playback tile (features/playback/sync-group).
+    const t = setInterval(() => {
+      const s = timeStore.getState();
+      s.tick(s.mode === 'playback' ? groupHoldMs() : undefined);
+    }, 100);
     return () => clearInterval(t);
   }, []);
 

@@ -31,6 +31,7 @@ export { createViewsStore, sortedViews } from './views-store';
 export type { ViewsState, ViewsStore } from './views-store';
 export {
   createTimeStore,
+  clockAt,
   playheadAt,
   clampSpan,
   MIN_SPAN_MS,

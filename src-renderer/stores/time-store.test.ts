@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { LIVE_EDGE, MAX_SPAN_MS, MIN_SPAN_MS, createTimeStore, playheadAt } from './time-store';
+import {
+  LIVE_EDGE,
+  MAX_SPAN_MS,
+  MIN_SPAN_MS,
+  clockAt,
+  createTimeStore,
+  playheadAt,
+} from './time-store';
 
 function fakeClock(startMs = 1_790_000_000_000) {
   let t = startMs;
@@ -24,6 +31,38 @@ describe('time store', () => {
     store.getState().seek(clock.now() + 5);
     expect(store.getState().mode).toBe('live');
     expect(playheadAt(store.getState(), clock.now())).toBe(clock.now());
+  });
+
+  it('the clock between ticks runs on from the last tick at the speed while playing', () => {
+    const clock = fakeClock();
+    const store = createTimeStore({ now: clock.now });
+    store.getState().seek(clock.now() - 60_000);
+    store.getState().setRate(4);
+    const p0 = store.getState().playheadMs;
+    clock.advance(50);
+    expect(clockAt(store.getState(), clock.now())).toBe(p0 + 200);
+    store.getState().togglePlay(); // pause
+    clock.advance(50);
+    expect(clockAt(store.getState(), clock.now())).toBe(p0);
+    store.getState().goLive();
+    expect(clockAt(store.getState(), clock.now())).toBe(clock.now());
+  });
+
+  it("a tick waits at the tiles' hold instead of running ahead, and never moves back", () => {
+    const clock = fakeClock();
+    const store = createTimeStore({ now: clock.now });
+    store.getState().seek(clock.now() - 60_000);
+    store.getState().setRate(16);
+    const p0 = store.getState().playheadMs;
+    clock.advance(100);
+    store.getState().tick(p0 + 500);
+    expect(store.getState().playheadMs).toBe(p0 + 500);
+    clock.advance(100);
+    store.getState().tick(p0 - 1_000);
+    expect(store.getState().playheadMs).toBe(p0 + 500);
+    clock.advance(100);
+    store.getState().tick();
+    expect(store.getState().playheadMs).toBe(p0 + 500 + 1_600);
   });
 
   it('steps from now when live and from the playhead in playback', () => {

@@ -49,8 +49,12 @@ export interface TimeState {
   setView(startMs: number, spanMs: number): void;
   /** Shows (a range) or hides (null) the export selection; `reveal` moves/zooms the window to show it. */
   setSelection(selection: TimeSelection | null, reveal?: boolean): void;
-  /** Recomputes the window from the clock when following live (call from an animation tick). */
-  tick(): void;
+  /**
+   * Advances the playhead at `rate` while playing and recomputes the window when following live (call
+   * from a timer). `holdMs`: the playback tiles' limit — the playhead waits there rather than run ahead
+   * of the slowest tile (it never moves back).
+   */
+  tick(holdMs?: number): void;
 }
 
 /** Playback speeds offered in the UI. */
@@ -64,6 +68,18 @@ export interface TimeStoreOptions {
 /** Returns the playhead time shown to the user: now when live. */
 export function playheadAt(s: Pick<TimeState, 'mode' | 'playheadMs'>, nowMs: number): number {
   return s.mode === 'live' ? nowMs : s.playheadMs;
+}
+
+/**
+ * The shared clock between ticks: the playhead advanced by the time since the last tick at `rate` while
+ * playing (players sync to this, not to the 10 Hz steps of `playheadMs`).
+ */
+export function clockAt(
+  s: Pick<TimeState, 'mode' | 'playheadMs' | 'playing' | 'rate' | 'lastTickMs'>,
+  nowMs: number,
+): number {
+  if (s.mode === 'live') return nowMs;
+  return s.playing ? s.playheadMs + Math.max(0, nowMs - s.lastTickMs) * s.rate : s.playheadMs;
 }
 
 export function clampSpan(spanMs: number): number {
@@ -162,7 +178,7 @@ export function createTimeStore(options: TimeStoreOptions = {}) {
           viewStartMs: (selection.from + selection.to) / 2 - span / 2,
         };
       }),
-    tick: () => {
+    tick: (holdMs) => {
       const t = now();
       const s = get();
       if (s.mode === 'live') {
@@ -171,7 +187,9 @@ export function createTimeStore(options: TimeStoreOptions = {}) {
         return;
       }
       if (!s.playing) return set({ lastTickMs: t });
-      const playheadMs = s.playheadMs + (t - s.lastTickMs) * s.rate;
+      const freeMs = s.playheadMs + (t - s.lastTickMs) * s.rate;
+      const playheadMs =
+        holdMs === undefined ? freeMs : Math.max(s.playheadMs, Math.min(freeMs, holdMs));
       // Playback that catches up with now becomes live.
       if (playheadMs >= t - 500) return get().goLive();
       const right = s.viewStartMs + s.viewSpanMs;

@@ -3,7 +3,6 @@ export { PlaybackVideo } from './playback-video';
 export type { PlaybackState, PlaybackVideoProps } from './playback-video';
 export {
   VOD_HALF_WINDOW_MS,
-  needsResync,
   nextFragmentStart,
   positionOf,
   timeOf,
@@ -11,3 +10,4 @@ export {
   windowHolds,
 } from './vod-time';
 export type { FragmentTime, VodWindow } from './vod-time';
+export { groupHoldMs } from './sync-group';

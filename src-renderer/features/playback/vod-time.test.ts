@@ -1,7 +1,6 @@
 // The wall-clock mapping of playback playlists: windows, positions in and between fragments, resync.
 import { describe, expect, it } from 'vitest';
 import {
-  needsResync,
   nextFragmentStart,
   positionOf,
   timeOf,
@@ -50,11 +49,5 @@ describe('vod time mapping', () => {
     expect(windowHolds(w, T + 30_000, T + 3_600_000)).toBe(true);
     expect(windowHolds(w, T - 1, T + 3_600_000)).toBe(false);
     expect(windowHolds(w, T + 59_000, T + 3_600_000)).toBe(false);
-  });
-
-  it('resyncs on drift beyond a speed-dependent tolerance', () => {
-    expect(needsResync(10, 10.3, 1)).toBe(false);
-    expect(needsResync(10, 11, 1)).toBe(true);
-    expect(needsResync(10, 12, 8)).toBe(false);
   });
 });

@@ -60,8 +60,3 @@ export function nextFragmentStart(frags: readonly FragmentTime[], ms: number): n
     if (f.startMs > ms && (best === undefined || f.startMs < best)) best = f.startMs;
   return best;
 }
-
-/** Seek when the video drifts from the shared clock by more than a tolerance that grows with speed. */
-export function needsResync(videoS: number, wantS: number, rate: number): boolean {
-  return Math.abs(videoS - wantS) > Math.max(0.6, 0.35 * rate);
-}

@@ -358,7 +358,7 @@ export function TimelinePanel({ api, jumpRef }: TimelinePanelProps) {
             data-view-span-ms={Math.round(viewSpanMs)}
             data-playhead-ms={mode === 'playback' ? Math.round(playheadMs) : undefined}
             data-selection={selection ? `${selection.from}-${selection.to}` : undefined}
-            aria-label="Timeline: click to play from a time, drag the ruler or playhead to scrub, drag to pan, wheel or pinch to zoom"
+            aria-label="Timeline: click to play from a time, drag to scrub, Shift+drag or middle-drag to pan, wheel or pinch to zoom"
           />
         </div>
       </div>

@@ -1,6 +1,7 @@
 // Pointer and wheel gestures of the timeline canvas, wired to the time store: click plays from a time,
-// drag in the ruler or on the playhead scrubs, drag elsewhere pans, wheel zooms around the cursor,
-// trackpad pinch (ctrl+wheel) and two-finger touch pinch zoom around the pinch centre, and the export
+// drag anywhere (ruler, playhead or a camera's row; mouse, pen or one finger) scrubs, Shift+drag or
+// middle-button drag pans, wheel zooms around the cursor (a horizontal swipe pans), trackpad pinch
+// (ctrl+wheel) and two-finger touch pinch zoom around the pinch centre and pan with it, and the export
 // selection's handles and band drag. Owns no state the UI shows except the hover position.
 import { useEffect, type RefObject } from 'react';
 import { timeStore } from '../../stores';
@@ -15,8 +16,10 @@ const CLICK_SLOP_PX = 4;
 const PLAYHEAD_GRAB_PX = 6;
 
 type Gesture =
-  | { kind: 'press'; x: number; moved: boolean }
+  /** On a row: a click seeks there, moving past the slop turns it into a scrub. */
+  | { kind: 'press'; x: number }
   | { kind: 'scrub' }
+  | { kind: 'pan'; x: number }
   | { kind: 'pinch'; start: PinchPoints; scale: TimeScale; ids: [number, number] }
   | { kind: 'select'; part: RangePart; x: number; range: ExportRange }
   | { kind: 'idle' };
@@ -65,13 +68,15 @@ export function useTimelineGestures(
       return { x: e.clientX - r.left, y: e.clientY - r.top };
     };
     const seekTo = (x: number) => {
-      const ms = Math.round(msAt(scaleOf(canvas), x));
+      // Held beyond the canvas (pointer capture), the playhead stops at the edge: no recentring jumps.
+      const ms = Math.round(msAt(scaleOf(canvas), Math.min(Math.max(x, 0), canvas.clientWidth)));
       // Scrubbing past now returns to live; before the window is fine (the store recentres).
       timeStore.getState().seek(ms);
     };
 
     const onDown = (e: PointerEvent) => {
-      if (e.pointerType === 'mouse' && e.button !== 0) return;
+      const middle = e.pointerType === 'mouse' && e.button === 1;
+      if (e.pointerType === 'mouse' && e.button !== 0 && !middle) return;
       const { x, y } = local(e);
       pointers.set(e.pointerId, x);
       try {
@@ -90,19 +95,23 @@ export function useTimelineGestures(
         return;
       }
       if (pointers.size > 2) return;
+      if (middle || e.shiftKey) {
+        g = { kind: 'pan', x };
+        return;
+      }
       const grab = grabAt(canvas, x, y);
       const sel = timeStore.getState().selection;
       if (grab && grab !== 'scrub' && sel) g = { kind: 'select', part: grab, x, range: sel };
       else if (grab === 'scrub') {
         g = { kind: 'scrub' };
         seekTo(x);
-      } else g = { kind: 'press', x, moved: false };
+      } else g = { kind: 'press', x };
     };
 
     const onMove = (e: PointerEvent) => {
       const { x, y } = local(e);
       if (pointers.has(e.pointerId)) pointers.set(e.pointerId, x);
-      callbacks.onHover(x, y, g.kind !== 'idle' && !(g.kind === 'press' && !g.moved));
+      callbacks.onHover(x, y, g.kind !== 'idle' && g.kind !== 'press');
       if (g.kind === 'idle') {
         canvas.style.cursor = CURSORS[grabAt(canvas, x, y) ?? ''] ?? 'crosshair';
         return;
@@ -118,10 +127,13 @@ export function useTimelineGestures(
         const deltaMs = ((x - g.x) / scale.widthPx) * scale.spanMs;
         timeStore.getState().setSelection(dragRange(g.range, g.part, deltaMs, Date.now()));
       } else if (g.kind === 'scrub') seekTo(x);
-      else {
+      else if (g.kind === 'press') {
+        // A row dragged past the slop scrubs from where the pointer is now.
+        if (Math.abs(x - g.x) < CLICK_SLOP_PX) return;
+        g = { kind: 'scrub' };
+        seekTo(x);
+      } else {
         const dx = x - g.x;
-        if (!g.moved && Math.abs(dx) < CLICK_SLOP_PX) return;
-        g.moved = true;
         g.x = x;
         const scale = scaleOf(canvas);
         timeStore.getState().pan((-dx / scale.widthPx) * scale.spanMs);
@@ -131,9 +143,14 @@ export function useTimelineGestures(
     const onUp = (e: PointerEvent) => {
       const had = pointers.delete(e.pointerId);
       if (!had) return;
-      if (g.kind === 'press' && !g.moved && e.type === 'pointerup') seekTo(local(e).x);
+      if (g.kind === 'press' && e.type === 'pointerup') seekTo(local(e).x);
       // Lifting one finger of a pinch ends the gesture: the other does not start a pan (no jump).
       if (g.kind === 'pinch' || pointers.size === 0) g = { kind: 'idle' };
+    };
+
+    // The middle button pans: no autoscroll.
+    const onMouseDown = (e: MouseEvent) => {
+      if (e.button === 1) e.preventDefault();
     };
 
     const onLeave = () => {
@@ -154,6 +171,7 @@ export function useTimelineGestures(
     };
 
     canvas.addEventListener('pointerdown', onDown);
+    canvas.addEventListener('mousedown', onMouseDown);
     canvas.addEventListener('pointermove', onMove);
     canvas.addEventListener('pointerup', onUp);
     canvas.addEventListener('pointercancel', onUp);
@@ -161,6 +179,7 @@ export function useTimelineGestures(
     canvas.addEventListener('wheel', onWheel, { passive: false });
     return () => {
       canvas.removeEventListener('pointerdown', onDown);
+      canvas.removeEventListener('mousedown', onMouseDown);
       canvas.removeEventListener('pointermove', onMove);
       canvas.removeEventListener('pointerup', onUp);
       canvas.removeEventListener('pointercancel', onUp);
