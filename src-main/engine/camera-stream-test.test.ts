@@ -13,6 +13,7 @@ import { cameraStreamTestInput } from './camera-stream-test';
 import type { StoredCamera } from './camera-store';
 import { createEngine } from './engine';
 import type { Engine } from './engine';
+import { apiClient } from './testing';
 import { findProjectRoot } from './paths';
 import type { StreamTestResult } from '../../src-preload/contract';
 
@@ -30,25 +31,7 @@ let base: string;
 let adminToken: string;
 let viewerToken: string;
 
-async function call(method: string, url: string, token: string, body?: unknown) {
-  return fetch(`${base}${url}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${token}`,
-      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-    },
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-  });
-}
-async function login(username: string, password: string): Promise<string> {
-  const res = await fetch(`${base}/api/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username, password }),
-  });
-  expect(res.status).toBe(200);
-  return ((await res.json()) as { token: string }).token;
-}
+const { call, login } = apiClient(() => base);
 
 beforeAll(async () => {
   await rtsp.addClipStream('/door/main', { file: path.join(DEMO, 'door-main.h264') });

@@ -12,6 +12,7 @@ import { createHttpServer } from '../server';
 import { RecordingIndex } from '../storage';
 import { createEngine } from './engine';
 import type { Engine } from './engine';
+import { apiClient, bearer } from './testing';
 
 const ADMIN_PW = 'admin-password-1';
 const VIEWER_PW = 'viewer-password-1';
@@ -35,26 +36,7 @@ let adminToken: string;
 let viewerToken: string;
 let viewerId: number;
 
-const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
-async function call(method: string, url: string, token: string, body?: unknown) {
-  return fetch(`${base}${url}`, {
-    method,
-    headers: {
-      ...bearer(token),
-      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-    },
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-  });
-}
-async function login(username: string, password: string): Promise<string> {
-  const res = await fetch(`${base}/api/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username, password }),
-  });
-  expect(res.status).toBe(200);
-  return ((await res.json()) as { token: string }).token;
-}
+const { call, login } = apiClient(() => base);
 
 /** Status of a WebSocket upgrade (101 when it opened). */
 function upgrade(url: string, headers: Record<string, string>): Promise<number> {
