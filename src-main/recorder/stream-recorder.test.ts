@@ -85,6 +85,17 @@ afterEach(() => {
 
 const T0 = 1_790_000_000_000;
 
+/** Frames in the fragments the recorder reported. */
+const framesIn = (events: RecorderEvent[]) =>
+  events.reduce((n, e) => n + (e.type === 'fragment' ? e.fragment.sampleCount : 0), 0);
+
+/** Start and end of each segment, in order. */
+function spans(events: RecorderEvent[]): { startMs: number; endMs: number }[] {
+  const starts = events.flatMap((e) => (e.type === 'segment.open' ? [e.startMs] : []));
+  const ends = events.flatMap((e) => (e.type === 'segment.close' ? [e.endMs] : []));
+  return starts.map((startMs, i) => ({ startMs, endMs: ends[i]! }));
+}
+
 function record(
   segmentDurationMs: number,
   feed: (rec: StreamRecorder, clock: FakeClock) => void,
@@ -185,11 +196,7 @@ describe('StreamRecorder', () => {
       });
     });
     expect(events.filter((e) => e.type === 'run.start')).toHaveLength(1);
-    const frames = events.reduce(
-      (n, e) => n + (e.type === 'fragment' ? e.fragment.sampleCount : 0),
-      0,
-    );
-    expect(frames).toBe(units.length);
+    expect(framesIn(events)).toBe(units.length);
     for (const e of events)
       if (e.type === 'segment.open')
         expect(
@@ -214,11 +221,7 @@ describe('StreamRecorder', () => {
       });
     });
     expect(events.filter((e) => e.type === 'run.start')).toHaveLength(1);
-    const frames = events.reduce(
-      (n, e) => n + (e.type === 'fragment' ? e.fragment.sampleCount : 0),
-      0,
-    );
-    expect(frames).toBe(units.length);
+    expect(framesIn(events)).toBe(units.length);
   });
 
   it('ends the run at a keyframe when the lateness lasts (a camera stalled, its clock ran on)', () => {
@@ -229,31 +232,17 @@ describe('StreamRecorder', () => {
         clock.advance(1000 / 15);
       });
     });
-    const starts = events.filter((e) => e.type === 'segment.open');
     expect(events.filter((e) => e.type === 'run.start')).toHaveLength(2);
     // Nothing dropped: the units up to the keyframe stay in the first run.
-    const frames = events.reduce(
-      (n, e) => n + (e.type === 'fragment' ? e.fragment.sampleCount : 0),
-      0,
-    );
-    expect(frames).toBe(units.length);
+    expect(framesIn(events)).toBe(units.length);
     // The second run starts on the receive clock, after the first run's end.
-    const closes = events.filter((e) => e.type === 'segment.close');
-    const second = starts[1]!;
-    const firstClose = closes[0]!;
-    expect(second.type === 'segment.open' && firstClose.type === 'segment.close').toBe(true);
-    if (second.type === 'segment.open' && firstClose.type === 'segment.close')
-      expect(second.startMs).toBeGreaterThanOrEqual(firstClose.endMs + 3000);
+    const [first, second] = spans(events);
+    expect(second!.startMs).toBeGreaterThanOrEqual(first!.endMs + 3000);
   });
 
   it('never starts a run before what was recorded of the stream ends, unless the clock went back', () => {
     // Media time runs ahead of the receive clock (a camera sending its backlog fast), then the
     // session reconnects: the second run must not overlap the first.
-    const spans = (events: RecorderEvent[]) => {
-      const starts = events.flatMap((e) => (e.type === 'segment.open' ? [e.startMs] : []));
-      const ends = events.flatMap((e) => (e.type === 'segment.close' ? [e.endMs] : []));
-      return starts.map((startMs, i) => ({ startMs, endMs: ends[i]! }));
-    };
     const feed = (rec: StreamRecorder, clock: FakeClock) => {
       units.slice(0, 30).forEach((u) => {
         rec.push(u, track);
@@ -285,10 +274,7 @@ describe('StreamRecorder', () => {
       }
     });
     expect(events.filter((e) => e.type === 'run.start')).toHaveLength(1);
-    const frames = events.reduce(
-      (n, e) => n + (e.type === 'fragment' ? e.fragment.sampleCount : 0),
-      0,
-    );
+    const frames = framesIn(events);
     expect(frames).toBe(units.length - 15);
   });
 
@@ -350,10 +336,7 @@ describe('StreamRecorder', () => {
     // At most 3 jump runs a minute (plus the first run); segments are cut by length, not by jumps.
     expect(count('run.start')).toBeLessThanOrEqual(1 + 3 * 2);
     expect(count('segment.open')).toBeLessThanOrEqual(count('run.start') + 2);
-    const frames = events.reduce(
-      (n, e) => n + (e.type === 'fragment' ? e.fragment.sampleCount : 0),
-      0,
-    );
+    const frames = framesIn(events);
     expect(frames).toBeGreaterThanOrEqual(FRAMES - 15 * count('run.start'));
     // Media time stays on the receive clock: the recorded span is the two minutes, in order.
     const opens = events.filter((e) => e.type === 'segment.open');

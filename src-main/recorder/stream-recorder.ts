@@ -41,8 +41,9 @@ export interface StreamRecorderOptions {
   maxBridgeMs?: number;
   /**
    * Where what is already recorded of this stream ends (a restarted worker's stream after its
-   * recovered segment): a run starting slightly before it starts at it instead, so segments of one
-   * stream never overlap. Runs end here too, and later runs follow the recorder's own last run.
+   * recovered segment): the first run, were it to start slightly before, starts here instead, so
+   * segments of one stream never overlap; later runs start no earlier than this recorder's last run
+   * ended (see runStartMs).
    */
   notBeforeMs?: number;
 }
@@ -100,9 +101,13 @@ export class StreamRecorder implements HubConsumer {
   /** The last write error, until a segment opens again (shown in the stream's status). */
   lastError: { kind: NvrError['kind']; message: string } | undefined;
 
+  /** How far media time may leave the receive clock (maxDriftMs). */
+  private readonly maxDriftMs: number;
+
   constructor(private readonly opts: StreamRecorderOptions) {
     this.name = `recorder:${opts.cameraId}/${opts.stream}`;
     this.notBeforeMs = opts.notBeforeMs;
+    this.maxDriftMs = opts.maxDriftMs ?? 2000;
   }
 
   push(au: AccessUnit, track: StreamTrack): boolean {
@@ -170,9 +175,8 @@ export class StreamRecorder implements HubConsumer {
   /** The unit on this run's media time: a jump ends the run, or (over budget) is re-anchored. */
   private handleJump(input: AccessUnit): AccessUnit {
     const au = this.withOffset(input);
-    const maxDriftMs = this.opts.maxDriftMs ?? 2000;
     const driftMs = this.run ? this.driftMs(au) : 0;
-    if (Math.abs(driftMs) <= maxDriftMs) {
+    if (Math.abs(driftMs) <= this.maxDriftMs) {
       this.lateSinceMs = undefined;
       return au;
     }
@@ -360,7 +364,7 @@ export class StreamRecorder implements HubConsumer {
     const now = this.opts.clock.nowMs();
     const end = this.notBeforeMs;
     if (end === undefined || end <= now) return now;
-    return end - now <= (this.opts.maxDriftMs ?? 2000) / 2 ? end : now;
+    return end - now <= this.maxDriftMs / 2 ? end : now;
   }
 
   private wallMs(run: Run, pts90k: number): number {
@@ -392,7 +396,7 @@ export class StreamRecorder implements HubConsumer {
       Math.abs(driftMs) < maxBridgeMs &&
       gapMs <= maxBridgeMs &&
       stepMs >= -MAX_REORDER_MS &&
-      stepMs <= (this.opts.maxDriftMs ?? 2000)
+      stepMs <= this.maxDriftMs
     );
   }
 
