@@ -191,19 +191,15 @@ async function runOurs(ctx: BenchContext, url: string, n: number, seconds: numbe
     let indexed = 0;
     ids.forEach((id, i) => {
       let mine = 0;
-      const segments = index.querySegments({
-        cameraId: id,
-        stream: 'main',
-        fromMs: 0,
-        toMs: Date.now() + 3_600_000,
-      });
+      const all = { cameraId: id, stream: 'main', fromMs: 0, toMs: Date.now() + 3_600_000 };
+      const segments = index.querySegments(all);
       for (const s of segments) mine += s.fragments.reduce((a, f) => a + f.sampleCount, 0);
       indexed += mine;
       const st = final[i]!;
       if ((st.framesReceived ?? 0) > mine)
         ctx.log(
           `stream ${i}: received ${st.framesReceived}, indexed ${mine} in ${segments.length} segments ` +
-            `of ${index.queryRanges({ cameraId: id, stream: 'main', fromMs: 0, toMs: Date.now() + 3_600_000 }).length} runs ` +
+            `of ${index.queryRanges(all).length} runs ` +
             `(${framesInFiles(dataDir, id)} in the files), ` +
             `RTP packets lost ${st.decode?.packetsLost ?? '?'}, frames lost to gaps ${st.decode?.framesLostToGaps ?? '?'}`,
         );
