@@ -2,14 +2,8 @@
 // jumps to a moment, playing into a gap (before the first recording) goes on at the next recording
 // instead of crawling through nothing at 1×, and "next recording" inside the last one says there is none.
 import path from 'node:path';
+import { demoCameraIds, recordedRanges } from './fixtures/demo-grid';
 import { ARTIFACTS, expect, test } from './fixtures/engine';
-
-type Range = { startMs: number; endMs: number };
-
-async function rangesOf(base: string, id: string): Promise<Range[]> {
-  const r = await fetch(`${base}/api/cameras/${id}/recordings?from=1&to=${Date.now() + 60_000}`);
-  return ((await r.json()) as { ranges: Range[] }).ranges;
-}
 
 test('go to a time, skip the gap before the first recording, no recording after the last', async ({
   page,
@@ -17,21 +11,17 @@ test('go to a time, skip the gap before the first recording, no recording after 
 }) => {
   test.setTimeout(120_000);
   await page.goto(engine.url);
-  const tiles = page.locator('[data-testid=tile][data-camera-id]');
-  await expect(tiles).toHaveCount(4);
-  const ids = (
-    await tiles.evaluateAll((els) => els.map((e) => e.getAttribute('data-camera-id')))
-  ).filter((x): x is string => x !== null);
+  const ids = await demoCameraIds(page);
   await expect
     .poll(
       async () => {
-        const all = (await Promise.all(ids.map((id) => rangesOf(engine.url, id)))).flat();
+        const all = (await Promise.all(ids.map((id) => recordedRanges(engine.url, id)))).flat();
         return all.length > 0 ? Date.now() - Math.min(...all.map((r) => r.startMs)) : 0;
       },
       { timeout: 60_000, intervals: [1_000] },
     )
     .toBeGreaterThan(20_000);
-  const all = (await Promise.all(ids.map((id) => rangesOf(engine.url, id)))).flat();
+  const all = (await Promise.all(ids.map((id) => recordedRanges(engine.url, id)))).flat();
   const firstStartMs = Math.min(...all.map((r) => r.startMs));
 
   // Go to 30 s before anything was recorded (local time, as the field shows it).

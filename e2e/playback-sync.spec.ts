@@ -7,16 +7,8 @@
 // src-renderer/features/playback/README.md.
 import path from 'node:path';
 import type { Page } from '@playwright/test';
+import { demoCameraIds, recordedRanges } from './fixtures/demo-grid';
 import { ARTIFACTS, expect, test } from './fixtures/engine';
-
-type Range = { startMs: number; endMs: number };
-
-async function subRanges(base: string, id: string): Promise<Range[]> {
-  const r = await fetch(
-    `${base}/api/cameras/${id}/recordings?from=1&to=${Date.now() + 60_000}&stream=sub`,
-  );
-  return ((await r.json()) as { ranges: Range[] }).ranges;
-}
 
 /** The latest first-recorded moment over the cameras: from there on every camera has footage. */
 async function commonStartMs(base: string, ids: string[], minSpanMs: number): Promise<number> {
@@ -25,7 +17,7 @@ async function commonStartMs(base: string, ids: string[], minSpanMs: number): Pr
     .poll(
       async () => {
         const firsts = await Promise.all(
-          ids.map(async (id) => (await subRanges(base, id))[0]?.startMs ?? Infinity),
+          ids.map(async (id) => (await recordedRanges(base, id, 'sub'))[0]?.startMs ?? Infinity),
         );
         start = Math.max(...firsts);
         return Date.now() - start;
@@ -122,11 +114,7 @@ test('synced tiles: within a frame interval at 1×, within 0.5 s at 16×', async
 }) => {
   test.setTimeout(300_000);
   await page.goto(engine.url);
-  const tiles = page.locator('[data-testid=tile][data-camera-id]');
-  await expect(tiles).toHaveCount(4);
-  const ids = (
-    await tiles.evaluateAll((els) => els.map((e) => e.getAttribute('data-camera-id')))
-  ).filter((x): x is string => x !== null);
+  const ids = await demoCameraIds(page);
 
   // 1×: 4 s to settle, then 10 s of samples.
   const start1 = await commonStartMs(engine.url, ids, 25_000);

@@ -5,7 +5,8 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { Locator, Page } from '@playwright/test';
+import type { Locator } from '@playwright/test';
+import { demoCameraIds } from './fixtures/demo-grid';
 import { ARTIFACTS, expect, test } from './fixtures/engine';
 
 const num = async (l: Locator, attr: string) => Number(await l.getAttribute(attr));
@@ -35,20 +36,12 @@ async function waitRecorded(base: string, id: string, minMs: number) {
     .toBeGreaterThan(minMs);
 }
 
-async function cameraIds(page: Page): Promise<string[]> {
-  const tiles = page.locator('[data-testid=tile][data-camera-id]');
-  await expect(tiles).toHaveCount(4);
-  return (
-    await tiles.evaluateAll((els) => els.map((e) => e.getAttribute('data-camera-id')))
-  ).filter((x): x is string => x !== null);
-}
-
 test.describe('timeline', () => {
   test('ctrl+wheel and a touch pinch zoom around the pinch centre', async ({ page, engine }) => {
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
     await page.goto(engine.url);
-    await cameraIds(page);
+    await demoCameraIds(page);
     const canvas = page.getByTestId('timeline-canvas');
     const box = (await canvas.boundingBox())!;
     const span0 = await num(canvas, 'data-view-span-ms');
@@ -106,7 +99,7 @@ test.describe('timeline', () => {
 
   test('previous / next recording move the playhead to range starts', async ({ page, engine }) => {
     await page.goto(engine.url);
-    const ids = await cameraIds(page);
+    const ids = await demoCameraIds(page);
     await waitRecorded(engine.url, ids[0]!, 5_000);
     const canvas = page.getByTestId('timeline-canvas');
     const box = (await canvas.boundingBox())!;
@@ -149,7 +142,7 @@ test.describe('timeline', () => {
   }) => {
     test.setTimeout(150_000);
     await page.goto(engine.url);
-    const ids = await cameraIds(page);
+    const ids = await demoCameraIds(page);
     await waitRecorded(engine.url, ids[0]!, 50_000);
     for (let i = 0; i < 10; i++) await page.getByRole('button', { name: 'Zoom in' }).click();
     await page.keyboard.press('e');
